@@ -1,0 +1,151 @@
+/**
+ * check_delayed_dump: counts OpMon's undelivered messages (delayed-messages.dump) and says what
+ * to do about them. Pipeline: [request a fresh dump] -> read & count -> combine with state ->
+ * thresholds (kit) -> summary.
+ */
+import { coerce } from '../../lib/cli.js';
+import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
+import { State } from '../../lib/status.js';
+import { formatDuration } from '../../lib/units.js';
+import { sortedQueues, type DumpCounts } from './count.js';
+import { combine, isDumpState, type History } from './history.js';
+import { readDump } from './read.js';
+import { requestDump, stamp, waitForChange } from './request.js';
+
+export interface Options {
+  file: string;
+  missing: State;
+  requestDump: boolean;
+  commandFile: string;
+  dumpWait: number;
+  maxLine: number;
+  queuePerfdata: number;
+}
+
+const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function summarize(file: string, exists: boolean, c: DumpCounts, h: History, ev: Evaluation): string {
+  if (!exists || c.messages === 0) {
+    const what = !exists ? `no undelivered messages (${file} absent)` : `no undelivered messages (dump empty)`;
+    const re = h.reimported ? `; ${h.reimported} messages were re-imported or cleared since the last check` : '';
+    const mal = c.malformed ? `; ${c.malformed} malformed lines` : '';
+    return what + re + mal;
+  }
+  const queues = sortedQueues(c);
+  const top = queues.slice(0, 3).map(([q, n]) => `${q} ${n}`).join(', ');
+  let s = `${c.messages} undelivered messages in ${queues.length} queue${queues.length === 1 ? '' : 's'} (${top}${queues.length > 3 ? ', ...' : ''})`;
+  if (h.since !== null) s += ` waiting since ${iso(h.since)} (${formatDuration(h.ageSeconds)})`;
+  if (h.growth !== null && h.growth !== 0) s += `, ${h.growth > 0 ? '+' : ''}${h.growth} since the last check`;
+  if (c.malformed) s += `; ${c.malformed} malformed lines`;
+  if (ev.state !== State.OK) {
+    s += '; check results and states were not delivered: stop OpMon and re-import with import_opmon_delayed_messages (or let the handle_delayed_dump event handler do it)';
+  }
+  return s;
+}
+
+function details(c: DumpCounts, h: History, exists: boolean): string[] {
+  const out: string[] = [];
+  for (const [q, n] of sortedQueues(c)) out.push(`queue ${q}: ${n} messages`);
+  const kinds = Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
+  if (c.malformed) out.push(`malformed lines: ${c.malformed} (${kinds})`);
+  for (const s of c.samples) out.push(`malformed line ${s.line}: ${s.kind}`);
+  if (h.reimported) out.push(`the dump went from ${h.reimported} messages to ${exists ? 'empty' : 'absent'} since the last check (re-imported)`);
+  return out;
+}
+
+async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
+  const o = ctx.opts;
+  const findings: Finding[] = [];
+  const state = await ctx.openState([o.file], isDumpState);
+
+  if (o.requestDump) {
+    ctx.setPhase(`asking OpMon for a fresh dump through ${o.commandFile}`);
+    const before = stamp(o.file);
+    const r = requestDump(o.commandFile, Date.now());
+    if (r.problem) findings.push(r.problem);
+    if (r.sent) {
+      ctx.setPhase(`waiting for OpMon to rewrite ${o.file}`);
+      const until = Math.min(Date.now() + o.dumpWait * 1000, ctx.deadline - 500);
+      if (!(await waitForChange(o.file, before, until))) {
+        ctx.note(`OpMon did not rewrite ${o.file} within ${o.dumpWait}s of the request; counted the existing file`);
+      }
+    }
+  }
+
+  ctx.setPhase(`reading ${o.file}`);
+  const dump = await readDump(o.file, o.maxLine, ctx.deadline);
+  const c = dump.counts;
+  const now = Date.now();
+  const h = combine(state.data, c.messages, dump.stat?.mtimeMs, now);
+  if (!dump.exists && o.missing !== State.OK) {
+    findings.push({ state: o.missing, text: `${o.file} does not exist` });
+  }
+  state.save(h.next);
+
+  const metrics: Metric[] = [
+    { name: 'messages', value: c.messages, min: 0 },
+    { name: 'malformed', value: c.malformed, min: 0 },
+    { name: 'bytes', value: dump.stat?.size ?? 0, uom: 'B', min: 0 },
+    { name: 'age', value: h.ageSeconds, uom: 's', min: 0 },
+    { name: 'growth', value: h.growth },
+  ];
+  for (const [q, n] of sortedQueues(c).slice(0, o.queuePerfdata)) {
+    metrics.push({ name: `queue_${q}`, label: `queue_${q}`, value: n, min: 0 });
+  }
+  return {
+    metrics,
+    findings,
+    summary: (ev) => {
+      const base = summarize(o.file, dump.exists, c, h, ev);
+      const extra = findings.map((f) => f.text);
+      return extra.length ? `${extra.join('; ')}; ${base}` : base;
+    },
+    details: details(c, h, dump.exists),
+    json: { queues: Object.fromEntries(sortedQueues(c)), since: h.since, reimported: h.reimported },
+  };
+}
+
+export const definition: PluginDefinition<Options> = {
+  name: 'check_delayed_dump',
+  label: 'DELAYED_DUMP',
+  description:
+    "Counts the messages OpMon could not hand to Gearman, kept in its delayed-messages dump\n" +
+    "(one '<queue> <message>' per line). Any line means check results were not delivered and\n" +
+    'availability reports are wrong until the dump is re-imported.',
+  options: {
+    file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump file' },
+    missing: {
+      type: 'string', default: 'OK', requiresArg: true, coerce: coerce.state('missing'),
+      describe: 'State when the dump does not exist (it is deleted after a re-import, so OK by default)',
+    },
+    'request-dump': { type: 'boolean', default: false, describe: 'Ask OpMon to write a fresh dump (_OPDB_DUMP_DELAYED) before reading' },
+    'command-file': { type: 'string', default: '/usr/local/opmon/var/rw/opmon.cmd', requiresArg: true, describe: "OpMon's external command pipe (must be a FIFO)" },
+    'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration('dump-wait'), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
+    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Lines longer than this are counted as malformed' },
+    'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt('queue-perfdata', 0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
+  },
+  examples: [
+    ['check_delayed_dump', 'WARNING as soon as the dump holds a message (the vendor advice)'],
+    ['check_delayed_dump -c messages=1000 -c age=1800', 'CRITICAL past 1000 messages or after 30 minutes'],
+    ['check_delayed_dump --request-dump -t 20', 'ask a running OpMon for a fresh dump first'],
+  ],
+  metrics: [
+    { name: 'messages', help: 'well-formed lines (messages waiting)' },
+    { name: 'malformed', help: 'lines that are not <queue> <message>' },
+    { name: 'bytes', uom: 'B', help: 'size of the dump file' },
+    { name: 'age', uom: 's', help: 'how long the dump has held messages without being emptied' },
+    { name: 'growth', help: 'messages added since the previous run (negative after a partial re-import)' },
+  ],
+  primary: 'messages',
+  defaults: { messages: { warn: '0' } },
+  helpEpilogue:
+    "Per-queue perfdata is labelled 'queue_<name>' (no thresholds). Default thresholds: -w messages=0.\n" +
+    'Ranges use the Nagios syntax; age thresholds are seconds (-c age=1800).',
+  run,
+};

@@ -1,0 +1,42 @@
+/** Combines this run's counts with the saved state: age, growth, and re-import detection. */
+
+export interface DumpState {
+  /** when the dump was first seen holding messages (ms), null when it was empty/absent */
+  nonEmptySince: number | null;
+  messages: number;
+  seenAt: number;
+}
+
+export function isDumpState(v: unknown): v is DumpState {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Record<string, unknown>;
+  const okNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  return (s.nonEmptySince === null || okNum(s.nonEmptySince)) && okNum(s.messages) && Number.isInteger(s.messages) && okNum(s.seenAt);
+}
+
+export interface History {
+  ageSeconds: number;
+  since: number | null;
+  growth: number | null;
+  reimported: number | null; // messages that disappeared since the last run (dump emptied)
+  next: DumpState;
+}
+
+export function combine(prev: DumpState | undefined, messages: number, mtimeMs: number | undefined, now: number): History {
+  let since: number | null = null;
+  now = Math.round(now);
+  if (messages > 0) {
+    if (prev?.nonEmptySince != null && prev.messages > 0) since = prev.nonEmptySince;
+    else if (prev) since = Math.min(now, Math.max(prev.seenAt, mtimeMs ?? now)); // filled since the last run
+    else since = Math.min(now, Math.round(mtimeMs ?? now)); // first run: the file's mtime is the best guess
+  }
+  const growth = prev ? messages - prev.messages : null;
+  const reimported = prev && prev.messages > 0 && messages === 0 ? prev.messages : null;
+  return {
+    ageSeconds: since === null ? 0 : Math.max(0, Math.round((now - since) / 1000)),
+    since,
+    growth,
+    reimported,
+    next: { nonEmptySince: since === null ? null : Math.round(since), messages, seenAt: now },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Streams the whole dump (it is a snapshot, rewritten by OpMon, not an appended log) through the
+ * counter with a fixed-size buffer. The last line counts even without a trailing LF: OpMon
+ * writes the dump in one go when it stops or is asked to.
+ */
+import { open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { PluginError, describeError } from '../../lib/errors.js';
+import { LineAssembler } from '../../lib/tail/lines.js';
+import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
+
+export interface DumpRead {
+  exists: boolean;
+  stat?: Stats;
+  counts: DumpCounts;
+}
+
+export async function readDump(path: string, maxLine: number, deadline: number): Promise<DumpRead> {
+  const counts = newCounts();
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, counts };
+    throw new PluginError(`cannot read ${describeError(e)}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new PluginError(`${path} is not a regular file`);
+    const asm = new LineAssembler(
+      { lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) },
+      0, maxLine,
+    );
+    for (;;) {
+      if (Date.now() > deadline) {
+        throw new PluginError(`stopped counting ${path} at the deadline after ${asm.consumed} bytes; raise -t`);
+      }
+      const { bytesRead } = await fh.read(asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
+      if (bytesRead === 0) break;
+      asm.commit(bytesRead);
+    }
+    // the final line without LF, if any (still in the assembler's buffer)
+    const tailLen = asm.nextOffset - asm.consumed;
+    if (tailLen > 0) {
+      if (tailLen > maxLine) countTooLong(counts);
+      else {
+        const b = Buffer.alloc(tailLen);
+        await fh.read(b, 0, tailLen, asm.consumed);
+        const nul = b.indexOf(0);
+        countLine(counts, b, 0, tailLen, nul >= 0);
+      }
+    }
+    return { exists: true, stat: st, counts };
+  } catch (e) {
+    if (e instanceof PluginError) throw e;
+    throw new PluginError(`cannot read ${path}: ${describeError(e)}`);
+  } finally {
+    await fh.close();
+  }
+}

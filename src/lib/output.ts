@@ -1,0 +1,111 @@
+/**
+ * Renders a result the way Nagios, NRPE and Icinga read it:
+ *
+ *   NAME STATE - summary | perfdata-that-fits
+ *   long output line
+ *   ...
+ *   | remaining perfdata
+ *
+ * Line 1 with its perfdata stays under 1 KiB (the NRPE v2 packet keeps about 1023 bytes), extra
+ * perfdata goes after a `|` on a later line (Nagios 3+ reads it there), and the whole text is
+ * capped with an explicit "... N more" marker. A `|` inside text would start perfdata, so every
+ * text has it replaced.
+ */
+import { formatPerfItem, type PerfItem } from './perfdata.js';
+import { State, stateName } from './status.js';
+
+export const LINE1_LIMIT = 1000;
+
+export interface Rendered {
+  name: string;
+  state: State;
+  summary: string;
+  details: string[];
+  perf: PerfItem[];
+}
+
+export function sanitizeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\|/g, '/').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?');
+}
+
+function oneLine(text: string): string {
+  return sanitizeText(text).replace(/[\r\n]+/g, ' ');
+}
+
+function byteLen(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Cuts a string to at most `max` bytes without splitting a UTF-8 character. */
+export function cutBytes(s: string, max: number, marker = '...'): string {
+  if (byteLen(s) <= max) return s;
+  const buf = Buffer.from(s, 'utf8');
+  let end = Math.max(0, max - marker.length);
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8') + marker;
+}
+
+export function renderText(r: Rendered, maxOutput: number): string {
+  const head = `${r.name} ${stateName(r.state)} - `;
+  const summary = cutBytes(oneLine(r.summary), 600);
+  let line1 = head + summary;
+  const perfTexts = r.perf.map(formatPerfItem);
+  let i = 0;
+  if (perfTexts.length > 0 && byteLen(line1) + 3 + byteLen(perfTexts[0]) <= LINE1_LIMIT) {
+    line1 += ' | ' + perfTexts[0];
+    i = 1;
+    while (i < perfTexts.length && byteLen(line1) + 1 + byteLen(perfTexts[i]) <= LINE1_LIMIT) {
+      line1 += ' ' + perfTexts[i];
+      i++;
+    }
+  }
+  const restPerf = perfTexts.slice(i);
+  const tail = restPerf.length ? `| ${restPerf.join(' ')}` : '';
+  const details = r.details.map((d) => cutBytes(oneLine(d), 1000));
+
+  // The budget covers everything; perfdata is never cut, long output is.
+  let budget = maxOutput - byteLen(line1) - 1 - (tail ? byteLen(tail) + 1 : 0);
+  const kept: string[] = [];
+  for (let k = 0; k < details.length; k++) {
+    const need = byteLen(details[k]) + 1;
+    const marker = `... ${details.length - k} more`;
+    const reserve = k < details.length - 1 ? byteLen(marker) + 20 : 0;
+    if (need + reserve > budget) {
+      kept.push(`... ${details.length - k} more`);
+      break;
+    }
+    kept.push(details[k]);
+    budget -= need;
+  }
+  return [line1, ...kept, ...(tail ? [tail] : [])].join('\n') + '\n';
+}
+
+export interface JsonMetric {
+  name: string;
+  value: number | null;
+  uom: string;
+  warn: string | null;
+  crit: string | null;
+  min: number | null;
+  max: number | null;
+  state: string;
+}
+
+export function renderJson(
+  r: Rendered,
+  metrics: JsonMetric[],
+  extra: Record<string, unknown> = {},
+): string {
+  return (
+    JSON.stringify({
+      name: r.name,
+      state: stateName(r.state),
+      exit_code: r.state,
+      summary: oneLine(r.summary),
+      details: r.details.map(oneLine),
+      metrics,
+      ...extra,
+    }) + '\n'
+  );
+}

@@ -1,0 +1,270 @@
+/**
+ * runPlugin() owns the whole life of a run: parse options, arm the timeout, open state, run the
+ * check, evaluate thresholds, render, write, set the exit code. Whatever goes wrong on the way
+ * (bad option, thrown error, unhandled rejection, timeout, SIGTERM) ends as one clear line with
+ * exit 0-3 and never as a Node stack trace with exit 1.
+ */
+import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
+import { describeError, PluginError, UsageError } from './errors.js';
+import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
+import { formatPerfItem, type PerfItem, type Uom } from './perfdata.js';
+import { alerts, type Range } from './range.js';
+import { defaultStateDir } from './state/dir.js';
+import { faultEnabled, faultPoint } from './state/faults.js';
+import { StateFile } from './state/store.js';
+import { State, stateName, worst } from './status.js';
+import { resolveThresholds, type ThresholdDefaults, type Thresholds } from './thresholds.js';
+import { parseSize } from './units.js';
+import { VERSION } from './version.js';
+import { writeAllSync } from './write.js';
+
+export interface MetricSpec {
+  name: string;
+  uom?: Uom;
+  help: string;
+}
+
+export interface Metric {
+  name: string;
+  value: number | null;
+  uom?: Uom;
+  min?: number;
+  max?: number;
+  /** perfdata label when it differs from the name (per-item metrics) */
+  label?: string;
+}
+
+export interface Finding {
+  state: State;
+  text: string;
+}
+
+export interface Evaluation {
+  state: State;
+  metricStates: Map<string, State>;
+  breached: { name: string; value: number; state: State; range: Range }[];
+  findings: Finding[];
+  thresholds: Thresholds;
+}
+
+export interface CheckOutcome {
+  metrics: Metric[];
+  findings?: Finding[];
+  summary: string | ((ev: Evaluation) => string);
+  details?: string[] | ((ev: Evaluation) => string[]);
+  json?: Record<string, unknown>;
+}
+
+export interface StateHandle<T> {
+  data: T | undefined;
+  savedAt?: number;
+  path: string;
+  save(data: T): void;
+}
+
+export interface RunContext<O> {
+  opts: O & ParsedArgs;
+  verbose: number;
+  startedAt: number;
+  /** time (ms since epoch) by which long loops must stop and save progress */
+  deadline: number;
+  timeout: TimeoutSpec;
+  thresholds: Thresholds;
+  setPhase(text: string): void;
+  note(text: string): void;
+  debug(level: number, text: string): void;
+  openState<T>(key: unknown[], validate: (d: unknown) => d is T): Promise<StateHandle<T>>;
+}
+
+export interface PluginDefinition<O> {
+  name: string; // executable name, e.g. check_delayed_dump
+  label: string; // first word of the output, e.g. DELAYED_DUMP
+  description: string;
+  options: OptionSpecs;
+  examples?: [string, string][];
+  metrics: MetricSpec[];
+  primary: string;
+  defaults: ThresholdDefaults | ((opts: O & ParsedArgs) => ThresholdDefaults);
+  helpEpilogue?: string;
+  run(ctx: RunContext<O>): Promise<CheckOutcome>;
+}
+
+let finished = false;
+const cleanups: (() => void)[] = [];
+
+function finish(text: string, code: State): never | void {
+  if (finished) return;
+  finished = true;
+  for (const c of cleanups.splice(0)) {
+    try { c(); } catch { /* cleanup must not change the result */ }
+  }
+  writeAllSync(1, text);
+  process.exitCode = code;
+  // Output is fully written (synchronously) above, so ending now cannot truncate it; this only
+  // stops a stuck handle (a hung read, a FIFO) from keeping the plugin alive past its verdict.
+  setTimeout(() => process.exit(code), 20).unref();
+}
+
+function unknownLine(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
+  const clean = message.replace(/\|/g, '/').replace(/[\r\n]+/g, ' ');
+  return [`${label} ${stateName(state)} - ${clean}`, ...extra.map((l) => l.replace(/\|/g, '/'))].join('\n') + '\n';
+}
+
+/** Installed first, before anything else can throw. */
+export function installCrashGuards(label: string, verbose: () => number): void {
+  const onCrash = (what: string) => (err: unknown) => {
+    const stack = verbose() >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : [];
+    finish(unknownLine(label, `internal error (${what}): ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
+  };
+  process.on('uncaughtException', onCrash('uncaught exception'));
+  process.on('unhandledRejection', onCrash('unhandled rejection'));
+}
+
+function evaluate(metrics: Metric[], specs: MetricSpec[], thresholds: Thresholds, findings: Finding[]): Evaluation {
+  const metricStates = new Map<string, State>();
+  const breached: Evaluation['breached'] = [];
+  for (const m of metrics) {
+    const t = thresholds.get(m.name);
+    let s = State.OK;
+    if (t && m.value !== null && Number.isFinite(m.value) && specs.some((sp) => sp.name === m.name)) {
+      if (t.crit && alerts(t.crit, m.value)) {
+        s = State.CRITICAL;
+        breached.push({ name: m.name, value: m.value, state: s, range: t.crit });
+      } else if (t.warn && alerts(t.warn, m.value)) {
+        s = State.WARNING;
+        breached.push({ name: m.name, value: m.value, state: s, range: t.warn });
+      }
+    }
+    metricStates.set(m.name, s);
+  }
+  const state = worst(...metricStates.values(), ...findings.map((f) => f.state));
+  return { state, metricStates, breached, findings, thresholds };
+}
+
+export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = process.argv.slice(2)): Promise<void> {
+  let verbose = 0;
+  let phase = 'starting';
+  installCrashGuards(def.label, () => verbose);
+  const usage = `Usage: ${def.name} [options]\n\n${def.description}`;
+  const options = def.options;
+  const examples = def.examples ?? [];
+  const metricNames = def.metrics.map((m) => m.name);
+  try {
+    faultPoint('startup');
+    if (argv.includes('-h') || argv.includes('--help')) {
+      let text = await helpText(argv.filter((a) => a !== '-h' && a !== '--help'), def.name, options, usage, examples);
+      text += `\n\nMetrics (use as -w/-c NAME=RANGE; primary: ${def.primary}):\n`;
+      text += def.metrics.map((m) => `  ${m.name.padEnd(22)}${m.uom ? `[${m.uom}] ` : ''}${m.help}`).join('\n');
+      if (def.helpEpilogue) text += `\n\n${def.helpEpilogue}`;
+      text += `\n\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).\n`;
+      finish(text, State.UNKNOWN);
+      return;
+    }
+    if (argv.includes('-V') || argv.includes('--version')) {
+      finish(`${def.name} v${VERSION} (msgwatch ${VERSION})\n`, State.UNKNOWN);
+      return;
+    }
+    const opts = parseArgs(argv, def.name, options, usage, examples) as O & ParsedArgs;
+    verbose = Number(opts.verbose) || 0;
+    let timeout: TimeoutSpec;
+    let maxOutput: number;
+    try {
+      timeout = parseTimeout(String(opts.timeout));
+      maxOutput = parseSize(String(opts.maxOutput));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (maxOutput < 256) throw new UsageError('--max-output must be at least 256 bytes');
+    const defaults = typeof def.defaults === 'function' ? def.defaults(opts) : def.defaults;
+    const thresholds = resolveThresholds(opts.warning, opts.critical, metricNames, def.primary, defaults);
+
+    const startedAt = Date.now();
+    const timeoutMs = timeout.seconds * 1000;
+    const margin = Math.min(2000, Math.max(100, timeoutMs * 0.15));
+    const timer = setTimeout(() => {
+      finish(unknownLine(def.label, `timed out after ${timeout.seconds}s while ${phase}`, timeout.state), timeout.state);
+    }, timeoutMs);
+    cleanups.push(() => clearTimeout(timer));
+    const onSignal = (sig: string) => () =>
+      finish(unknownLine(def.label, `interrupted by ${sig} while ${phase}`), State.UNKNOWN);
+    process.once('SIGTERM', onSignal('SIGTERM'));
+    process.once('SIGINT', onSignal('SIGINT'));
+
+    const notes: string[] = [];
+    const debugLines: string[] = [];
+    const stateDir = opts.stateDir || defaultStateDir();
+    const ctx: RunContext<O> = {
+      opts, verbose, startedAt, timeout, thresholds,
+      deadline: startedAt + timeoutMs - margin,
+      setPhase: (t) => { phase = t; },
+      note: (t) => { notes.push(t); },
+      debug: (level, t) => { if (verbose >= level) debugLines.push(t); },
+      openState: async <T>(key: unknown[], validate: (d: unknown) => d is T) => {
+        phase = `opening state in ${stateDir}`;
+        StateFile.prepare(stateDir);
+        const file = new StateFile<T>(stateDir, def.name, key);
+        if (!opts.dryRun) {
+          phase = `waiting for the state lock ${file.lock.path}`;
+          cleanups.push(() => file.lock.release());
+          await file.lock.acquire(Math.max(500, timeoutMs * 0.5));
+        }
+        const loaded = file.load(validate);
+        if (loaded.note) notes.push(loaded.note);
+        ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
+        return {
+          data: loaded.data,
+          savedAt: loaded.savedAt,
+          path: file.path,
+          save: (data: T) => {
+            if (opts.dryRun) return;
+            phase = `saving state to ${file.path}`;
+            file.save(data);
+          },
+        };
+      },
+    };
+
+    if (faultEnabled('throw:sync-in-run')) throw new TypeError('injected synchronous failure');
+    if (faultEnabled('throw:unhandled-rejection')) void Promise.reject(new Error('injected rejection'));
+    if (faultEnabled('throw:uncaught-async')) setTimeout(() => { throw new Error('injected async throw'); }, 1);
+
+    const outcome = await def.run(ctx);
+    if (finished) return;
+    phase = 'rendering';
+    const findings = outcome.findings ?? [];
+    const ev = evaluate(outcome.metrics, def.metrics, thresholds, findings);
+    const summary = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
+    const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);
+    const perf: PerfItem[] = outcome.metrics.map((m) => {
+      const t = def.metrics.some((s) => s.name === m.name) ? thresholds.get(m.name) : undefined;
+      return { label: m.label ?? m.name, value: m.value, uom: m.uom, warn: t?.warn, crit: t?.crit, min: m.min, max: m.max };
+    });
+    const rendered: Rendered = {
+      name: def.label, state: ev.state, summary,
+      details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines],
+      perf,
+    };
+    if (opts.outputFormat === 'json') {
+      const metrics: JsonMetric[] = outcome.metrics.map((m, i) => {
+        const fields = formatPerfItem(perf[i]).split('=')[1].split(';');
+        return {
+          name: m.label ?? m.name, value: m.value, uom: m.uom ?? '',
+          warn: fields[1] || null, crit: fields[2] || null, min: m.min ?? null, max: m.max ?? null,
+          state: stateName(ev.metricStates.get(m.name) ?? State.OK),
+        };
+      });
+      finish(renderJson(rendered, metrics, { notes, ...(outcome.json ?? {}) }), ev.state);
+    } else {
+      finish(renderText(rendered, maxOutput), ev.state);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      finish(unknownLine(def.label, `${err.message} (see ${def.name} --help)`), State.UNKNOWN);
+    } else if (err instanceof PluginError) {
+      finish(unknownLine(def.label, err.message, err.state), err.state);
+    } else {
+      const stack = verbose >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : [];
+      finish(unknownLine(def.label, `internal error: ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
+    }
+  }
+}

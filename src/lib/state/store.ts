@@ -1,0 +1,153 @@
+/**
+ * Versioned JSON state, one file per plugin and state key, written crash-safely:
+ * exclusive temp file (0600, no symlink following) -> write -> fsync -> rename -> fsync(dir).
+ * A crash at any step leaves the old file or the new one, never a torn one.
+ *
+ * Loading never throws for bad content: a corrupt, foreign, future-dated or implausible file
+ * yields "no state" plus one note for the output, exactly like a first run.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { PluginError } from '../errors.js';
+import { ensureStateDir } from './dir.js';
+import { faultPoint } from './faults.js';
+import { Lock } from './lock.js';
+
+export const STATE_FORMAT = 'msgwatch-state';
+export const STATE_VERSION = 1;
+const MAX_STATE_BYTES = 64 * 1024 * 1024;
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+interface Envelope<T> {
+  format: string;
+  version: number;
+  plugin: string;
+  key: unknown[];
+  savedAt: number;
+  data: T;
+}
+
+export interface LoadResult<T> {
+  data: T | undefined;
+  note?: string;
+  savedAt?: number;
+}
+
+/** `<plugin>-<readable part>-<hash>.json`: readable for operators, unique per meaning. */
+export function stateFileName(plugin: string, keyParts: unknown[]): string {
+  const hash = createHash('sha256').update(JSON.stringify([plugin, ...keyParts])).digest('hex').slice(0, 16);
+  const first = keyParts.find((p) => typeof p === 'string' && p.length > 0) as string | undefined;
+  const slug = (first ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+/, '').slice(-40);
+  return `${plugin}${slug ? '-' + slug : ''}-${hash}.json`;
+}
+
+function readAllNoFollow(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new Error('it is a symbolic link');
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('it is not a regular file');
+    if (typeof process.geteuid === 'function' && st.uid !== process.geteuid()) throw new Error(`it is owned by uid ${st.uid}`);
+    if (st.size > MAX_STATE_BYTES) throw new Error(`it is too large (${st.size} bytes)`);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class StateFile<T> {
+  readonly path: string;
+  readonly lock: Lock;
+
+  constructor(readonly dir: string, readonly plugin: string, readonly key: unknown[]) {
+    this.path = join(dir, stateFileName(plugin, key));
+    this.lock = new Lock(`${this.path}.lock`);
+  }
+
+  static prepare(dir: string): void {
+    ensureStateDir(dir);
+  }
+
+  load(validate: (data: unknown) => data is T, now = Date.now()): LoadResult<T> {
+    let raw: Buffer | null;
+    try {
+      raw = readAllNoFollow(this.path);
+    } catch (e) {
+      return { data: undefined, note: `state file ${this.path} ignored (${(e as Error).message}); starting fresh` };
+    }
+    if (raw === null) return { data: undefined };
+    let env: Envelope<unknown>;
+    try {
+      env = JSON.parse(raw.toString('utf8')) as Envelope<unknown>;
+    } catch {
+      return { data: undefined, note: `state file ${this.path} was corrupt; starting fresh as on a first run` };
+    }
+    if (!env || typeof env !== 'object' || env.format !== STATE_FORMAT) {
+      return { data: undefined, note: `state file ${this.path} is not msgwatch state; starting fresh` };
+    }
+    if (env.version !== STATE_VERSION) {
+      return { data: undefined, note: `state file ${this.path} has unknown version ${String(env.version)}; starting fresh` };
+    }
+    if (typeof env.savedAt !== 'number' || !Number.isFinite(env.savedAt) || env.savedAt > now + FUTURE_TOLERANCE_MS) {
+      return { data: undefined, note: `state file ${this.path} has a timestamp in the future (clock change?); starting fresh` };
+    }
+    if (!validate(env.data)) {
+      return { data: undefined, note: `state file ${this.path} held impossible values; starting fresh` };
+    }
+    return { data: env.data, savedAt: env.savedAt };
+  }
+
+  save(data: T, now = Date.now()): void {
+    const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
+    const body = Buffer.from(JSON.stringify(env), 'utf8');
+    const tmp = `${this.path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    let fd: number | undefined;
+    try {
+      fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      faultPoint('state-opened');
+      if (process.env.MSGWATCH_FAULT_INJECT?.includes('kill:state-half-written')) {
+        writeSync(fd, body, 0, Math.floor(body.length / 2));
+        faultPoint('state-half-written');
+      }
+      let off = 0;
+      while (off < body.length) off += writeSync(fd, body, off, body.length - off);
+      faultPoint('state-written');
+      fsyncSync(fd);
+      faultPoint('state-synced');
+      closeSync(fd);
+      fd = undefined;
+      renameSync(tmp, this.path);
+      faultPoint('state-renamed');
+      try {
+        const dfd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
+        try { fsyncSync(dfd); } finally { closeSync(dfd); }
+      } catch { /* some file systems refuse fsync on directories; the rename is done */ }
+    } catch (e) {
+      if (fd !== undefined) try { closeSync(fd); } catch { /* ignore */ }
+      try { unlinkSync(tmp); } catch { /* ignore */ }
+      const err = e as NodeJS.ErrnoException;
+      const why: Record<string, string> = {
+        ENOSPC: 'no space left on device', EROFS: 'read-only file system', EACCES: 'permission denied',
+        EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EPERM: 'operation not permitted',
+      };
+      throw new PluginError(`cannot save state in ${this.dir}: ${why[err.code ?? ''] ?? err.message}; the previous state is kept`);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * How the reader recognises "its" file across runs: device + inode, plus a hash of the first
+ * bytes (up to 1 KiB) so that a reused inode or a copy (copytruncate, compression) is told
+ * apart from, or matched to, the file it was.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { createReadStream, type Stats } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+
+export const FP_MAX = 1024;
+
+export interface FilePosition {
+  dev: number;
+  ino: number;
+  /** bytes consumed (uncompressed offset for .gz files) */
+  offset: number;
+  size: number;
+  mtimeMs: number;
+  fp: string;
+  fpLen: number;
+}
+
+export function isFilePosition(v: unknown): v is FilePosition {
+  if (!v || typeof v !== 'object') return false;
+  const p = v as Record<string, unknown>;
+  const nat = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  return nat(p.dev) && nat(p.ino) && nat(p.offset) && nat(p.size) && typeof p.mtimeMs === 'number'
+    && typeof p.fp === 'string' && nat(p.fpLen) && (p.fpLen as number) <= FP_MAX;
+}
+
+export function hashBytes(b: Buffer): string {
+  return createHash('sha1').update(b).digest('hex');
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** First `len` bytes of a file (decompressed when it is gzip), or fewer if it is shorter. */
+export async function headBytes(path: string, len: number): Promise<{ bytes: Buffer; gz: boolean }> {
+  if (await isGzip(path)) {
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const parts: Buffer[] = [];
+      let got = 0;
+      const src = createReadStream(path);
+      const gun = createGunzip();
+      const done = () => { src.destroy(); gun.destroy(); resolve(Buffer.concat(parts).subarray(0, len)); };
+      gun.on('data', (c: Buffer) => { parts.push(c); got += c.length; if (got >= len) done(); });
+      gun.on('end', done);
+      gun.on('error', done);
+      src.on('error', done);
+      src.pipe(gun);
+    });
+    return { bytes, gz: true };
+  }
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(len);
+    let off = 0;
+    while (off < len) {
+      const { bytesRead } = await fh.read(b, off, len - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return { bytes: b.subarray(0, off), gz: false };
+  } finally {
+    await fh.close();
+  }
+}
+
+export function sameInode(a: { dev: number; ino: number }, b: Stats | { dev: number; ino: number }, ignoreDev: boolean): boolean {
+  return a.ino === b.ino && (ignoreDev || a.dev === b.dev);
+}

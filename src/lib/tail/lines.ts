@@ -1,0 +1,92 @@
+/**
+ * Turns a byte stream into complete lines with bounded memory. The consumer gets ranges of a
+ * shared buffer holding only whole lines (each ending in LF), so no per-line allocation is
+ * needed. A line longer than `maxLine` is never held: its head is kept for the report, the rest
+ * is skipped, and it counts as consumed only once its LF arrives. A trailing partial line is
+ * never consumed, so a writer caught mid-line is read whole on the next run.
+ */
+
+export interface LineSink {
+  /** buf[start, end) holds one or more complete lines, each ending in '\n' (CR is left in place). */
+  lines(buf: Buffer, start: number, end: number): void;
+  /** A line longer than the limit: its first bytes and its full length (without the LF). */
+  longLine?(head: Buffer, length: number): void;
+}
+
+const LONG_HEAD = 4096;
+
+export class LineAssembler {
+  readonly buf: Buffer;
+  private len = 0;
+  /** absolute offset of buf[0] */
+  private base: number;
+  /** absolute offset just after the last complete line delivered */
+  consumed: number;
+  private skipping = false;
+  private longHead: Buffer | null = null;
+  private longLen = 0;
+  cutLines = 0;
+
+  constructor(readonly sink: LineSink, start: number, maxLine: number) {
+    // lines of up to maxLine bytes plus their LF fit whole; anything longer is cut
+    this.buf = Buffer.allocUnsafe(maxLine + 1);
+    this.base = start;
+    this.consumed = start;
+  }
+
+  /** Where the next read should write, and how much room there is. */
+  get writeOffset(): number { return this.len; }
+  get room(): number { return this.buf.length - this.len; }
+  /** absolute offset of the next byte expected from the source */
+  get nextOffset(): number { return this.base + this.len; }
+
+  push(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(this.room, chunk.length - off);
+      chunk.copy(this.buf, this.len, off, off + n);
+      off += n;
+      this.commit(n);
+    }
+  }
+
+  /** `n` new bytes were written at writeOffset. */
+  commit(n: number): void {
+    this.len += n;
+    if (this.skipping) {
+      const nl = this.buf.indexOf(10, 0);
+      if (nl < 0 || nl >= this.len) {
+        this.longLen += this.len;
+        this.base += this.len;
+        this.len = 0;
+        return;
+      }
+      this.longLen += nl;
+      this.skipping = false;
+      this.cutLines++;
+      this.sink.longLine?.(this.longHead!, this.longLen);
+      this.longHead = null;
+      this.shift(nl + 1);
+      this.consumed = this.base;
+    }
+    if (this.len === 0) return;
+    const last = this.buf.lastIndexOf(10, this.len - 1);
+    if (last >= 0) {
+      this.sink.lines(this.buf, 0, last + 1);
+      this.shift(last + 1);
+      this.consumed = this.base;
+    } else if (this.len === this.buf.length) {
+      this.skipping = true;
+      this.longHead = Buffer.from(this.buf.subarray(0, Math.min(LONG_HEAD, this.len)));
+      this.longLen = this.len;
+      this.base += this.len;
+      this.len = 0;
+    }
+  }
+
+  private shift(k: number): void {
+    if (k < this.len) this.buf.copyWithin(0, k, this.len);
+    this.len -= k;
+    this.base += k;
+  }
+}

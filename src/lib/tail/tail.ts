@@ -1,0 +1,331 @@
+/**
+ * Incremental reading of a growing, rotating log: every complete line is delivered exactly once
+ * across runs, whatever happened to the file between two runs:
+ *
+ *   grew / unchanged      same dev+inode, same first bytes: read on from the saved offset
+ *   rotated (rename)      inode changed: find the old file among the siblings by dev+inode (or,
+ *                         for a .gz, by its first bytes), read its unread tail, then any files
+ *                         rotated after it, then the new file from 0
+ *   copytruncate          same inode but shorter, or different first bytes: read the copy's
+ *                         tail (found by first bytes) from the saved offset, then the file from 0
+ *   truncated / replaced  no copy found: the file from 0, with a note
+ *   missing               nothing to read from it; an unread rotated tail is still read
+ *
+ * Reading stops at the run's deadline; the position reached is returned so the next run goes
+ * on from there (it may lie in a rotated file, which is then found again by inode).
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { FP_MAX, hashBytes, headBytes, sameInode, type FilePosition } from './identity.js';
+import { LineAssembler, type LineSink } from './lines.js';
+
+export type TailStatus =
+  | 'first-run' | 'grew' | 'unchanged' | 'rotated' | 'copytruncate' | 'truncated' | 'replaced' | 'missing';
+
+export interface TailOptions {
+  /** where a first run (no saved position) starts: 'end' (default), 'start', or a byte offset
+   *  (moved forward to the next line start) */
+  firstRun?: 'end' | 'start' | number;
+  ignoreDev?: boolean;
+  maxLine?: number;
+  deadline?: number;
+  onPhase?: (text: string) => void;
+}
+
+export interface TailResult {
+  status: TailStatus;
+  /** the position to save; undefined when the file has never been seen */
+  position: FilePosition | undefined;
+  /** files read from, in order */
+  sources: string[];
+  bytesRead: number;
+  cutLines: number;
+  /** stopped at the deadline with data left */
+  behind: boolean;
+  bytesLeft: number;
+  notes: string[];
+}
+
+interface Candidate {
+  path: string;
+  st: Stats;
+}
+
+const ROTATED_SUFFIX = /^[._-]/;
+
+async function siblings(path: string, current: Stats | null, ignoreDev: boolean): Promise<Candidate[]> {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: Candidate[] = [];
+  for (const name of names) {
+    if (name === base || !name.startsWith(base) || !ROTATED_SUFFIX.test(name.slice(base.length))) continue;
+    const p = join(dir, name);
+    try {
+      const st = await stat(p);
+      if (!st.isFile()) continue;
+      if (current && sameInode(current, st, ignoreDev)) continue;
+      out.push({ path: p, st });
+    } catch { /* vanished meanwhile */ }
+  }
+  return out;
+}
+
+async function fingerprintOf(path: string, len: number): Promise<{ fp: string; gz: boolean; have: number }> {
+  const { bytes, gz } = await headBytes(path, len);
+  return { fp: hashBytes(bytes), gz, have: bytes.length };
+}
+
+/** Does candidate hold the same content start as the saved position? */
+async function matchesFp(path: string, pos: FilePosition): Promise<{ ok: boolean; gz: boolean }> {
+  if (pos.fpLen === 0) return { ok: true, gz: false };
+  try {
+    const f = await fingerprintOf(path, pos.fpLen);
+    return { ok: f.have === pos.fpLen && f.fp === pos.fp, gz: f.gz };
+  } catch {
+    return { ok: false, gz: false };
+  }
+}
+
+export class Tailer {
+  private bytesRead = 0;
+  private cutLines = 0;
+  private behind = false;
+  private readonly sources: string[] = [];
+  private readonly notes: string[] = [];
+  private readonly maxLine: number;
+  private readonly ignoreDev: boolean;
+
+  constructor(readonly path: string, readonly sink: LineSink, readonly opts: TailOptions = {}) {
+    this.maxLine = opts.maxLine ?? 1 << 20;
+    this.ignoreDev = opts.ignoreDev ?? false;
+  }
+
+  private pastDeadline(): boolean {
+    return this.opts.deadline !== undefined && Date.now() >= this.opts.deadline;
+  }
+
+  /** Reads complete lines of a plain file from `from` to its current end. Returns the offset consumed. */
+  private async readPlain(path: string, from: number): Promise<number> {
+    this.opts.onPhase?.(`reading ${path}`);
+    const fh = await open(path, 'r');
+    const asm = new LineAssembler(this.sink, from, this.maxLine);
+    try {
+      for (;;) {
+        if (this.pastDeadline()) {
+          const st = await fh.stat();
+          if (st.size > asm.consumed) { this.behind = true; break; }
+        }
+        const { bytesRead } = await fh.read(asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
+        if (bytesRead === 0) break;
+        this.bytesRead += bytesRead;
+        asm.commit(bytesRead);
+      }
+    } finally {
+      await fh.close();
+      this.cutLines += asm.cutLines;
+    }
+    if (!this.sources.includes(path)) this.sources.push(path);
+    return asm.consumed;
+  }
+
+  /** Same for a gzip file; `from` is an uncompressed offset. */
+  private async readGz(path: string, from: number): Promise<number> {
+    this.opts.onPhase?.(`reading ${path} (gzip)`);
+    const asm = new LineAssembler(this.sink, from, this.maxLine);
+    let skip = from;
+    await new Promise<void>((resolve, reject) => {
+      const src = createReadStream(path, { highWaterMark: 1 << 20 });
+      const gun = createGunzip({ chunkSize: 1 << 18 });
+      const stop = () => { src.unpipe(gun); src.destroy(); gun.destroy(); resolve(); };
+      gun.on('data', (chunk: Buffer) => {
+        if (skip > 0) {
+          if (chunk.length <= skip) { skip -= chunk.length; return; }
+          chunk = chunk.subarray(skip);
+          skip = 0;
+        }
+        this.bytesRead += chunk.length;
+        asm.push(chunk);
+        if (this.pastDeadline()) { this.behind = true; stop(); }
+      });
+      gun.on('end', () => resolve());
+      gun.on('error', (e) => {
+        this.notes.push(`${path}: gzip data is damaged (${e.message}); read what could be decompressed`);
+        stop();
+      });
+      src.on('error', reject);
+      src.pipe(gun);
+    });
+    this.cutLines += asm.cutLines;
+    if (!this.sources.includes(path)) this.sources.push(path);
+    return asm.consumed;
+  }
+
+  private async readAny(path: string, from: number, gz: boolean): Promise<number> {
+    return gz ? this.readGz(path, from) : this.readPlain(path, from);
+  }
+
+  private async positionFor(path: string, st: Stats, offset: number): Promise<FilePosition> {
+    const len = Math.min(FP_MAX, st.size);
+    const f = await fingerprintOf(path, len);
+    return { dev: st.dev, ino: st.ino, offset, size: st.size, mtimeMs: st.mtimeMs, fp: f.fp, fpLen: f.have };
+  }
+
+  /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
+  private async alignedEnd(path: string, size: number): Promise<number> {
+    if (size === 0) return 0;
+    const fh = await open(path, 'r');
+    try {
+      const window = Math.min(size, 1 << 20);
+      const b = Buffer.alloc(window);
+      await fh.read(b, 0, window, size - window);
+      const nl = b.lastIndexOf(10);
+      return nl < 0 ? (window === size ? 0 : size) : size - window + nl + 1;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The first line start at or after `offset`. */
+  private async alignedForward(path: string, offset: number, size: number): Promise<number> {
+    if (offset <= 0) return 0;
+    if (offset >= size) return this.alignedEnd(path, size);
+    const fh = await open(path, 'r');
+    try {
+      const b = Buffer.alloc(Math.min(1 << 20, size - offset + 1));
+      const { bytesRead } = await fh.read(b, 0, b.length, offset - 1);
+      const nl = b.subarray(0, bytesRead).indexOf(10);
+      return nl < 0 ? size : offset + nl;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private result(status: TailStatus, position: FilePosition | undefined, bytesLeft = 0): TailResult {
+    return {
+      status, position, sources: this.sources, bytesRead: this.bytesRead, cutLines: this.cutLines,
+      behind: this.behind, bytesLeft: this.behind ? bytesLeft : 0, notes: this.notes,
+    };
+  }
+
+  /** Where the saved position now lives among the rotated siblings, if anywhere. */
+  private async findOld(prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean } | null> {
+    for (const c of cands) {
+      if (!sameInode(prev, c.st, this.ignoreDev)) continue;
+      const m = await matchesFp(c.path, prev);
+      if (m.ok) return { c, gz: m.gz };
+    }
+    // compressed or copied away: same first bytes, at least as long as what was read
+    if (prev.fpLen === 0) return null;
+    for (const c of cands) {
+      const m = await matchesFp(c.path, prev);
+      if (m.ok && (m.gz || c.st.size >= prev.offset)) return { c, gz: m.gz };
+    }
+    return null;
+  }
+
+  /** Files rotated after the old one, oldest first, skipping copies of the old one. */
+  private async newer(old: Candidate, prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean }[]> {
+    const later = cands.filter((c) => c !== old && !sameInode(old.st, c.st, this.ignoreDev) && c.st.mtimeMs > old.st.mtimeMs);
+    later.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs);
+    const out: { c: Candidate; gz: boolean }[] = [];
+    const seen = new Set<string>([prev.fp]);
+    for (const c of later) {
+      const f = await fingerprintOf(c.path, FP_MAX);
+      if (f.have > 0 && seen.has(f.fp)) continue;
+      seen.add(f.fp);
+      out.push({ c, gz: f.gz });
+    }
+    return out;
+  }
+
+  /**
+   * Reads the old file's tail and later rotations. `last` is the position at the end of the
+   * last file read (or where the deadline stopped it); `stopped` says the deadline did.
+   */
+  private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean }> {
+    const cands = await siblings(this.path, cur, this.ignoreDev);
+    const old = await this.findOld(prev, cands);
+    if (!old) return { last: null, stopped: false, found: false };
+    const chain = [{ ...old, from: prev.offset }, ...(await this.newer(old.c, prev, cands)).map((n) => ({ ...n, from: 0 }))];
+    let last: FilePosition | null = null;
+    for (const item of chain) {
+      const end = await this.readAny(item.c.path, item.from, item.gz);
+      last = await this.positionFor(item.c.path, item.c.st, end);
+      if (this.behind) return { last, stopped: true, found: true };
+    }
+    return { last, stopped: false, found: true };
+  }
+
+  async run(prev: FilePosition | undefined): Promise<TailResult> {
+    let cur: Stats | null = null;
+    try {
+      cur = await stat(this.path);
+      if (!cur.isFile()) throw Object.assign(new Error(`${this.path} is not a regular file`), { code: 'ENOTFILE' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      cur = null;
+    }
+
+    if (!prev) {
+      if (!cur) return this.result('missing', undefined);
+      const fr = this.opts.firstRun ?? 'end';
+      const start = fr === 'start' ? 0 : fr === 'end' ? await this.alignedEnd(this.path, cur.size) : await this.alignedForward(this.path, fr, cur.size);
+      const end = start < cur.size ? await this.readPlain(this.path, start) : start;
+      return this.result('first-run', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+    }
+
+    if (!cur) {
+      // rotated away and not yet recreated: still read what was left in the old file
+      // (the position stays in the last rotated file, so the next run finds it again by inode)
+      const r = await this.drainRotated(prev, null);
+      return this.result('missing', r.last ?? prev);
+    }
+
+    if (sameInode(prev, cur, this.ignoreDev)) {
+      const m = await matchesFp(this.path, prev);
+      if (m.ok && cur.size >= prev.offset) {
+        const end = cur.size > prev.offset ? await this.readPlain(this.path, prev.offset) : prev.offset;
+        const pos = await this.positionFor(this.path, await stat(this.path), end);
+        return this.result(end > prev.offset ? 'grew' : 'unchanged', pos, cur.size - end);
+      }
+      // shrunk or rewritten in place: was it copied away first (copytruncate)?
+      const r = await this.drainRotated(prev, cur);
+      if (r.stopped) return this.result('copytruncate', r.last!);
+      const status: TailStatus = r.found ? 'copytruncate' : cur.size < prev.offset ? 'truncated' : 'replaced';
+      if (!r.found) {
+        this.notes.push(status === 'truncated'
+          ? `${this.path} was truncated (${prev.offset} -> ${cur.size} bytes) and no rotated copy was found; reading it from the start`
+          : `${this.path} was replaced in place; reading it from the start`);
+      }
+      const end = await this.readPlain(this.path, 0);
+      return this.result(status, await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+    }
+
+    // a different file at the path: rotation by rename (or a move from elsewhere)
+    const r = await this.drainRotated(prev, cur);
+    if (r.stopped) return this.result('rotated', r.last!);
+    if (!r.found) {
+      const same = await matchesFp(this.path, prev);
+      if (same.ok && prev.fpLen > 0 && cur.size >= prev.offset) {
+        // same content under a new inode (copied back, or moved across file systems)
+        const end = await this.readPlain(this.path, prev.offset);
+        return this.result('grew', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+      }
+      this.notes.push(`${this.path} was rotated but the old file was not found among its siblings; lines written to it after the previous run may be missed`);
+    }
+    const end = await this.readPlain(this.path, 0);
+    return this.result('rotated', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+  }
+}
+
+export async function tailFile(path: string, prev: FilePosition | undefined, sink: LineSink, opts: TailOptions = {}): Promise<TailResult> {
+  return new Tailer(path, sink, opts).run(prev);
+}
