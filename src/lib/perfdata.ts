@@ -27,7 +27,7 @@ export function sanitizeLabel(label: string): string {
 /** Fixed-point decimal without exponent, trailing zeros trimmed. */
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return 'U';
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
+  if (Number.isInteger(n)) return BigInt(n).toString();
   let s = n.toFixed(6);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   return s === '-0' ? '0' : s;

@@ -118,15 +118,16 @@ export class Tailer {
     const fh = await open(path, 'r');
     const asm = new LineAssembler(this.sink, from, this.maxLine);
     try {
+      // the deadline is checked after each chunk, so every run makes progress
       for (;;) {
-        if (this.pastDeadline()) {
-          const st = await fh.stat();
-          if (st.size > asm.consumed) { this.behind = true; break; }
-        }
         const { bytesRead } = await fh.read(asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
         if (bytesRead === 0) break;
         this.bytesRead += bytesRead;
         asm.commit(bytesRead);
+        if (this.pastDeadline()) {
+          const st = await fh.stat();
+          if (st.size > asm.nextOffset) { this.behind = true; break; }
+        }
       }
     } finally {
       await fh.close();

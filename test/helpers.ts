@@ -1,0 +1,61 @@
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..');
+export const BIN = join(ROOT, 'dist', 'bin');
+export const JS = join(ROOT, 'dist');
+
+export function tempDir(prefix = 'msgwatch-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  line1: string;
+  perf: Record<string, string>;
+}
+
+/** Perfdata of a whole output (line 1 and any later `|` section), label -> value field. */
+export function parsePerf(stdout: string): Record<string, string> {
+  const lines = stdout.split('\n');
+  const parts: string[] = [];
+  const first = lines[0].indexOf('|');
+  if (first >= 0) parts.push(lines[0].slice(first + 1));
+  let inPerf = false;
+  for (const l of lines.slice(1)) {
+    if (inPerf) parts.push(l);
+    else if (l.includes('|')) { inPerf = true; parts.push(l.slice(l.indexOf('|') + 1)); }
+  }
+  const out: Record<string, string> = {};
+  const re = /'([^']*)'=(\S*)/g;
+  for (const p of parts) for (const m of p.matchAll(re)) out[m[1]] = m[2];
+  return out;
+}
+
+export function perfValue(r: RunResult, label: string): number | null {
+  const f = r.perf[label];
+  if (f === undefined) throw new Error(`no perfdata '${label}' in: ${r.stdout}`);
+  const v = f.split(';')[0].replace(/[a-zA-Z%]+$/, '');
+  return v === 'U' || v === '' ? null : Number(v);
+}
+
+/** Runs a built standalone executable the way a scheduler does: no Node on PATH, no Node env. */
+export async function runBin(name: string, args: string[], env: Record<string, string> = {}, opts: { input?: string; timeout?: number; jsBundle?: boolean } = {}): Promise<RunResult> {
+  const cmd = opts.jsBundle ? process.execPath : join(BIN, name);
+  const argv = opts.jsBundle ? [join(JS, `${name}.js`), ...args] : args;
+  const r = await execa(cmd, argv, {
+    env: { PATH: '/usr/bin:/bin', ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: opts.timeout ?? 30_000,
+    input: opts.input,
+    stripFinalNewline: false,
+  });
+  const stdout = String(r.stdout);
+  return { code: r.exitCode ?? -1, stdout, stderr: String(r.stderr), line1: stdout.split('\n')[0], perf: parsePerf(stdout) };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { renderText, sanitizeText, cutBytes, LINE1_LIMIT } from '../../src/lib/output';
+import { formatNumber, formatPerfItem } from '../../src/lib/perfdata';
+import { parseRange } from '../../src/lib/range';
+import { State } from '../../src/lib/status';
+import { parsePerf } from '../helpers';
+
+describe('perfdata', () => {
+  it('formats the full grammar', () => {
+    expect(formatPerfItem({ label: 'age', value: 12, uom: 's', warn: parseRange('600'), crit: parseRange('1800'), min: 0 }))
+      .toBe("'age'=12s;600;1800;0");
+  });
+  it('writes ranges back in Nagios syntax', () => {
+    expect(formatPerfItem({ label: 'x', value: 1, warn: parseRange('10:'), crit: parseRange('@~:-2.5') })).toBe("'x'=1;10:;@~:-2.5");
+    expect(formatPerfItem({ label: 'x', value: 1, warn: parseRange('~:'), crit: parseRange('-3:4') })).toBe("'x'=1;~:;-3:4");
+  });
+  it('never emits raw quotes, equals signs or pipes in labels', () => {
+    const s = formatPerfItem({ label: "it's a=b|c", value: 1 });
+    expect(s).toBe("'it_s a_b_c'=1");
+    expect(parsePerf(`X OK - x | ${s}`)).toEqual({ 'it_s a_b_c': '1' });
+  });
+  it('writes U for unknown values and drops the UOM', () => {
+    expect(formatPerfItem({ label: 'g', value: null, uom: 's' })).toBe("'g'=U");
+    expect(formatPerfItem({ label: 'g', value: NaN })).toBe("'g'=U");
+  });
+  it('prints plain decimals, never exponents', () => {
+    expect(formatNumber(1e21)).toBe('1000000000000000000000');
+    expect(formatNumber(Infinity)).toBe('U');
+    expect(formatNumber(1e20)).toBe('100000000000000000000');
+    expect(formatNumber(0.0000001)).toBe('0');
+    expect(formatNumber(1.5e-5)).toBe('0.000015');
+    expect(formatNumber(-0)).toBe('0');
+    expect(formatNumber(3.14159265)).toBe('3.141593');
+    expect(formatNumber(18446744073709551615)).toMatch(/^\d+$/);
+  });
+});
+
+describe('output layout', () => {
+  const base = { name: 'TEST', state: State.WARNING, summary: 'hello', details: [] as string[], perf: [] as { label: string; value: number }[] };
+
+  it('first line is NAME STATE - summary | perfdata', () => {
+    const t = renderText({ ...base, perf: [{ label: 'a', value: 1 }, { label: 'b', value: 2 }] }, 8192);
+    expect(t).toBe("TEST WARNING - hello | 'a'=1 'b'=2\n");
+  });
+  it('replaces | in every text', () => {
+    const t = renderText({ ...base, summary: 'a|b', details: ['c|d'], perf: [{ label: 'x', value: 1 }] }, 8192);
+    expect(t.split('\n')[0]).toBe("TEST WARNING - a/b | 'x'=1");
+    expect(t.split('\n')[1]).toBe('c/d');
+    expect(sanitizeText('x|y|z')).not.toContain('|');
+  });
+  it('keeps line 1 under 1 KiB and moves the rest of the perfdata after a later |', () => {
+    const perf = Array.from({ length: 200 }, (_, i) => ({ label: `metric_number_${i}`, value: i }));
+    const t = renderText({ ...base, summary: 'x'.repeat(2000), details: ['d1', 'd2'], perf }, 65536);
+    const lines = t.trimEnd().split('\n');
+    expect(Buffer.byteLength(lines[0])).toBeLessThanOrEqual(LINE1_LIMIT);
+    const parsed = parsePerf(t);
+    expect(Object.keys(parsed)).toHaveLength(200);
+    expect(lines[lines.length - 1].startsWith('| ')).toBe(true);
+    expect(lines).toContain('d1');
+  });
+  it('caps the whole output with an explicit marker', () => {
+    const details = Array.from({ length: 1000 }, (_, i) => `detail line ${i} ${'y'.repeat(50)}`);
+    const t = renderText({ ...base, details, perf: [{ label: 'a', value: 1 }] }, 2048);
+    expect(Buffer.byteLength(t)).toBeLessThanOrEqual(2048);
+    expect(t).toMatch(/\.\.\. \d+ more\n$/);
+    const more = Number(/\.\.\. (\d+) more/.exec(t)![1]);
+    const shown = t.split('\n').filter((l) => l.startsWith('detail line')).length;
+    expect(shown + more).toBe(1000);
+  });
+  it('does not split UTF-8 characters when cutting', () => {
+    const s = cutBytes('é'.repeat(100), 51);
+    expect(s.endsWith('...')).toBe(true);
+    expect(s).not.toContain('\ufffd');
+  });
+});
