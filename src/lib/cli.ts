@@ -92,6 +92,10 @@ function withoutCoerce(options: OptionSpecs): OptionSpecs {
 
 function applyCoercions(parsed: Record<string, unknown>, options: OptionSpecs): void {
   for (const [key, spec] of Object.entries(options)) {
+    const v = parsed[camel(key)];
+    if (spec.choices && v !== undefined && !(spec.choices as unknown[]).includes(v)) {
+      throw new UsageError(`--${key}: '${String(v)}' is not one of ${(spec.choices as unknown[]).join(', ')}`);
+    }
     if (!spec.coerce) continue;
     const k = camel(key);
     if (parsed[k] === undefined) continue;
@@ -135,7 +139,7 @@ export function parseArgs(
   if (Array.isArray(parsed._) && parsed._.length > 0) {
     throw new UsageError(`unexpected argument '${String(parsed._[0])}' (options take the form --name VALUE)`);
   }
-  applyCoercions(parsed, options);
+  applyCoercions(parsed, { ...options, ...STANDARD_OPTIONS });
   const a = parsed as unknown as ParsedArgs;
   for (const key of ['timeout', 'outputFormat', 'maxOutput', 'stateDir']) {
     if (Array.isArray(a[key])) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} given more than once`);

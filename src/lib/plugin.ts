@@ -228,6 +228,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
     if (faultEnabled('throw:unhandled-rejection')) void Promise.reject(new Error('injected rejection'));
     if (faultEnabled('throw:uncaught-async')) setTimeout(() => { throw new Error('injected async throw'); }, 1);
 
+    if (faultEnabled('hang:run')) await new Promise(() => { /* never settles: exercises the timeout */ });
     const outcome = await def.run(ctx);
     if (finished) return;
     phase = 'rendering';

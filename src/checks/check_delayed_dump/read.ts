@@ -4,7 +4,7 @@
  * writes the dump in one go when it stops or is asked to.
  */
 import { open } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { PluginError, describeError } from '../../lib/errors.js';
 import { LineAssembler } from '../../lib/tail/lines.js';
 import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
@@ -19,7 +19,8 @@ export async function readDump(path: string, maxLine: number, deadline: number):
   const counts = newCounts();
   let fh;
   try {
-    fh = await open(path, 'r');
+    // O_NONBLOCK: a FIFO at the path must not block a thread (Node could not exit then)
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, counts };
     throw new PluginError(`cannot read ${describeError(e)}`);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { createReadStream, type Stats } from 'node:fs';
+import { constants, createReadStream, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
@@ -34,7 +34,7 @@ export function hashBytes(b: Buffer): string {
 }
 
 async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
@@ -61,7 +61,7 @@ export async function headBytes(path: string, len: number): Promise<{ bytes: Buf
     });
     return { bytes, gz: true };
   }
-  const fh = await open(path, 'r');
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const b = Buffer.alloc(len);
     let off = 0;

@@ -14,7 +14,7 @@
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
-import { createReadStream, type Stats } from 'node:fs';
+import { constants, createReadStream, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -54,6 +54,8 @@ interface Candidate {
 }
 
 const ROTATED_SUFFIX = /^[._-]/;
+/** O_NONBLOCK: opening a FIFO put at a log path must not block a thread (Node cannot exit then). */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 async function siblings(path: string, current: Stats | null, ignoreDev: boolean): Promise<Candidate[]> {
   const dir = dirname(path);
@@ -115,7 +117,7 @@ export class Tailer {
   /** Reads complete lines of a plain file from `from` to its current end. Returns the offset consumed. */
   private async readPlain(path: string, from: number): Promise<number> {
     this.opts.onPhase?.(`reading ${path}`);
-    const fh = await open(path, 'r');
+    const fh = await open(path, READ_FLAGS);
     const asm = new LineAssembler(this.sink, from, this.maxLine);
     try {
       // the deadline is checked after each chunk, so every run makes progress
@@ -182,7 +184,7 @@ export class Tailer {
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
   private async alignedEnd(path: string, size: number): Promise<number> {
     if (size === 0) return 0;
-    const fh = await open(path, 'r');
+    const fh = await open(path, READ_FLAGS);
     try {
       const window = Math.min(size, 1 << 20);
       const b = Buffer.alloc(window);
@@ -198,7 +200,7 @@ export class Tailer {
   private async alignedForward(path: string, offset: number, size: number): Promise<number> {
     if (offset <= 0) return 0;
     if (offset >= size) return this.alignedEnd(path, size);
-    const fh = await open(path, 'r');
+    const fh = await open(path, READ_FLAGS);
     try {
       const b = Buffer.alloc(Math.min(1 << 20, size - offset + 1));
       const { bytesRead } = await fh.read(b, 0, b.length, offset - 1);
