@@ -4,8 +4,9 @@
  * even if the PID was reused. Breaking a stale lock happens under a short-lived guard file, so
  * two waiters cannot both break it and end up both holding the lock.
  */
+import { dirname } from 'node:path';
 import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { PluginError } from '../errors.js';
+import { errnoText, PluginError } from '../errors.js';
 import { faultPoint } from './faults.js';
 
 interface LockInfo {
@@ -61,15 +62,18 @@ function tryCreate(path: string): boolean {
     fd = openSync(path, FLAGS, 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new PluginError(`cannot create lock ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PluginError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`);
   }
   try {
     faultPoint('lock-created');
     const info: LockInfo = { pid: process.pid, start: processStartTime(process.pid) ?? '', since: Date.now() };
     writeSync(fd, JSON.stringify(info));
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    try { unlinkSync(path); } catch { /* ignore */ }
+    throw new PluginError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`);
   }
+  closeSync(fd);
   return true;
 }
 

@@ -8,10 +8,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync,
+  closeSync, constants, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
-import { PluginError } from '../errors.js';
+import { basename, join } from 'node:path';
+import { errnoText, PluginError } from '../errors.js';
 import { ensureStateDir } from './dir.js';
 import { faultPoint } from './faults.js';
 import { Lock } from './lock.js';
@@ -114,6 +114,20 @@ export class StateFile<T> {
     return { data: env.data, savedAt: env.savedAt };
   }
 
+  /** Temp files left by a writer that was killed before its rename. */
+  private removeOrphanTemps(): void {
+    const prefix = `${basename(this.path)}.tmp-`;
+    let names: string[];
+    try { names = readdirSync(this.dir); } catch { return; }
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(name.slice(prefix.length).split('-')[0]);
+      let alive = false;
+      try { process.kill(pid, 0); alive = true; } catch { /* ESRCH: gone */ }
+      if (!alive) try { unlinkSync(join(this.dir, name)); } catch { /* ignore */ }
+    }
+  }
+
   save(data: T, now = Date.now()): void {
     const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
     const body = Buffer.from(JSON.stringify(env), 'utf8');
@@ -135,6 +149,7 @@ export class StateFile<T> {
       fd = undefined;
       renameSync(tmp, this.path);
       faultPoint('state-renamed');
+      this.removeOrphanTemps();
       try {
         const dfd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
         try { fsyncSync(dfd); } finally { closeSync(dfd); }
@@ -142,12 +157,7 @@ export class StateFile<T> {
     } catch (e) {
       if (fd !== undefined) try { closeSync(fd); } catch { /* ignore */ }
       try { unlinkSync(tmp); } catch { /* ignore */ }
-      const err = e as NodeJS.ErrnoException;
-      const why: Record<string, string> = {
-        ENOSPC: 'no space left on device', EROFS: 'read-only file system', EACCES: 'permission denied',
-        EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EPERM: 'operation not permitted',
-      };
-      throw new PluginError(`cannot save state in ${this.dir}: ${why[err.code ?? ''] ?? err.message}; the previous state is kept`);
+      throw new PluginError(`cannot save state in ${this.dir}: ${errnoText(e)}; the previous state is kept`);
     }
   }
 }
