@@ -1,0 +1,187 @@
+/**
+ * check_broker_command_timeouts: command calls between a Shinken broker, its modules and their
+ * workers that timed out or failed. Pipeline: tail each log (rotation-safe) -> scan candidate
+ * lines -> batch of this run's events -> window over saved batches -> thresholds -> summary.
+ */
+import { coerce } from '../../lib/cli.js';
+import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
+import { State } from '../../lib/status.js';
+import { isFilePosition, type FilePosition } from '../../lib/tail/identity.js';
+import { tailFile } from '../../lib/tail/tail.js';
+import { formatBytes, formatDuration } from '../../lib/units.js';
+import { KINDS, type Kind } from './parse.js';
+import { Scanner, type Filters, type ScanCarry } from './scan.js';
+import { isBatch, keep, merge, type Batch, type Group } from './window.js';
+
+export interface Options {
+  file: string[];
+  fromStart: boolean;
+  window: number;
+  broker: string[];
+  module: string[];
+  command: string[];
+  missing: State;
+  ignoreDevice: boolean;
+  maxLine: number;
+}
+
+interface BrokerState {
+  files: Record<string, FilePosition>;
+  batches: Batch[];
+  carry: ScanCarry;
+}
+
+function isBrokerState(v: unknown): v is BrokerState {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as BrokerState;
+  return !!s.files && typeof s.files === 'object' && Object.values(s.files).every(isFilePosition)
+    && Array.isArray(s.batches) && s.batches.every(isBatch)
+    && !!s.carry && (s.carry.forkBlock === null || typeof s.carry.forkBlock === 'string');
+}
+
+const CRITICAL_KINDS: Kind[] = ['timeouts_failed', 'send_errors', 'exec_errors'];
+const LABEL: Record<Kind, string> = {
+  timeouts_failed: 'failed (second timeout)',
+  send_errors: 'failed to send (error)',
+  exec_errors: 'failed to execute (error)',
+  timeouts_retried: 'timed out once (retried)',
+  wrong_answers: 'got another answer (retried)',
+  unknown_commands: 'unknown command received',
+  fork_cleanup_errors: 'fork cleanup error block',
+};
+
+function severity(g: Group): number {
+  let s = 0;
+  for (const k of KINDS) {
+    const n = g.counts[k] ?? 0;
+    if (n) s += (CRITICAL_KINDS.includes(k) ? 1e6 : 1e3) + n;
+  }
+  return s;
+}
+
+function where(g: Group): string {
+  return [g.broker, g.module, g.command].filter(Boolean).join('/');
+}
+
+function describe(g: Group): string {
+  const parts = KINDS.filter((k) => g.counts[k]).map((k) => `${g.counts[k]} ${LABEL[k]}`);
+  const exec = g.execMax !== undefined ? `; slowest ${g.execMax}s` : '';
+  const last = g.last ? `; last ${g.last.time}: ${g.last.text}` : '';
+  return `${where(g)}: ${parts.join(', ') || 'no failures'}${exec}${last}`;
+}
+
+async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
+  const o = ctx.opts;
+  const files = [...new Set(o.file)];
+  const filters: Filters = { broker: o.broker, module: o.module, command: o.command };
+  const state = await ctx.openState([files.join('\n'), filters], isBrokerState);
+  const prev: BrokerState = state.data ?? { files: {}, batches: [], carry: { forkBlock: null } };
+  const now = Date.now();
+  const batch: Batch = { seenAt: now, groups: {} };
+  const carry: ScanCarry = { ...prev.carry };
+  const scanner = new Scanner(batch, filters, carry);
+  const findings: Finding[] = [];
+  const positions: Record<string, FilePosition> = {};
+  let bytes = 0;
+  const readNotes: string[] = [];
+
+  for (const f of files) {
+    const r = await tailFile(f, prev.files[f], scanner, {
+      // a log that appeared since the previous run is new in full; only a true first run skips history
+      firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine,
+      deadline: ctx.deadline, onPhase: ctx.setPhase,
+    });
+    bytes += r.bytesRead;
+    if (r.position) positions[f] = r.position;
+    for (const n of r.notes) ctx.note(n);
+    if (r.status === 'missing' && !r.position) findings.push({ state: o.missing, text: `${f} does not exist (yet)` });
+    else if (r.status === 'missing') findings.push({ state: o.missing, text: `${f} is missing (rotated and not recreated?)` });
+    if (r.cutLines) readNotes.push(`${r.cutLines} over-long lines cut in ${f}`);
+    if (r.behind) ctx.note(`${f}: stopped at the deadline with ${formatBytes(r.bytesLeft)} left; the next run continues from there`);
+    ctx.debug(1, `${f}: ${r.status}, read ${formatBytes(r.bytesRead)} from ${r.sources.join(', ') || 'nothing'}`);
+  }
+
+  const windowMs = o.window * 1000;
+  const batches = keep(prev.batches, batch, now, windowMs);
+  state.save({ files: positions, batches, carry });
+
+  const groups = merge(batches).sort((a, b) => severity(b) - severity(a));
+  const total = (k: Kind) => groups.reduce((s, g) => s + (g.counts[k] ?? 0), 0);
+  const execMax = groups.reduce<number | null>((m, g) => (g.execMax === undefined ? m : Math.max(m ?? 0, g.execMax)), null);
+  const metrics: Metric[] = [
+    ...KINDS.map((k) => ({ name: k, value: total(k), min: 0 })),
+    { name: 'exec_time_max', value: execMax, uom: 's' as const, min: 0 },
+  ];
+  const span = o.window > 0 ? `in the last ${formatDuration(o.window)}` : 'since the last check';
+  const problems = groups.filter((g) => KINDS.some((k) => g.counts[k]));
+  for (const n of readNotes) ctx.note(n);
+
+  return {
+    metrics,
+    findings,
+    summary: (ev) => {
+      const extra = findings.map((f) => f.text);
+      let s: string;
+      if (problems.length === 0) {
+        s = `no command call failures ${span} (read ${formatBytes(bytes)} from ${files.length} log${files.length === 1 ? '' : 's'})`;
+      } else {
+        const failed = total('timeouts_failed') + total('send_errors') + total('exec_errors');
+        const head = failed > 0
+          ? `${failed} command call${failed === 1 ? '' : 's'} failed ${span}`
+          : `command call problems ${span}, none failed yet`;
+        const worst = problems.slice(0, 3).map((g) => `${where(g)} (${KINDS.filter((k) => g.counts[k]).map((k) => `${g.counts[k]} ${k}`).join(', ')})`).join('; ');
+        s = `${head}: ${worst}${problems.length > 3 ? `; +${problems.length - 3} more` : ''}`;
+        if (failed > 0 && ev.state !== State.OK) s += '; module data (Livestatus answers, UI) may be stale';
+      }
+      return extra.length ? `${extra.join('; ')}; ${s}` : s;
+    },
+    details: problems.map(describe),
+    json: { groups: problems },
+  };
+}
+
+const defaultLog = '/var/log/shinken/brokerd.log';
+
+export const definition: PluginDefinition<Options> = {
+  name: 'check_broker_command_timeouts',
+  label: 'BROKER_COMMANDS',
+  description:
+    'Reads Shinken broker logs incrementally (rotation and copytruncate safe) and alerts on [ COMMAND CALL ]\n' +
+    'timeouts and errors between the broker, its modules and their workers, and on fork-cleanup errors.',
+  options: {
+    file: { alias: 'f', type: 'string', array: true, default: [defaultLog], requiresArg: true, coerce: coerce.list(), describe: 'Broker log; repeatable' },
+    'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (default: start at its end so history does not alert)' },
+    window: {
+      type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration('window'),
+      describe: 'An event counts for this long after the run that read it (15m: 5-minute checks x 3 attempts reach HARD); 0 = only since the last run',
+    },
+    broker: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these broker names; repeatable' },
+    module: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these modules; repeatable' },
+    command: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these command names (e.g. get_module_info); repeatable' },
+    missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state('missing'), describe: 'State when a log does not exist' },
+    'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
+    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Longer lines are cut and counted' },
+  },
+  examples: [
+    ['check_broker_command_timeouts', 'defaults: WARNING on retries, CRITICAL on failed calls, over 15 minutes'],
+    ['check_broker_command_timeouts -f /var/log/shinken/brokerd.log --module Livestatus', 'only the Livestatus module'],
+    ['check_broker_command_timeouts -w timeouts_retried=5 -c exec_time_max=2', 'tolerate a few retries; CRITICAL when a call took over 2s'],
+  ],
+  metrics: [
+    { name: 'timeouts_failed', help: 'calls given up after a second timeout (default CRITICAL > 0)' },
+    { name: 'send_errors', help: 'calls that failed with an error (default CRITICAL > 0)' },
+    { name: 'exec_errors', help: 'received commands that failed to execute (default CRITICAL > 0)' },
+    { name: 'timeouts_retried', help: 'first timeouts, retried once (default WARNING > 0)' },
+    { name: 'wrong_answers', help: 'another answer received, retried (default WARNING > 0)' },
+    { name: 'unknown_commands', help: 'unknown commands received (default WARNING > 0)' },
+    { name: 'fork_cleanup_errors', help: 'ERROR blocks of [ CLEAN AFTER FORK ], one per block (default WARNING > 0)' },
+    { name: 'exec_time_max', uom: 's', help: 'slowest "was executed by the module M in Xs" seen (no default)' },
+  ],
+  primary: 'timeouts_failed',
+  defaults: {
+    timeouts_failed: { crit: '0' }, send_errors: { crit: '0' }, exec_errors: { crit: '0' },
+    timeouts_retried: { warn: '0' }, wrong_answers: { warn: '0' }, unknown_commands: { warn: '0' }, fork_cleanup_errors: { warn: '0' },
+  },
+  helpEpilogue: 'Fork-cleanup events carry no broker name, so --broker does not filter them out.',
+  run,
+};

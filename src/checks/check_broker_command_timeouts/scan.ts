@@ -1,0 +1,99 @@
+/**
+ * The line sink: finds candidate lines with a byte search over whole chunks (most broker lines
+ * are noise), decodes and parses only those, and adds their events to this run's batch.
+ */
+import type { LineSink } from '../../lib/tail/lines.js';
+import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
+import { getGroup, type Batch, type Group } from './window.js';
+
+const NEEDLES = [Buffer.from('COMMAND CALL'), Buffer.from('CLEAN AFTER FORK')];
+
+export interface Filters {
+  broker: string[];
+  module: string[];
+  command: string[];
+}
+
+/** Carried across runs so a fork-cleanup ERROR block split by a run boundary counts once. */
+export interface ScanCarry {
+  forkBlock: string | null;
+}
+
+export class Scanner implements LineSink {
+  matched = 0;
+  private lastError: { group: Group; pid: string; extra: string } | null = null;
+
+  constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
+
+  lines(buf: Buffer, start: number, end: number): void {
+    for (const needle of NEEDLES) {
+      let pos = start;
+      for (;;) {
+        const hit = buf.indexOf(needle, pos);
+        if (hit < 0 || hit >= end) break;
+        const ls = buf.lastIndexOf(10, hit) + 1;
+        const nl = buf.indexOf(10, hit);
+        const le = nl < 0 || nl >= end ? end : nl;
+        // a line holding both needles is handled by the first search only
+        if (needle === NEEDLES[0] || buf.indexOf(NEEDLES[0], ls) < 0 || buf.indexOf(NEEDLES[0], ls) >= le) {
+          this.line(buf.toString('utf8', Math.max(ls, start), le > ls && buf[le - 1] === 13 ? le - 1 : le));
+        }
+        pos = le + 1;
+      }
+    }
+  }
+
+  private pass(broker: string, module: string, command: string): boolean {
+    const f = this.filters;
+    return (f.broker.length === 0 || broker === '' || f.broker.includes(broker))
+      && (f.module.length === 0 || f.module.includes(module))
+      && (f.command.length === 0 || command === '' || f.command.includes(command));
+  }
+
+  line(text: string): void {
+    const l = parseLine(text);
+    if (!l) return;
+    if (l.category === 'CLEAN AFTER FORK') return this.forkCleanup(l);
+    const ev = commandEvent(l);
+    if (!ev) return this.continuation(l);
+    if (!this.pass(ev.broker, ev.module, ev.command)) { this.lastError = null; return; }
+    this.matched++;
+    this.add(ev, l);
+  }
+
+  private add(ev: Event, l: LogLine): void {
+    const g = getGroup(this.batch, ev.broker, ev.module, ev.command);
+    if (ev.kind === 'exec_time') {
+      g.execMax = Math.max(g.execMax ?? 0, ev.seconds ?? 0);
+      this.lastError = null;
+      return;
+    }
+    g.counts[ev.kind] = (g.counts[ev.kind] ?? 0) + 1;
+    g.last = { kind: ev.kind, time: l.time, text: l.text.slice(0, 300) };
+    this.lastError = ev.kind === 'exec_errors' || ev.kind === 'send_errors' ? { group: g, pid: l.pid, extra: l.extra } : null;
+  }
+
+  /** Traceback lines carry the same prefix: keep the last one (the exception) with the event. */
+  private continuation(l: LogLine): void {
+    const e = this.lastError;
+    if (!e || l.level !== 'ERROR' || l.pid !== e.pid || l.extra !== e.extra || !e.group.last) return;
+    const base = e.group.last.text.split(' -- ')[0];
+    e.group.last = { ...e.group.last, text: `${base} -- ${l.text.slice(0, 200)}` };
+  }
+
+  private forkCleanup(l: LogLine): void {
+    if (l.level !== 'ERROR') return;
+    const module = l.names[l.names.length - 1];
+    if (!this.pass('', module, '')) return;
+    // one block = consecutive ERROR lines of one module/pid/sub-module in the same second
+    const key = `${module}\u0001${l.pid}\u0001${l.extra}\u0001${l.time}`;
+    const starts = /^On linux/i.test(l.text);
+    if (!starts && this.carry.forkBlock === key) return;
+    this.carry.forkBlock = key;
+    this.matched++;
+    const g = getGroup(this.batch, '', module, l.extra ? `cleanup of ${l.extra}` : 'cleanup');
+    const kind: Kind = 'fork_cleanup_errors';
+    g.counts[kind] = (g.counts[kind] ?? 0) + 1;
+    g.last = { kind, time: l.time, text: l.text.slice(0, 300) };
+  }
+}
