@@ -283,3 +283,31 @@ describe('incremental reader', () => {
     expect(r.lines).toEqual(b);
   });
 });
+
+describe('copytruncate with identical lines', () => {
+  it('a file regrown to the same first bytes and size is still recognised as truncated', async () => {
+    const same = 'same line, same second\n';
+    const r = new Runs(log, { firstRun: 'start' });
+    appendFileSync(log, same);
+    await r.run();
+    appendFileSync(log, same.repeat(4));
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    appendFileSync(log, same);
+    const res = await r.run();
+    expect(res.status).toBe('copytruncate');
+    expect(r.lines).toHaveLength(1 + 4 + 1);
+  });
+
+  it('a backup copy made by hand is not mistaken for a copytruncate', async () => {
+    const r = new Runs(log, { firstRun: 'start' });
+    write(log, 3);
+    await r.run();
+    const more = write(log, 2);
+    copyFileSync(log, `${log}.bak`);
+    const after = write(log, 1);
+    const res = await r.run();
+    expect(res.status).toBe('grew');
+    expect(r.lines.slice(3)).toEqual([...more, ...after]);
+  });
+});

@@ -234,6 +234,38 @@ export class Tailer {
     return null;
   }
 
+  /**
+   * A sibling written since the last run that starts with our first bytes and reaches our
+   * offset: the copy of a copytruncate. A backup copy (`cp log log.bak`) is told apart because
+   * the current file still holds the copy's last bytes at the same place.
+   */
+  private async freshCopy(prev: FilePosition, cur: Stats): Promise<boolean> {
+    if (prev.fpLen === 0 || prev.offset === 0) return false;
+    const cands = (await siblings(this.path, cur, this.ignoreDev)).filter((c) => c.st.mtimeMs > prev.mtimeMs);
+    for (const c of cands) {
+      const m = await matchesFp(c.path, prev);
+      if (!m.ok) continue;
+      if (m.gz) return true;
+      if (c.st.size < prev.offset) continue;
+      if (cur.size < c.st.size) return true;
+      const len = Math.min(FP_MAX, c.st.size);
+      const [a, b] = await Promise.all([this.bytesAt(c.path, c.st.size - len, len), this.bytesAt(this.path, c.st.size - len, len)]);
+      if (!a.equals(b)) return true;
+    }
+    return false;
+  }
+
+  private async bytesAt(path: string, pos: number, len: number): Promise<Buffer> {
+    const fh = await open(path, READ_FLAGS);
+    try {
+      const b = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(b, 0, len, pos);
+      return b.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+
   /** Files rotated after the old one, oldest first, skipping copies of the old one. */
   private async newer(old: Candidate, prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean }[]> {
     const later = cands.filter((c) => c !== old && !sameInode(old.st, c.st, this.ignoreDev) && c.st.mtimeMs > old.st.mtimeMs);
@@ -294,7 +326,10 @@ export class Tailer {
 
     if (sameInode(prev, cur, this.ignoreDev)) {
       const m = await matchesFp(this.path, prev);
-      if (m.ok && cur.size >= prev.offset) {
+      // identical lines can regrow a copytruncated file to the same first bytes and size, so a
+      // fresh copy of it among the siblings is the only reliable sign that it was truncated
+      const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur));
+      if (m.ok && cur.size >= prev.offset && !copied) {
         const end = cur.size > prev.offset ? await this.readPlain(this.path, prev.offset) : prev.offset;
         const pos = await this.positionFor(this.path, await stat(this.path), end);
         return this.result(end > prev.offset ? 'grew' : 'unchanged', pos, cur.size - end);
