@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { counterDelta, parseCtime, seriesKey, type Block, type BlockKind } from '../../src/um/model';
+import { LbmmonParser, parseHeader } from '../../src/um/parse';
+// @ts-expect-error plain JS generator shared with the benchmark
+import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
+
+const ALL: BlockKind[] = ['source', 'receiver', 'im-source', 'im-receiver', 'event-queue', 'context'];
+const app = { appid: 'riskcalc', ip: '10.20.1.5', pid: 0x5b9, oid: 0x1c1c7c0, ctx: '0a1b2c3d4e5f6071', domain: 0 };
+const T = new Date(2025, 2, 4, 9, 30, 5).getTime();
+
+function parse(text: string, wanted = ALL) {
+  const blocks: Block[] = [];
+  const p = new LbmmonParser(new Set(wanted), (b) => blocks.push(b));
+  const buf = Buffer.from(text, 'latin1');
+  p.lines(buf, 0, buf.length);
+  const carry = p.finish();
+  return { blocks, carry, stats: p.stats };
+}
+
+describe('lbmmon header', () => {
+  it('parses a 6.14+ header with every item, hex process ID, space-padded day', () => {
+    const h = parseHeader('Receiver statistics received from riskcalc at 10.20.1.5, process ID=5b9, object ID=1c1c7c0, context instance=0a1b2c3d4e5f6071, domain ID=0, sent Tue Mar  4 09:30:05 2025')!;
+    expect(h).toMatchObject({ kind: 'receiver', appid: 'riskcalc', ip: '10.20.1.5', pid: '5b9', oid: '1c1c7c0', ctxInst: '0a1b2c3d4e5f6071', domain: '0' });
+    expect(h.sentMs).toBe(T);
+    expect(ctime(T)).toBe('Tue Mar  4 09:30:05 2025');
+  });
+  it('parses legacy headers (no context instance), IM titles, appids with spaces, and no sent stamp', () => {
+    expect(parseHeader('Context IM receiver statistics received from my app at 10.0.0.1, process ID=6424, object ID=2')).toMatchObject({ kind: 'im-receiver', appid: 'my app', pid: '6424', ctxInst: '', sentMs: null });
+    expect(parseHeader('IM source statistics received from a at 10.0.0.1, process ID=1, object ID=2, sent Wed Nov 19 23:59:59 2026')!.kind).toBe('im-source');
+    expect(parseHeader('Store statistics received from s at 10.0.0.1, process ID=1, object ID=2')!.kind).toBe('other');
+    expect(parseHeader('Core-10403-150: Context (0x1c1c7c0) created with ContextID (1) and ContextName [x]')).toBeNull();
+  });
+  it('ctime parsing rejects nonsense', () => {
+    expect(parseCtime('Tue Foo  4 09:30:05 2025')).toBeNull();
+    expect(parseCtime('garbage')).toBeNull();
+  });
+});
+
+describe('lbmmon blocks', () => {
+  it('parses every block type with sentinels as no measurement', () => {
+    const text = [
+      sourceBlock(app, T, 'LBTRM:10.20.1.11:14390:8a2b3c4d:239.101.3.1:14400', { 'LBT-RM datagrams sent': 35045, 'LBT-RM NAKs received': 7 }),
+      receiverBlock(app, T, 'LBTRM:10.20.1.11:14390:8a2b3c4d:239.101.3.1:14400', { 'LBT-RM NAKs sent': 12, 'Loss recovery mean time': 23 }),
+      receiverBlock(app, T, 'LBT-RU:10.20.1.12:14391:11112222', { 'LBT-RU NAKs sent': 3 }, { transport: 'LBT-RU' }),
+      receiverBlock(app, T, 'LBTRM:10.20.1.11:14390:8a2b3c4d:239.101.3.1:14400', {}, { title: 'IM receiver statistics received', sentinel: '4294967295' }),
+      eventQueueBlock(app, T, { 'Data messages currently enqueued': 42, 'Data message service mean time': 412 }),
+      contextBlock(app, T, { 'Unresolved topics in receiver topic map': 2 }),
+    ].join('') + '\n';
+    const { blocks, carry } = parse(text);
+    expect(carry).toEqual([]);
+    expect(blocks.map((b) => b.header.kind)).toEqual(['source', 'receiver', 'receiver', 'im-receiver', 'event-queue', 'context']);
+    expect(blocks[0].fields.get('LBT-RM NAKs received')).toBe(7);
+    expect(blocks[0].transport).toBe('LBT-RM');
+    expect(blocks[1].fields.get('Loss recovery mean time')).toBe(23);
+    expect(blocks[1].fields.get('Loss recovery minimum time')).toBeNull();
+    expect(blocks[2].fields.get('LBT-RU NAKs sent')).toBe(3);
+    expect(blocks[3].fields.get('Loss recovery minimum time')).toBeNull(); // 32-bit sentinel
+    expect(blocks[4].fields.get('Data messages currently enqueued')).toBe(42);
+    expect(blocks[4].lines).toBe(57);
+    expect(blocks[4].header.ctxInst).toBe('');
+    expect(blocks[5].fields.get('Unresolved topics in receiver topic map')).toBe(2);
+    expect(blocks[5].lines).toBe(24);
+  });
+
+  it('tolerates the legacy 19-line context block', () => {
+    const { blocks } = parse(contextBlock(app, T, {}, { legacy: true }) + '\n');
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0].lines).toBe(19);
+  });
+
+  it('two blocks with one header are two series', () => {
+    const text = receiverBlock(app, T, 'LBTRM:a:1:1:g:1') + receiverBlock(app, T, 'LBTRM:b:2:2:g:2') + '\n';
+    const { blocks } = parse(text);
+    expect(blocks).toHaveLength(2);
+    expect(seriesKey(blocks[0])).not.toBe(seriesKey(blocks[1]));
+  });
+
+  it('skips interleaved Core- and ERROR! lines, unknown blocks and their TAB lines', () => {
+    const text = [
+      receiverBlock(app, T, 'LBTRM:a:1:1:g:1'),
+      '\nCore-10995-140: [LBMMON] Topic[/29west/statistics] Source[TCP:10.29.3.101:14371:b7894d48[2880347950]], Beginning of Transport Session\n',
+      '\nStore statistics received from store1 at 10.0.0.9, process ID=77, object ID=1, sent Tue Mar  4 09:30:05 2025\n\tSomething : x\n\t\tnested : 3\n--- weird ---\n',
+      'ERROR!  Deserialize function returned -1, bad\n',
+      eventQueueBlock(app, T),
+      '\n',
+    ].join('');
+    const { blocks, stats } = parse(text);
+    expect(blocks.map((b) => b.header.kind)).toEqual(['receiver', 'event-queue']);
+    expect(stats.skippedLines).toBeGreaterThan(0);
+  });
+
+  it('a Core- line straight after the last field line closes the block', () => {
+    const text = receiverBlock(app, T, 'LBTRM:a:1:1:g:1') + '\nCore-10995-141: [LBMMON] End of Transport Session\n';
+    expect(parse(text).blocks).toHaveLength(1);
+  });
+
+  it('a cut-off block is dropped when closed, and carried when the input simply ends', () => {
+    const full = receiverBlock(app, T, 'LBTRM:a:1:1:g:1');
+    const cut = full.split('\n').slice(0, 10).join('\n');
+    expect(parse(cut + '\n' + receiverBlock(app, T, 'LBTRM:b:1:1:g:1') + '\n').blocks).toHaveLength(1);
+    const { blocks, carry } = parse(cut + '\n');
+    expect(blocks).toHaveLength(0);
+    expect(carry.length).toBeGreaterThan(3);
+    // next run: the carried text, then the rest of the block
+    const out: Block[] = [];
+    const p = new LbmmonParser(new Set(ALL), (b) => out.push(b));
+    for (const l of carry) p.line(l);
+    const rest = Buffer.from(full.split('\n').slice(10).join('\n') + '\n', 'latin1');
+    p.lines(rest, 0, rest.length);
+    p.finish();
+    expect(out).toHaveLength(1);
+    expect(out[0].lines).toBe(27);
+  });
+
+  it('only wanted block types are decoded', () => {
+    const text = receiverBlock(app, T, 'LBTRM:a:1:1:g:1') + eventQueueBlock(app, T) + '\n';
+    expect(parse(text, ['event-queue']).blocks.map((b) => b.header.kind)).toEqual(['event-queue']);
+  });
+});
+
+describe('counter deltas', () => {
+  it('growth, reset and 32-bit wrap', () => {
+    expect(counterDelta(10, 15)).toBe(5);
+    expect(counterDelta(15, 3)).toBe(0); // reset: never negative, never an alert
+    expect(counterDelta(4294967290, 4)).toBe(10); // wrap
+    expect(counterDelta(null, 5)).toBe(0);
+    expect(counterDelta(5, null)).toBe(0);
+  });
+});
