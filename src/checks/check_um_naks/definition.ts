@@ -1,0 +1,185 @@
+/**
+ * check_um_naks: Ultra Messaging loss from lbmmon statistics. Pipeline: incremental read ->
+ * blocks -> per-series deltas and streaks (series.ts) -> loss metrics -> thresholds -> summary.
+ */
+import { coerce } from '../../lib/cli.js';
+import { PluginError } from '../../lib/errors.js';
+import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
+import { State } from '../../lib/status.js';
+import { describeApp, isApps, judge, noteSample, type Apps } from '../../um/apps.js';
+import { appKey } from '../../um/model.js';
+import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { isReaderState, readLbmmon, type ReaderState } from '../../um/read.js';
+import { isSeries, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
+
+export interface Options extends UmOptions {
+  consecutive: number;
+}
+
+interface NakState {
+  reader: ReaderState;
+  apps: Apps;
+  series: Record<string, Series>;
+}
+
+function isNakState(v: unknown): v is NakState {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as NakState;
+  return isReaderState(s.reader) && isApps(s.apps) && !!s.series && typeof s.series === 'object' && Object.values(s.series).every(isSeries);
+}
+
+function who(s: Series): string {
+  return `${s.appid || '(no appid)'} at ${s.ip} (pid ${s.pid})`;
+}
+
+function when(r: RunSeries | undefined, s: Series): string {
+  if (r?.problemFrom != null) {
+    const span = r.problemFrom === r.problemTo ? `at ${clock(r.problemTo)}` : `between ${clock(r.problemFrom)} and ${clock(r.problemTo)}`;
+    return `${span}; ${r.lastHadProblem ? 'still present at the newest sample' : `cleared at the newest sample (${clock(s.sent)})`}`;
+  }
+  return `in the interval ending ${clock(s.sent)} (no newer sample yet)`;
+}
+
+async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
+  const o = ctx.opts;
+  const state = await ctx.openState([o.file, o.app], isNakState);
+  const prev = state.data;
+  const apps: Apps = prev?.apps ?? {};
+  const series: Record<string, Series> = prev?.series ?? {};
+  const runs = new Map<string, RunSeries>();
+
+  const read = await readLbmmon(ctx, prev?.reader, o, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], (b) => {
+    noteSample(apps, b.header);
+    observe(series, runs, b);
+  });
+  const now = Date.now();
+  if (read.tail.status === 'missing' && !read.tail.position) {
+    throw new PluginError(`${o.file} does not exist`, o.missing);
+  }
+  const stale = judge(apps, o.stale == null ? null : o.stale * 1000);
+  for (const [k, s] of Object.entries(series)) {
+    if (!apps[appKey({ appid: s.appid, ip: s.ip, pid: s.pid } as never)]) delete series[k];
+  }
+  state.save({ reader: read.next, apps, series });
+  if (Object.keys(series).length === 0 && Object.keys(apps).length === 0) {
+    throw new PluginError(`no lbmmon statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`, State.UNKNOWN);
+  }
+
+  // on a first run the history only builds baselines: report each series' newest interval
+  const view = (key: string, s: Series) => reported(s, read.firstRun ? undefined : runs.get(key));
+  const findings: Finding[] = [];
+  const problems: { rank: number; text: string }[] = [];
+  const total = zero();
+  let streak = 0;
+  let unresolvedNow: number | null = null;
+  const rcvBySource = new Map<string, number>();
+  const srcBySource = new Map<string, number>();
+
+  for (const [key, s] of Object.entries(series)) {
+    const v = view(key, s);
+    const g: Growth = v.growth;
+    const r = read.firstRun ? undefined : runs.get(key);
+    if (s.kind === 'rcv') {
+      total.naks += g.naks; total.ncfIgnored += g.ncfIgnored; total.ncfShed += g.ncfShed; total.ncfDelay += g.ncfDelay; total.ncfUnknown += g.ncfUnknown;
+      total.windowAdvance += g.windowAdvance; total.nakExpiry += g.nakExpiry;
+      streak = Math.max(streak, v.streak);
+      rcvBySource.set(s.source, (rcvBySource.get(s.source) ?? 0) + g.naks);
+      const lost = g.windowAdvance + g.nakExpiry;
+      if (lost > 0) problems.push({ rank: 4e9 + lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s)}` });
+      if (v.streak >= o.consecutive) problems.push({ rank: 3e9 + v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s)}; recoverable loss so far, check the network and the receiver host` });
+      else if (g.naks > 0) problems.push({ rank: 1e9 + g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s)}` });
+      if (ncfs(g) > 0) problems.push({ rank: 2e9 + ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s)}` });
+    } else if (s.kind === 'src') {
+      total.srcNaks += g.srcNaks; total.sent += g.sent; total.retrans += g.retrans;
+      srcBySource.set(s.source, (srcBySource.get(s.source) ?? 0) + g.srcNaks);
+    } else {
+      total.fragments += g.fragments;
+      if (g.fragments > 0) problems.push({ rank: 4e9 + g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s)}` });
+      if (s.unresolved !== null) unresolvedNow = Math.max(unresolvedNow ?? 0, s.unresolved);
+      if (s.nonzero >= o.consecutive) {
+        findings.push({ state: State.WARNING, text: `${s.unresolved} unresolved topics at ${who(s)} for ${s.nonzero} samples` });
+        problems.push({ rank: 2.5e9, text: `unresolved topics: ${who(s)} has had ${s.unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (topic resolution not completing: topic deafness?)` });
+      }
+    }
+  }
+  let unanswered: number | null = null;
+  for (const [src, rcvNaks] of rcvBySource) {
+    const seen = srcBySource.get(src);
+    if (seen === undefined) continue;
+    unanswered = (unanswered ?? 0) + Math.max(0, rcvNaks - seen);
+    if (rcvNaks > seen) problems.push({ rank: 1.5e9, text: `NAKs lost: receivers sent ${rcvNaks} NAKs for ${src} but the source saw ${seen}` });
+  }
+  const sf = staleFindings(stale, read.fileMtimeMs, o, now);
+  findings.push(...sf.findings);
+  for (const a of stale.stale) problems.push({ rank: 1.2e9, text: `stale: ${describeApp(a)} stopped reporting (last sample ${clock(a.lastSent)})` });
+  problems.sort((a, b) => b.rank - a.rank);
+
+  const metrics: Metric[] = [
+    { name: 'streak', value: streak, min: 0 },
+    { name: 'naks', value: total.naks, min: 0 },
+    { name: 'ncfs', value: ncfs(total), min: 0 },
+    { name: 'unrecoverable', value: unrecoverable(total), min: 0 },
+    { name: 'naks_unanswered', value: unanswered, min: 0 },
+    { name: 'retransmit_ratio', value: total.sent > 0 ? Math.round((10000 * total.retrans) / total.sent) / 100 : null, uom: '%', min: 0, max: 100 },
+    { name: 'unresolved_topics', value: unresolvedNow, min: 0 },
+    { name: 'stale_apps', value: stale.stale.length, min: 0 },
+  ];
+  const receivers = Object.values(series).filter((s) => s.kind === 'rcv').length;
+  const quiet = read.firstRun ? ' (first run: baselines from the newest samples in the log)' : runs.size === 0 ? ' (no new samples since the last check)' : '';
+  return {
+    metrics,
+    findings,
+    summary: (ev) => {
+      const lead = findings.filter((f) => f.state !== State.OK && !/unresolved topics/.test(f.text)).map((f) => f.text);
+      const body = ev.state === State.OK || problems.length === 0
+        ? `no loss: ${receivers} receiver transport${receivers === 1 ? '' : 's'} in ${Object.keys(apps).length} application${Object.keys(apps).length === 1 ? '' : 's'}, ${total.naks} NAKs${quiet}`
+        : `${problems[0].text}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}${quiet}`;
+      return [...lead, body].join('; ');
+    },
+    details: [...problems.map((p) => p.text), ...sf.details.filter((d) => !d.startsWith('stale:'))],
+    json: { problems: problems.map((p) => p.text) },
+  };
+}
+
+export const definition: PluginDefinition<Options> = {
+  name: 'check_um_naks',
+  label: 'UM_NAKS',
+  description:
+    'Ultra Messaging loss from lbmmon statistics: NAKs (recoverable loss), NCFs and unrecoverable loss,\n' +
+    "unanswered NAKs, retransmissions, unresolved topics and applications that stopped reporting. Counters\n" +
+    'are cumulative, so health is judged on their growth between consecutive samples of each transport session.',
+  options: {
+    ...UM_OPTIONS,
+    consecutive: {
+      type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt('consecutive'),
+      describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2); also how long unresolved topics may last',
+    },
+  },
+  examples: [
+    ['check_um_naks -f /var/log/lbmmon/lbmmon.log', 'WARNING after 2 consecutive intervals with NAKs, CRITICAL on unrecoverable loss'],
+    ['check_um_naks --app riskcalc --consecutive 3', 'one application, a more tolerant NAK rule'],
+    ['check_um_naks -c ncfs=0 -w retransmit_ratio=5', 'NCFs are CRITICAL; WARNING above 5% retransmissions'],
+  ],
+  metrics: [
+    { name: 'streak', help: 'longest run of consecutive intervals in which one receiver series sent NAKs (default WARNING at --consecutive)' },
+    { name: 'naks', help: 'growth of LBT-RM/LBT-RU NAKs sent, summed over receivers' },
+    { name: 'ncfs', help: 'growth of NCFs received (ignored, shed, retransmit delay, unknown) (default WARNING > 0)' },
+    { name: 'unrecoverable', help: 'datagrams unrecoverable (window advance + NAK generation expiration) + fragments unrecoverably lost (default CRITICAL > 0)' },
+    { name: 'naks_unanswered', help: 'receiver NAKs the matching source did not see (when both are in the log)' },
+    { name: 'retransmit_ratio', uom: '%', help: 'source retransmissions / datagrams sent' },
+    { name: 'unresolved_topics', help: 'unresolved topics in receiver topic maps (newest sample); WARNING when non-zero for --consecutive samples' },
+    { name: 'stale_apps', help: 'applications that stopped reporting (default WARNING > 0)' },
+  ],
+  primary: 'streak',
+  defaults: (o) => ({
+    streak: { warn: String(Math.max(0, o.consecutive - 1)) },
+    ncfs: { warn: '0' },
+    unrecoverable: { crit: '0' },
+    stale_apps: { warn: '0' },
+  }),
+  helpEpilogue:
+    'Growth covers the samples read since the previous run; a transport series with no new sample repeats the growth\n' +
+    'of its newest interval, so an alert stands until a newer sample shows it cleared. A first run reports the newest\n' +
+    'interval of each series found in the last --initial-bytes of the log.',
+  run,
+};

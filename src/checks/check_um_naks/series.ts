@@ -1,0 +1,123 @@
+/**
+ * Per transport-series bookkeeping for loss: deltas between consecutive samples, NAK streaks,
+ * and the growth of each series' newest interval (kept, so an alert stands until a new sample
+ * shows it cleared). Pure: blocks in, numbers out.
+ */
+import { counterDelta, seriesKey, type Block } from '../../um/model.js';
+
+export type SeriesKind = 'rcv' | 'src' | 'ctx';
+
+export interface Growth {
+  naks: number; ncfIgnored: number; ncfShed: number; ncfDelay: number; ncfUnknown: number;
+  windowAdvance: number; nakExpiry: number; fragments: number;
+  srcNaks: number; sent: number; retrans: number;
+}
+
+export interface Series {
+  kind: SeriesKind;
+  appid: string; ip: string; pid: string;
+  title: string; source: string; transport: string;
+  sent: number | null;
+  values: Record<string, number | null>;
+  streak: number;
+  nonzero: number; // consecutive samples with unresolved topics
+  unresolved: number | null;
+  lastGrowth: Growth | null;
+  lastFrom: number | null; // the newest interval
+}
+
+export interface RunSeries {
+  growth: Growth;
+  samples: number;
+  streakMax: number;
+  problemFrom: number | null;
+  problemTo: number | null;
+  lastHadProblem: boolean;
+}
+
+export const zero = (): Growth => ({ naks: 0, ncfIgnored: 0, ncfShed: 0, ncfDelay: 0, ncfUnknown: 0, windowAdvance: 0, nakExpiry: 0, fragments: 0, srcNaks: 0, sent: 0, retrans: 0 });
+
+export function ncfs(g: Growth): number { return g.ncfIgnored + g.ncfShed + g.ncfDelay + g.ncfUnknown; }
+export function unrecoverable(g: Growth): number { return g.windowAdvance + g.nakExpiry + g.fragments; }
+
+function add(a: Growth, b: Growth): void {
+  for (const k of Object.keys(a) as (keyof Growth)[]) a[k] += b[k];
+}
+
+function labels(kind: SeriesKind, t: string): Record<string, string> {
+  if (kind === 'rcv') {
+    return {
+      naks: `${t} NAKs sent`, ncfIgnored: 'NCFs received (ignored)', ncfShed: 'NCFs received (shed)', ncfDelay: 'NCFs received (retransmit delay)',
+      ncfUnknown: 'NCFs received (unknown)', windowAdvance: `${t} datagrams unrecoverable (window advance)`, nakExpiry: `${t} datagrams unrecoverable (NAK generation expiration)`,
+    };
+  }
+  if (kind === 'src') return { srcNaks: `${t} NAKs received`, sent: `${t} datagrams sent`, retrans: `${t} retransmission datagrams sent` };
+  return { fragments: 'Number of data message fragments unrecoverably lost', unresolved: 'Unresolved topics in receiver topic map' };
+}
+
+export function kindOfBlock(b: Block): SeriesKind | null {
+  const k = b.header.kind;
+  const nak = b.transport === 'LBT-RM' || b.transport === 'LBT-RU';
+  if ((k === 'receiver' || k === 'im-receiver') && nak) return 'rcv';
+  if ((k === 'source' || k === 'im-source') && nak) return 'src';
+  if (k === 'context') return 'ctx';
+  return null;
+}
+
+export function isSeries(v: unknown): v is Series {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Series;
+  return ['rcv', 'src', 'ctx'].includes(s.kind) && typeof s.appid === 'string' && typeof s.source === 'string'
+    && Number.isInteger(s.streak) && s.streak >= 0 && Number.isInteger(s.nonzero) && s.nonzero >= 0
+    && !!s.values && typeof s.values === 'object' && (s.sent === null || typeof s.sent === 'number');
+}
+
+/** Folds one block into the saved series and this run's accumulation. */
+export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, b: Block): void {
+  const kind = kindOfBlock(b);
+  if (!kind) return;
+  const key = seriesKey(b);
+  const prev = series[key];
+  const sent = b.header.sentMs;
+  if (prev && sent !== null && prev.sent !== null && sent < prev.sent) return; // older than what we have: already seen
+  const lab = labels(kind, b.transport.replace('LBT-RU', 'LBT-RU'));
+  const values: Record<string, number | null> = {};
+  for (const [k, label] of Object.entries(lab)) values[k] = b.fields.get(label) ?? null;
+  const unresolved = kind === 'ctx' ? values.unresolved ?? null : null;
+  const next: Series = {
+    kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, title: b.header.title, source: b.source, transport: b.transport,
+    sent, values, streak: 0, nonzero: unresolved ? (prev?.nonzero ?? 0) + 1 : 0, unresolved,
+    lastGrowth: prev?.lastGrowth ?? null, lastFrom: prev?.lastFrom ?? null,
+  };
+  if (prev) {
+    const g = zero();
+    for (const k of Object.keys(lab) as (keyof Growth | 'unresolved')[]) {
+      if (k === 'unresolved') continue;
+      g[k] = counterDelta(prev.values[k], values[k]);
+    }
+    next.streak = g.naks > 0 ? prev.streak + 1 : 0;
+    next.lastGrowth = g;
+    next.lastFrom = prev.sent;
+    const r = run.get(key) ?? { growth: zero(), samples: 0, streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
+    add(r.growth, g);
+    r.samples++;
+    r.streakMax = Math.max(r.streakMax, next.streak);
+    const problem = g.naks > 0 || unrecoverable(g) > 0 || ncfs(g) > 0;
+    if (problem) {
+      r.problemFrom ??= prev.sent;
+      r.problemTo = sent;
+    }
+    r.lastHadProblem = problem;
+    run.set(key, r);
+  }
+  series[key] = next;
+}
+
+/**
+ * The growth this run reports for a series: what it read since the last run, or, with no new
+ * sample, the growth of the series' newest interval.
+ */
+export function reported(s: Series, r: RunSeries | undefined): { growth: Growth; streak: number; fresh: boolean } {
+  if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak), fresh: true };
+  return { growth: s.lastGrowth ?? zero(), streak: s.streak, fresh: false };
+}

@@ -1,0 +1,54 @@
+/** Options and reporting shared by the two UM checks (same reader, state and staleness rules). */
+import { coerce, type OptionSpecs } from '../lib/cli.js';
+import type { Finding } from '../lib/plugin.js';
+import { State } from '../lib/status.js';
+import { formatDuration } from '../lib/units.js';
+import { describeApp, type Staleness } from './apps.js';
+
+export interface UmOptions {
+  file: string;
+  app: string[];
+  stale: number | null;
+  staleLog: number;
+  initialBytes: number;
+  missing: State;
+  ignoreDevice: boolean;
+  maxLine: number;
+}
+
+export const DEFAULT_LBMMON_LOG = '/var/log/lbmmon/lbmmon.log';
+
+export const UM_OPTIONS: OptionSpecs = {
+  file: { alias: 'f', type: 'string', default: DEFAULT_LBMMON_LOG, requiresArg: true, describe: 'The log lbmmon writes (its stdout)' },
+  app: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these application IDs (LBM_MONITOR_APPID); repeatable' },
+  stale: {
+    type: 'string', requiresArg: true, coerce: coerce.duration('stale'),
+    describe: "An application is stale when its newest sample is this much older than the newest in the log (default: 3 of its own intervals)",
+  },
+  'stale-log': { type: 'string', default: '5m', requiresArg: true, coerce: coerce.duration('stale-log'), describe: 'WARNING when the log has not been written for this long (is lbmmon running?)' },
+  'initial-bytes': { type: 'string', default: '16MiB', requiresArg: true, coerce: coerce.size('initial-bytes'), describe: 'A first run builds baselines from at most this much of the end of the log' },
+  missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state('missing'), describe: 'State when the log does not exist' },
+  'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
+  'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Longer lines are cut and skipped' },
+};
+
+export function staleFindings(s: Staleness, fileMtimeMs: number | null, o: UmOptions, now: number): { findings: Finding[]; details: string[] } {
+  const findings: Finding[] = [];
+  const details: string[] = [];
+  for (const a of s.stale) {
+    const behind = s.newest !== null ? formatDuration((s.newest - a.lastSent) / 1000) : '?';
+    details.push(`stale: ${describeApp(a)} stopped reporting; its newest sample is ${behind} older than the newest in the log`);
+  }
+  for (const a of s.restarted) details.push(`restarted: ${describeApp(a)} was replaced by a new process (counters start again)`);
+  if (fileMtimeMs !== null && now - fileMtimeMs > o.staleLog * 1000) {
+    findings.push({ state: State.WARNING, text: `${o.file} not written for ${formatDuration((now - fileMtimeMs) / 1000)}: is lbmmon running?` });
+  }
+  return { findings, details };
+}
+
+export function clock(ms: number | null | undefined): string {
+  if (ms == null) return '?';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,0 +1,174 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { perfValue, runBin, tempDir } from '../helpers';
+import { SRC, UmSim, type SimApp } from '../um-sim';
+
+const P = 'check_um_naks';
+let dir: string;
+let cleanup: () => void;
+let log: string;
+let env: Record<string, string>;
+let sim: UmSim;
+let rcv: SimApp;
+let src: SimApp;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  log = join(dir, 'lbmmon.log');
+  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
+  sim = new UmSim(log);
+  src = sim.add('pricefeed', 'source', 0x96ee, '10.20.1.11');
+  rcv = sim.add('riskcalc', 'receiver', 0x5b9);
+});
+afterEach(() => cleanup());
+
+const run = (args: string[] = []) => runBin(P, ['-f', log, ...args], env);
+const naks = (n: number) => { sim.bump(rcv, 'LBT-RM NAKs sent', n); sim.bump(rcv, 'LBT-RM NAK packets sent', n); sim.bump(src, 'LBT-RM NAKs received', n); };
+
+describe('check_um_naks', () => {
+  it('healthy traffic, one NAK interval (no alert), two consecutive (alert), recovery', async () => {
+    sim.sample(); sim.sample();
+    let r = await run();
+    expect(r.code).toBe(0);
+    expect(r.line1).toMatch(/^UM_NAKS OK - no loss: 1 receiver transport in 2 applications.*first run/);
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'naks')).toBe(0);
+    naks(5); sim.sample();
+    r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'streak')).toBe(1);
+    expect(perfValue(r, 'naks')).toBe(5);
+    naks(3); sim.sample();
+    r = await run();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'streak')).toBe(2);
+    expect(r.line1).toMatch(/NAKs grew in 2 consecutive intervals: receiver riskcalc at 10.20.1.5 \(pid 5b9\) from LBTRM:10.20.1.11:14390/);
+    expect(r.perf.streak).toBe('2;1;;0');
+    r = await run(); // no new sample: the verdict stands
+    expect(r.code).toBe(1);
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'streak')).toBe(0);
+  });
+
+  it('an episode between two runs is not missed, and says it cleared', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    naks(4); sim.sample();
+    naks(4); sim.sample();
+    sim.sample();
+    const r = await run();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'streak')).toBe(2);
+    expect(r.line1).toMatch(/between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d; cleared at the newest sample/);
+  });
+
+  it('unrecoverable loss is CRITICAL and explained', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 12);
+    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (NAK generation expiration)', 57);
+    sim.sample();
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(perfValue(r, 'unrecoverable')).toBe(69);
+    expect(r.line1).toContain(`unrecoverable loss: receiver riskcalc at 10.20.1.5 (pid 5b9) lost 69 datagrams from ${SRC} (window advance 12, NAK generation expiration 57)`);
+  });
+
+  it('fragments lost for good at the context level are unrecoverable too', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'fragments', 3);
+    sim.sample();
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(perfValue(r, 'unrecoverable')).toBe(3);
+  });
+
+  it('NCFs are a WARNING by default', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'NCFs received (shed)', 2);
+    sim.bump(rcv, 'NCFs received (ignored)', 1);
+    sim.sample();
+    const r = await run();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'ncfs')).toBe(3);
+    expect(r.stdout).toMatch(/ignored 1, shed 2/);
+  });
+
+  it('NAKs the source never saw are counted; retransmit ratio is computed', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'LBT-RM NAKs sent', 10);
+    sim.bump(src, 'LBT-RM NAKs received', 4);
+    sim.bump(src, 'LBT-RM retransmission datagrams sent', 50);
+    sim.sample();
+    const r = await run();
+    expect(perfValue(r, 'naks_unanswered')).toBe(6);
+    expect(perfValue(r, 'retransmit_ratio')).toBe(5);
+    expect(r.perf.retransmit_ratio).toMatch(/^5%;/);
+  });
+
+  it('unresolved topics: brief is normal, lasting is a WARNING', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    rcv.unresolved = 2;
+    sim.sample();
+    let r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'unresolved_topics')).toBe(2);
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/unresolved topics/);
+    rcv.unresolved = 0;
+    sim.sample();
+    expect((await run()).code).toBe(0);
+  });
+
+  it('an application that stops reporting is stale', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    src.silent = true;
+    for (let i = 0; i < 5; i++) sim.sample();
+    const r = await run();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'stale_apps')).toBe(1);
+    expect(r.line1).toMatch(/stale: pricefeed at 10.20.1.11 \(pid 96ee\) stopped reporting/);
+  });
+
+  it('a process restart (new PID, counters from 0) is not an alarm', async () => {
+    naks(100); sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 40);
+    sim.sample(); sim.sample();
+    await run();
+    rcv.pid = 0xa50; rcv.c = {};
+    sim.sample(); sim.sample();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'stale_apps')).toBe(0);
+    expect(r.stdout).toMatch(/restarted: riskcalc at 10.20.1.5 \(pid 5b9\) was replaced/);
+  });
+
+  it('--app filters applications', async () => {
+    sim.sample(); sim.sample();
+    await run(['--app', 'riskcalc']);
+    src.silent = true;
+    for (let i = 0; i < 5; i++) sim.sample();
+    expect((await run(['--app', 'riskcalc'])).code).toBe(0);
+  });
+
+  it('no statistics at all: UNKNOWN; a missing log: UNKNOWN by default', async () => {
+    writeFileSync(log, 'Core-10403-150: Context (0x1c1c7c0) created\n\n');
+    let r = await run();
+    expect(r.code).toBe(3);
+    expect(r.line1).toBe(`UM_NAKS UNKNOWN - no lbmmon statistics in ${log}`);
+    r = await runBin(P, ['-f', join(dir, 'nope.log')], env);
+    expect(r.code).toBe(3);
+    expect(r.line1).toMatch(/does not exist/);
+  });
+});
