@@ -1,0 +1,86 @@
+/**
+ * Per event-queue bookkeeping: depth, its peak and growth streak, enqueue rate, service times and
+ * queue age. Sentinels and disabled statistics stay "no measurement", never a breach.
+ */
+import { counterDelta, seriesKey, type Block } from '../../um/model.js';
+
+const F = {
+  enqueued: 'Data messages currently enqueued',
+  total: 'Total data messages enqueued',
+  serviceMin: 'Data message service minimum time',
+  serviceMean: 'Data message service mean time',
+  serviceMax: 'Data message service maximum time',
+  latencyMin: 'Event latency minimum time',
+  latencyMean: 'Event latency mean time',
+  latencyMax: 'Event latency maximum time',
+  events: 'Events currently enqueued',
+  totalEvents: 'Total events enqueued',
+};
+
+export interface Queue {
+  appid: string; ip: string; pid: string; oid: string;
+  sent: number | null;
+  enqueued: number | null;
+  total: number | null;
+  serviceMean: number | null; serviceMax: number | null;
+  latencyMean: number | null; latencyMax: number | null;
+  streak: number;
+  rate: number | null; // of the newest interval
+  disabled: boolean;
+}
+
+export interface RunQueue {
+  peak: number;
+  samples: number;
+  rateSum: number;
+  rateN: number;
+  streakMax: number;
+}
+
+export function isQueue(v: unknown): v is Queue {
+  if (!v || typeof v !== 'object') return false;
+  const q = v as Queue;
+  const n = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
+  return typeof q.appid === 'string' && typeof q.oid === 'string' && Number.isInteger(q.streak) && q.streak >= 0
+    && n(q.enqueued) && n(q.total) && n(q.sent) && n(q.rate) && typeof q.disabled === 'boolean';
+}
+
+/** All counts zero and the minimum fields never measured: queue statistics are probably off. */
+function looksDisabled(b: Block): boolean {
+  const f = b.fields;
+  return f.get(F.serviceMin) === null && f.get(F.latencyMin) === null && !f.get(F.totalEvents) && !f.get(F.total) && !f.get(F.events);
+}
+
+export function observeQueue(queues: Record<string, Queue>, runs: Map<string, RunQueue>, b: Block): void {
+  if (b.header.kind !== 'event-queue') return;
+  const key = seriesKey(b);
+  const prev = queues[key];
+  const sent = b.header.sentMs;
+  if (prev && sent !== null && prev.sent !== null && sent < prev.sent) return;
+  const f = b.fields;
+  const enqueued = f.get(F.enqueued) ?? null;
+  const total = f.get(F.total) ?? null;
+  let rate: number | null = null;
+  let streak = 0;
+  if (prev && prev.sent !== null && sent !== null && sent > prev.sent) {
+    rate = counterDelta(prev.total, total) / ((sent - prev.sent) / 1000);
+    streak = enqueued !== null && prev.enqueued !== null && enqueued > prev.enqueued ? prev.streak + 1 : 0;
+  }
+  queues[key] = {
+    appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, oid: b.header.oid, sent, enqueued, total,
+    serviceMean: f.get(F.serviceMean) ?? null, serviceMax: f.get(F.serviceMax) ?? null,
+    latencyMean: f.get(F.latencyMean) ?? null, latencyMax: f.get(F.latencyMax) ?? null,
+    streak, rate, disabled: looksDisabled(b),
+  };
+  const r = runs.get(key) ?? { peak: 0, samples: 0, rateSum: 0, rateN: 0, streakMax: 0 };
+  r.samples++;
+  r.peak = Math.max(r.peak, enqueued ?? 0);
+  if (rate !== null) { r.rateSum += rate; r.rateN++; }
+  r.streakMax = Math.max(r.streakMax, streak);
+  runs.set(key, r);
+}
+
+/** With no statistic measured, a zero is "no measurement" too. */
+export function measured(q: Queue, v: number | null): number | null {
+  return q.disabled ? null : v;
+}
