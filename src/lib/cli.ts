@@ -107,11 +107,11 @@ function applyCoercions(parsed: Record<string, unknown>, options: OptionSpecs): 
   }
 }
 
-function build(argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][]) {
+function build(argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS) {
   let y = yargs(argv)
     .scriptName(name)
     .usage(usage)
-    .options(withoutCoerce({ ...options, ...STANDARD_OPTIONS }))
+    .options(withoutCoerce({ ...options, ...standard }))
     .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-dashed': true, 'greedy-arrays': false })
     .strict()
     .help(false)
@@ -127,8 +127,9 @@ function build(argv: string[], name: string, options: OptionSpecs, usage: string
 
 export function parseArgs(
   argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][],
+  standard: OptionSpecs = STANDARD_OPTIONS,
 ): ParsedArgs {
-  const y = build(argv, name, options, usage, examples);
+  const y = build(argv, name, options, usage, examples, standard);
   let parsed: Record<string, unknown>;
   try {
     parsed = y.parseSync() as Record<string, unknown>;
@@ -139,7 +140,7 @@ export function parseArgs(
   if (Array.isArray(parsed._) && parsed._.length > 0) {
     throw new UsageError(`unexpected argument '${String(parsed._[0])}' (options take the form --name VALUE)`);
   }
-  applyCoercions(parsed, { ...options, ...STANDARD_OPTIONS });
+  applyCoercions(parsed, { ...options, ...standard });
   const a = parsed as unknown as ParsedArgs;
   for (const key of ['timeout', 'outputFormat', 'maxOutput', 'stateDir']) {
     if (Array.isArray(a[key])) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} given more than once`);
@@ -151,8 +152,9 @@ export function parseArgs(
 
 export async function helpText(
   argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][],
+  standard: OptionSpecs = STANDARD_OPTIONS,
 ): Promise<string> {
-  const text = await build(argv, name, options, usage, examples).getHelp();
+  const text = await build(argv, name, options, usage, examples, standard).getHelp();
   return text.replace(/\nOptions:\n/, `\nOptions:\n${HELP_LINES.join('\n')}\n`);
 }
 

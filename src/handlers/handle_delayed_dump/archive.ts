@@ -1,0 +1,100 @@
+/**
+ * Step 3: copy the dump into the archive directory, fsync, and verify the copy (size and
+ * SHA-256) before anything else happens. Only complete lines are copied unless the last,
+ * unterminated line has stopped changing (OpMon writes the dump in one go).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { sleepSync } from '../../lib/write.js';
+
+export interface Copy {
+  path: string;
+  bytes: number;
+  sha256: string;
+  lines: number;
+}
+
+const CHUNK = 1 << 20;
+
+function stamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** How many leading bytes to take: everything, or up to the last LF if the tail is still moving. */
+function extent(dump: string): number {
+  const s1 = statSync(dump).size;
+  if (s1 === 0) return 0;
+  const fd = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, s1 - 1);
+    if (last[0] === 10) return s1;
+    sleepSync(1000);
+    if (fstatSync(fd).size === s1) return s1; // a final line without LF that is not growing
+    const window = Math.min(s1, 1 << 20);
+    const b = Buffer.alloc(window);
+    readSync(fd, b, 0, window, s1 - window);
+    const nl = b.lastIndexOf(10);
+    return nl < 0 ? 0 : s1 - window + nl + 1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function hashPrefix(path: string, bytes: number): { sha256: string; got: number; lines: number } {
+  const h = createHash('sha256');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let off = 0;
+  let lines = 0;
+  try {
+    while (off < bytes) {
+      const n = readSync(fd, buf, 0, Math.min(CHUNK, bytes - off), off);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: h.digest('hex'), got: off, lines };
+}
+
+export function archiveDump(dump: string, archiveDir: string): Copy {
+  mkdirSync(archiveDir, { recursive: true, mode: 0o700 });
+  const bytes = extent(dump);
+  const path = join(archiveDir, `${basename(dump)}.${stamp()}.${process.pid}`);
+  const out = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const inp = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let off = 0;
+  let lines = 0;
+  let lastByte = 10;
+  try {
+    while (off < bytes) {
+      const n = readSync(inp, buf, 0, Math.min(CHUNK, bytes - off), off);
+      if (n === 0) break;
+      lastByte = buf[n - 1];
+      let w = 0;
+      while (w < n) w += writeSync(out, buf, w, n - w);
+      h.update(buf.subarray(0, n));
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      off += n;
+    }
+    fsyncSync(out);
+  } finally {
+    closeSync(inp);
+    closeSync(out);
+  }
+  const dfd = openSync(archiveDir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try { fsyncSync(dfd); } catch { /* not supported everywhere */ } finally { closeSync(dfd); }
+  if (off !== bytes) throw new Error(`the dump shrank while it was copied (${off} of ${bytes} bytes)`);
+  const sha256 = h.digest('hex');
+  const check = hashPrefix(path, Number.MAX_SAFE_INTEGER);
+  if (check.got !== bytes || check.sha256 !== sha256) throw new Error(`verification of ${path} failed (size ${check.got}/${bytes}, hash mismatch)`);
+  return { path, bytes, sha256, lines: lines + (lastByte !== 10 ? 1 : 0) };
+}

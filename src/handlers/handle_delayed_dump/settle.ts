@@ -1,0 +1,97 @@
+/**
+ * Step 6, after a successful import: take out of the dump exactly what was imported.
+ *
+ * The dump is first renamed aside (atomic), so anything OpMon writes meanwhile lands in a new
+ * dump and is never removed. If the aside file still starts with the imported bytes, only what
+ * follows them is kept; if it was rewritten, the lines not in the imported copy are kept (a
+ * multiset difference). What is kept is put back at the dump path, merged with any new dump.
+ */
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync, closeSync, constants, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync,
+} from 'node:fs';
+import { hashPrefix, type Copy } from './archive.js';
+
+export interface Settled {
+  removed: boolean;
+  kept: number; // lines put back
+  how: 'absent' | 'unchanged' | 'appended' | 'rewritten';
+}
+
+function linesOf(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    const end = nl < 0 ? buf.length : nl;
+    out.push(buf.subarray(pos, end));
+    pos = end + 1;
+  }
+  return out;
+}
+
+const key = (b: Buffer) => createHash('sha1').update(b).digest('base64');
+
+function restTail(path: string, from: number): Buffer {
+  const size = statSync(path).size;
+  const b = Buffer.alloc(size - from);
+  const fd = openSync(path, constants.O_RDONLY);
+  try {
+    let off = 0;
+    while (off < b.length) {
+      const n = readSync(fd, b, off, b.length - off, from + off);
+      if (n === 0) break;
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return b;
+}
+
+/** Puts `keep` back at the dump path without clobbering a dump written meanwhile. */
+function putBack(dump: string, keep: Buffer): void {
+  if (keep.length === 0) return;
+  const tmp = `${dump}.keep-${process.pid}`;
+  writeFileSync(tmp, keep, { mode: 0o644, flag: 'wx' });
+  try {
+    linkSync(tmp, dump); // fails if a new dump appeared meanwhile
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const cur = readFileSync(dump);
+    const sep = cur.length && cur[cur.length - 1] !== 10 ? Buffer.from('\n') : Buffer.alloc(0);
+    appendFileSync(dump, Buffer.concat([sep, keep]));
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+export function settle(dump: string, copy: Copy): Settled {
+  if (!existsSync(dump)) return { removed: true, kept: 0, how: 'absent' };
+  const aside = `${dump}.importing-${process.pid}`;
+  renameSync(dump, aside);
+  const size = statSync(aside).size;
+  const prefix = size >= copy.bytes ? hashPrefix(aside, copy.bytes) : null;
+  let keep: Buffer;
+  let how: Settled['how'];
+  if (prefix && prefix.got === copy.bytes && prefix.sha256 === copy.sha256) {
+    keep = restTail(aside, copy.bytes);
+    how = keep.length ? 'appended' : 'unchanged';
+  } else {
+    const imported = new Map<string, number>();
+    for (const l of linesOf(readFileSync(copy.path))) imported.set(key(l), (imported.get(key(l)) ?? 0) + 1);
+    const kept: Buffer[] = [];
+    for (const l of linesOf(readFileSync(aside))) {
+      const k = key(l);
+      const n = imported.get(k) ?? 0;
+      if (n > 0) imported.set(k, n - 1);
+      else kept.push(l);
+    }
+    keep = kept.length ? Buffer.concat(kept.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0);
+    how = 'rewritten';
+  }
+  putBack(dump, keep);
+  unlinkSync(aside);
+  const kept = keep.length ? linesOf(keep).length : 0;
+  return { removed: kept === 0, kept, how };
+}
