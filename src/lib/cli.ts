@@ -125,14 +125,21 @@ function build(argv: string[], name: string, options: OptionSpecs, usage: string
   return y;
 }
 
+export type Parser = ReturnType<typeof build>;
+
+/** A parser built ahead of time (in a startup snapshot) and used for one parse later. */
+export function prepareParser(name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS): Parser {
+  return build([], name, options, usage, examples, standard);
+}
+
 export function parseArgs(
   argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][],
-  standard: OptionSpecs = STANDARD_OPTIONS,
+  standard: OptionSpecs = STANDARD_OPTIONS, prepared?: Parser,
 ): ParsedArgs {
-  const y = build(argv, name, options, usage, examples, standard);
+  const y = prepared ?? build(argv, name, options, usage, examples, standard);
   let parsed: Record<string, unknown>;
   try {
-    parsed = y.parseSync() as Record<string, unknown>;
+    parsed = (prepared ? y.parseSync(argv) : y.parseSync()) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message);

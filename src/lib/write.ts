@@ -5,10 +5,10 @@
  */
 import { writeSync } from 'node:fs';
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+let sleeper: Int32Array | null = null;
 
 export function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
+  Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
 }
 
 export function writeAllSync(fd: number, text: string): void {

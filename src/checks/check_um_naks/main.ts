@@ -1,4 +1,4 @@
-import { runPlugin } from '../../lib/plugin.js';
+import { startPlugin } from '../../lib/plugin.js';
 import { definition } from './definition.js';
 
-void runPlugin(definition);
+startPlugin(definition);

@@ -3,14 +3,17 @@
  * process kill itself (SIGKILL, no cleanup, like a power cut for this process) or throw at a
  * named point. Production runs never set it.
  */
-const points = new Set((process.env.MSGWATCH_FAULT_INJECT ?? '').split(',').filter(Boolean));
+// read lazily: a startup snapshot would otherwise freeze the environment of the build
+let cached: Set<string> | null = null;
+const points = () => (cached ??= new Set((process.env.MSGWATCH_FAULT_INJECT ?? '').split(',').filter(Boolean)));
 
 export function faultPoint(name: string): void {
-  if (points.size === 0) return;
-  if (points.has(`kill:${name}`)) process.kill(process.pid, 'SIGKILL');
-  if (points.has(`throw:${name}`)) throw new Error(`injected fault at ${name}`);
+  const p = points();
+  if (p.size === 0) return;
+  if (p.has(`kill:${name}`)) process.kill(process.pid, 'SIGKILL');
+  if (p.has(`throw:${name}`)) throw new Error(`injected fault at ${name}`);
 }
 
 export function faultEnabled(name: string): boolean {
-  return points.has(name);
+  return points().has(name);
 }
