@@ -59,3 +59,36 @@ export async function runBin(name: string, args: string[], env: Record<string, s
   const stdout = String(r.stdout);
   return { code: r.exitCode ?? -1, stdout, stderr: String(r.stderr), line1: stdout.split('\n')[0], perf: parsePerf(stdout) };
 }
+
+/**
+ * Strict Nagios perfdata check ('label'=value[UOM];warn;crit;min;max, space separated):
+ * throws on anything a scheduler or graphing tool could misread.
+ */
+export function validatePerfdata(perf: string): string[] {
+  const items: string[] = [];
+  const re = /^'([^'=]+)'=(U|-?\d+(?:\.\d+)?)(c|s|ms|us|B|%)?(;[^;\s]*){0,4}$/;
+  const range = /^@?(~|-?\d+(\.\d+)?)?:?(-?\d+(\.\d+)?)?$/;
+  for (const item of perf.trim().split(/\s+/).filter(Boolean)) {
+    const m = re.exec(item);
+    if (!m) throw new Error(`invalid perfdata item: ${item}`);
+    const fields = item.slice(item.indexOf('=') + 1).split(';');
+    for (const r of fields.slice(1, 3)) if (r && !range.test(r)) throw new Error(`invalid range '${r}' in ${item}`);
+    for (const n of fields.slice(3)) if (n && !/^-?\d+(\.\d+)?$/.test(n)) throw new Error(`invalid min/max '${n}' in ${item}`);
+    items.push(m[1]);
+  }
+  return items;
+}
+
+/** The whole perfdata of a plugin output: after the first | on line 1 and after a later | line. */
+export function allPerfdata(stdout: string): string {
+  const lines = stdout.split('\n');
+  const parts: string[] = [];
+  const i = lines[0].indexOf('|');
+  if (i >= 0) parts.push(lines[0].slice(i + 1));
+  const later = lines.slice(1).findIndex((l) => l.includes('|'));
+  if (later >= 0) {
+    const l = lines[later + 1];
+    parts.push(l.slice(l.indexOf('|') + 1), ...lines.slice(later + 2));
+  }
+  return parts.join(' ');
+}
