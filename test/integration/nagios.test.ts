@@ -1,0 +1,156 @@
+// Real Nagios Core 4 (Debian's nagios4) with a private configuration generated from
+// examples/commands.cfg: every plugin in every state, then the delayed-dump service turns
+// CRITICAL and its event handler (handle_delayed_dump) re-imports the dump.
+import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, tempDir, validatePerfdata } from '../helpers';
+import { CODES, fromExample, prepare, type Case } from './inputs';
+
+const NAGIOS = '/usr/sbin/nagios4';
+const available = existsSync(NAGIOS) && process.getuid?.() === 0;
+if (!available && process.env.CI) throw new Error('CI must install nagios4 and run as root');
+
+const ARGS: Record<string, string[]> = {
+  check_delayed_dump: ['1000', '1800'], check_broker_command_timeouts: ['15m'], check_um_naks: ['2'], check_um_event_queue: ['30000', '200'],
+};
+
+let dir: string;
+let cleanup: () => void;
+let nagios: ChildProcess | undefined;
+let cases: Case[];
+let hdump: string;
+let record: string;
+
+function exampleCommands(): Record<string, string> {
+  const text = readFileSync(join(ROOT, 'examples', 'commands.cfg'), 'utf8');
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/define command \{\s*command_name\s+(\S+)\s+command_line\s+([^\n]+)\n/g)) out[m[1]] = m[2].trim();
+  return out;
+}
+
+function serviceStatus(): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const path = join(dir, 'status.dat');
+  if (!existsSync(path)) return out;
+  for (const block of readFileSync(path, 'utf8').split(/\n(?=servicestatus \{)/).filter((b) => b.startsWith('servicestatus {'))) {
+    const rec: Record<string, string> = {};
+    for (const line of block.split('\n')) {
+      const m = /^\s+([a-z_]+)=(.*)$/.exec(line);
+      if (m) rec[m[1]] = m[2];
+    }
+    out.set(rec.service_description, rec);
+  }
+  return out;
+}
+
+async function until<T>(what: string, f: () => T | undefined | false, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const svc = (c: Case) => `${c.plugin}_${c.want.toLowerCase()}`;
+
+describe.skipIf(!available)('Nagios Core 4', () => {
+  beforeAll(async () => {
+    ({ dir, cleanup } = tempDir('msgwatch-nagios-'));
+    cases = prepare(join(dir, 'inputs'));
+    const ex = exampleCommands();
+    const hdir = join(dir, 'handler');
+    mkdirSync(hdir);
+    hdump = join(hdir, 'delayed-messages.dump');
+    record = join(hdir, 'imported.txt');
+    writeFileSync(hdump, 'check_results a\nhost b\n');
+    const importer = join(hdir, 'import-standin');
+    writeFileSync(importer, `#!/bin/sh\ncat "$1" >> "${record}"\necho "imported successfully"\n`, { mode: 0o755 });
+    for (const d of ['rw', 'tmp', 'checkresults']) mkdirSync(join(dir, d));
+
+    const commands: string[] = [];
+    const services: string[] = [];
+    const service = (name: string, command: string, extra = '') => services.push(`define service {
+  host_name msgwatch-test
+  service_description ${name}
+  check_command ${command}
+  max_check_attempts 1
+  check_interval 2
+  retry_interval 1
+  check_period 24x7
+  notification_period 24x7
+  notifications_enabled 0
+  contacts nobody${extra}
+}`);
+    for (const c of cases) {
+      commands.push(`define command {\n  command_name ${svc(c)}\n  command_line ${fromExample(ex[c.plugin], BIN, c, ARGS[c.plugin])}\n}`);
+      service(svc(c), svc(c));
+    }
+    // the delayed-dump service with its event handler, from the examples
+    const hc: Case = { plugin: 'check_delayed_dump', want: 'WARNING', file: hdump, extra: '' };
+    commands.push(`define command {\n  command_name dump_with_handler\n  command_line ${fromExample(ex.check_delayed_dump, BIN, hc, ARGS.check_delayed_dump)}\n}`);
+    const handlerLine = fromExample(ex.handle_delayed_dump, BIN, { ...hc, extra: `--archive-dir ${join(hdir, 'archive')}` })
+      .replace("'import_opmon_delayed_messages'", `'${importer} {file}'`);
+    commands.push(`define command {\n  command_name handle_delayed_dump\n  command_line ${handlerLine}\n}`);
+    service('dump_with_handler', 'dump_with_handler', '\n  event_handler handle_delayed_dump\n  event_handler_enabled 1');
+
+    writeFileSync(join(dir, 'objects.cfg'), [
+      'define timeperiod {\n  timeperiod_name 24x7\n  alias always\n' + ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => `  ${d} 00:00-24:00`).join('\n') + '\n}',
+      'define contact {\n  contact_name nobody\n  host_notifications_enabled 0\n  service_notifications_enabled 0\n  host_notification_period 24x7\n  service_notification_period 24x7\n  host_notification_options n\n  service_notification_options n\n  host_notification_commands noop\n  service_notification_commands noop\n}',
+      'define command {\n  command_name noop\n  command_line /bin/true\n}',
+      'define host {\n  host_name msgwatch-test\n  address 127.0.0.1\n  max_check_attempts 1\n  active_checks_enabled 0\n  check_period 24x7\n  notification_period 24x7\n  notifications_enabled 0\n  contacts nobody\n}',
+      ...commands, ...services, '',
+    ].join('\n\n'));
+    writeFileSync(join(dir, 'nagios.cfg'), [
+      `log_file=${dir}/nagios.log`, `cfg_file=${dir}/objects.cfg`, `object_cache_file=${dir}/objects.cache`, `precached_object_file=${dir}/objects.precache`,
+      `status_file=${dir}/status.dat`, 'status_update_interval=1', 'nagios_user=nagios', 'nagios_group=nagios', 'check_external_commands=0',
+      `command_file=${dir}/rw/nagios.cmd`, `lock_file=${dir}/nagios.lock`, `temp_file=${dir}/nagios.tmp`, `temp_path=${dir}/tmp`,
+      `check_result_path=${dir}/checkresults`, 'check_result_reaper_frequency=1', 'interval_length=1', 'enable_event_handlers=1',
+      'log_event_handlers=1', 'event_handler_timeout=30', 'service_check_timeout=60', 'enable_notifications=0', 'retain_state_information=0',
+      'use_syslog=0', 'enable_flap_detection=0', 'max_service_check_spread=1', 'service_inter_check_delay_method=n', 'use_retained_program_state=0', '',
+    ].join('\n'));
+    await execa('chown', ['-R', 'nagios:nagios', dir]);
+    await execa('chmod', ['755', dir]);
+    const verify = await execa(NAGIOS, ['-v', join(dir, 'nagios.cfg')], { reject: false });
+    if (verify.exitCode !== 0) throw new Error(`nagios -v failed:\n${verify.stdout}`);
+    nagios = spawn(NAGIOS, [join(dir, 'nagios.cfg')], { stdio: 'ignore' });
+  }, 60_000);
+
+  afterAll(() => {
+    if (nagios?.pid) { try { process.kill(nagios.pid, 'SIGTERM'); } catch { /* gone */ } }
+    cleanup?.();
+  });
+
+  it('status.dat shows every service in its expected state with valid performance data', async () => {
+    const status = await until('every service checked', () => {
+      const s = serviceStatus();
+      return cases.every((c) => s.get(svc(c))?.has_been_checked === '1') && s.get('dump_with_handler')?.has_been_checked === '1' ? s : undefined;
+    });
+    for (const c of cases) {
+      const s = status.get(svc(c))!;
+      expect(Number(s.current_state), `${svc(c)}: ${s.plugin_output}`).toBe(CODES[c.want]);
+      expect(s.plugin_output, svc(c)).toMatch(new RegExp(` ${c.want} - `));
+      if (c.want !== 'UNKNOWN') expect(validatePerfdata(s.performance_data).length, svc(c)).toBeGreaterThan(3);
+    }
+    expect(status.get('check_delayed_dump_critical')!.performance_data).toMatch(/^'messages'=1500;0;1000;0 /);
+  });
+
+  it('the event handler re-imports the dump when it turns CRITICAL', async () => {
+    await until('the handler service WARNING', () => serviceStatus().get('dump_with_handler')?.current_state === '1');
+    const lines = Array.from({ length: 1200 }, (_, i) => `check_results payload-${i}`);
+    writeFileSync(hdump, lines.join('\n') + '\n');
+    chownSync(hdump, Number((await execa('id', ['-u', 'nagios'])).stdout), Number((await execa('id', ['-g', 'nagios'])).stdout));
+    await until('the dump removed by the handler', () => !existsSync(hdump));
+    const imported = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    expect(imported).toEqual(lines);
+    const archive = readdirSync(join(dir, 'handler', 'archive'));
+    expect(archive).toHaveLength(1);
+    expect(readFileSync(join(dir, 'handler', 'handle_delayed_dump.log'), 'utf8')).toMatch(/triggered by CRITICAL HARD/);
+    expect(readFileSync(join(dir, 'nagios.log'), 'utf8')).toMatch(/SERVICE EVENT HANDLER: msgwatch-test;dump_with_handler;CRITICAL;HARD/);
+    await until('the service OK again', () => serviceStatus().get('dump_with_handler')?.current_state === '0');
+  });
+});
