@@ -1,0 +1,181 @@
+// msgwatch benchmark: start-up, scan throughput and peak memory, side by side with node -e 0,
+// grep, awk, wc and check_logfiles, in one run. Prints a table and writes BENCHMARKS.md.
+//
+//   npm run bench -- [--quick] [--runs N] [--broker-size 1GiB] [--dump-lines 5000000]
+//                    [--lbmmon-size 512MiB] [--dir /tmp/msgwatch-bench]
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brokerLog, dump, lbmmonLog } from './generate.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(root, 'dist', 'bin');
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
+const quick = args.includes('--quick');
+const size = (t) => { const m = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)?$/.exec(t); return Math.floor(Number(m[1]) * ({ KiB: 1024, MiB: 1 << 20, GiB: 1 << 30 }[m[2]] ?? 1)); };
+const RUNS = Number(opt('runs', quick ? 3 : 5));
+const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 30));
+const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
+const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 5000000));
+const LBMMON = size(opt('lbmmon-size', quick ? '32MiB' : '512MiB'));
+const dir = opt('dir', '/tmp/msgwatch-bench');
+mkdirSync(dir, { recursive: true });
+
+// a scheduler runs plugins without these; NODE_EXTRA_CA_CERTS alone adds ~40 ms to every start
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+delete env.NODE_OPTIONS;
+env.LC_ALL = 'C';
+
+function input(name, make, param) {
+  const path = join(dir, name);
+  const tag = `${path}.params`;
+  if (!existsSync(path) || !existsSync(tag) || readFileSync(tag, 'utf8') !== String(param)) {
+    process.stderr.write(`generating ${name} ...\n`);
+    make(path, param);
+    writeFileSync(tag, String(param));
+  }
+  return path;
+}
+
+const brokerPath = input('brokerd.log', brokerLog, BROKER);
+const dumpPath = input('delayed-messages.dump', dump, DUMP_LINES);
+const lbmmonPath = input('lbmmon.log', lbmmonLog, LBMMON);
+const tiny = {
+  dump: input('tiny.dump', (p) => writeFileSync(p, 'check_results abc\n'), 1),
+  broker: input('tiny-brokerd.log', (p) => brokerLog(p, 4096), 4096),
+  lbmmon: input('tiny-lbmmon.log', (p) => lbmmonLog(p, 20000), 20000),
+};
+
+/** Runs a command N times: wall time (ms) median/min/max and peak RSS (MiB). */
+function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
+  const walls = [];
+  let rss = 0;
+  let code = null;
+  for (let i = 0; i < runs; i++) {
+    before?.(i);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 24 });
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const lines = String(r.stderr).trim().split('\n');
+    rss = Math.max(rss, Number(lines[lines.length - 1]) / 1024);
+    code = r.status;
+  }
+  walls.sort((a, b) => a - b);
+  const row = { label, median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rss, bytes, code };
+  process.stderr.write(`  ${label}: ${row.median.toFixed(1)} ms (rss ${rss.toFixed(1)} MiB)\n`);
+  return row;
+}
+
+const state = (name) => { const d = join(dir, `state-${name}`); rmSync(d, { recursive: true, force: true }); return d; };
+const fresh = (d) => () => rmSync(d, { recursive: true, force: true });
+const rows = [];
+const section = (title) => { rows.push({ section: title }); process.stderr.write(`${title}\n`); };
+const ratio = (a, b) => a.median / b.median;
+
+section('1. start-up (tiny inputs)');
+const node0 = measure('node -e 0', process.execPath, ['-e', '0'], { runs: SU_RUNS });
+rows.push(node0);
+const su = {};
+const tinyArgs = {
+  check_delayed_dump: ['-f', tiny.dump],
+  check_broker_command_timeouts: ['-f', tiny.broker],
+  check_um_naks: ['-f', tiny.lbmmon],
+  check_um_event_queue: ['-f', tiny.lbmmon],
+};
+for (const [p, a] of Object.entries(tinyArgs)) {
+  const sd = state(`su-${p}`);
+  measure(`${p} (prime state)`, join(BIN, p), [...a, '--state-dir', sd], { runs: 1 });
+  su[p] = measure(`${p} minimal run`, join(BIN, p), [...a, '--state-dir', sd], { runs: SU_RUNS });
+  su[p].ratio = ratio(su[p], node0);
+  rows.push(su[p]);
+  const v = measure(`${p} --version`, join(BIN, p), ['--version'], { runs: SU_RUNS });
+  v.ratio = ratio(v, node0);
+  rows.push(v);
+}
+
+section(`2. broker log full scan (${(BROKER / 2 ** 20).toFixed(0)} MiB)`);
+const grepC = measure("grep -c -F 'COMMAND CALL'", 'grep', ['-c', '-F', 'COMMAND CALL', brokerPath], { bytes: BROKER });
+rows.push(grepC);
+const bsd = state('broker');
+const bscan = measure('check_broker_command_timeouts --from-start', join(BIN, 'check_broker_command_timeouts'), ['-f', brokerPath, '--from-start', '--state-dir', bsd, '-t', '600'], { before: fresh(bsd), bytes: BROKER });
+bscan.ratio = ratio(bscan, grepC);
+bscan.note = `${(grepC.median / bscan.median).toFixed(2)}x grep's throughput`;
+rows.push(bscan);
+const clDir = state('check_logfiles');
+mkdirSync(clDir, { recursive: true });
+const clCfg = join(clDir, 'cl.cfg');
+writeFileSync(clCfg, `$seekfilesdir = '${clDir}';\n$protocolsdir = '${clDir}';\n@searches = ({ tag => 'cc', logfile => '${brokerPath}', criticalpatterns => ['COMMAND CALL'], options => 'allyoucaneat,noprotocol' });\n`);
+const clRuns = quick ? 1 : Math.min(RUNS, 3);
+const cl = measure('check_logfiles (allyoucaneat)', '/usr/lib/nagios/plugins/check_logfiles', ['-f', clCfg], { runs: clRuns, before: () => spawnSync('sh', ['-c', `rm -f ${clDir}/cl.cc* ${clDir}/*seek* 2>/dev/null`]), bytes: BROKER });
+cl.note = `msgwatch is ${(cl.median / bscan.median).toFixed(1)}x faster`;
+rows.push(cl);
+
+section(`3. delayed dump (${DUMP_LINES} lines, ${(statSync(dumpPath).size / 2 ** 20).toFixed(0)} MiB)`);
+const dumpBytes = statSync(dumpPath).size;
+const wc = measure('wc -l', 'wc', ['-l', dumpPath], { bytes: dumpBytes });
+rows.push(wc);
+const awk = measure("awk '{c[$1]++}'", 'awk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
+rows.push(awk);
+const dsd = state('dump');
+const dd = measure('check_delayed_dump', join(BIN, 'check_delayed_dump'), ['-f', dumpPath, '--state-dir', dsd, '-t', '600'], { bytes: dumpBytes });
+dd.note = `${(awk.median / dd.median).toFixed(2)}x awk, ${(wc.median / dd.median).toFixed(2)}x wc -l`;
+rows.push(dd);
+
+section(`4. lbmmon first scan (${(LBMMON / 2 ** 20).toFixed(0)} MiB)`);
+const grepS = measure("grep -c 'statistics received'", 'grep', ['-c', 'statistics received', lbmmonPath], { bytes: LBMMON });
+rows.push(grepS);
+for (const p of ['check_um_naks', 'check_um_event_queue']) {
+  const sd = state(p);
+  const m = measure(`${p} first scan`, join(BIN, p), ['-f', lbmmonPath, '--initial-bytes', String(LBMMON * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], { before: fresh(sd), bytes: LBMMON });
+  m.note = `${(grepS.median / m.median).toFixed(2)}x grep's throughput`;
+  rows.push(m);
+}
+
+section('5. incremental runs on the big inputs');
+const incr = [
+  ['check_broker_command_timeouts', brokerPath, ['--from-start'], su.check_broker_command_timeouts],
+  ['check_um_naks', lbmmonPath, ['--initial-bytes', String(LBMMON * 2), '--stale-log', '1000d'], su.check_um_naks],
+  ['check_um_event_queue', lbmmonPath, ['--initial-bytes', String(LBMMON * 2), '--stale-log', '1000d'], su.check_um_event_queue],
+];
+for (const [p, file, extra, base] of incr) {
+  const sd = state(`incr-${p}`);
+  measure(`${p} (initial scan)`, join(BIN, p), ['-f', file, ...extra, '--state-dir', sd, '-t', '600'], { runs: 1 });
+  const m = measure(`${p} nothing new`, join(BIN, p), ['-f', file, '--state-dir', sd, '--stale-log', '1000d'], { runs: SU_RUNS });
+  m.ratio = ratio(m, base);
+  m.note = `${m.ratio.toFixed(2)}x its tiny-input start-up`;
+  rows.push(m);
+}
+const appendMiB = (path, make) => () => appendFileSync(path, make());
+const brokerMiB = () => { const tmp = join(dir, 'one-mib-broker'); brokerLog(tmp, 1 << 20, Math.floor(Math.random() * 1e9)); return readFileSync(tmp); };
+const a1 = measure('check_broker_command_timeouts +1 MiB', join(BIN, 'check_broker_command_timeouts'), ['-f', brokerPath, '--state-dir', join(dir, 'state-incr-check_broker_command_timeouts')], { before: appendMiB(brokerPath, brokerMiB), bytes: 1 << 20 });
+rows.push(a1);
+// keep the generated input as generated: the appended bytes are cut off for the next benchmark run
+spawnSync('truncate', ['-s', String(BROKER), brokerPath]);
+rmSync(`${brokerPath}.params`, { force: true });
+writeFileSync(`${brokerPath}.params`, String(BROKER));
+
+// ---- report
+const fmt = (n, d = 1) => (n === undefined ? '' : n.toFixed(d));
+const thr = (r) => (r.bytes ? `${(r.bytes / 2 ** 20 / (r.median / 1000)).toFixed(0)} MiB/s` : '');
+const lines = ['| run | median ms | min | max | throughput | peak RSS MiB | ratio / note |', '|---|---:|---:|---:|---:|---:|---|'];
+for (const r of rows) {
+  if (r.section) { lines.push(`| **${r.section}** | | | | | | |`); continue; }
+  lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${thr(r)} | ${fmt(r.rss)} | ${r.note ?? (r.ratio ? `${r.ratio.toFixed(2)}x node -e 0` : '')} |`);
+}
+const cpu = cpus()[0]?.model ?? 'unknown';
+const ver = (c, a) => { try { return String(spawnSync(c, a).stdout).split('\n')[0].trim(); } catch { return '?'; } };
+const header = [
+  '# msgwatch benchmarks', '',
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
+  `Node ${process.version}; ${ver('grep', ['--version'])}; ${ver('awk', ['--version'])}; check_logfiles from Debian.`,
+  `Standalone executables from dist/bin, NODE_EXTRA_CA_CERTS and NODE_OPTIONS unset, page-cached inputs.`,
+  `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs), wall time including process start;`,
+  'peak RSS from /usr/bin/time. Inputs are generated from fixed seeds (bench/generate.mjs).', '',
+];
+const table = [...header, ...lines, ''].join('\n');
+writeFileSync(join(root, 'BENCHMARKS.md'), table);
+process.stdout.write(table);
