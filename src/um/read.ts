@@ -10,17 +10,17 @@ import { tailFile, type TailResult } from '../lib/tail/tail.js';
 import { formatBytes } from '../lib/units.js';
 import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
-import { LbmmonParser } from './parse.js';
+import { isCarriedBlock, LbmmonParser, type CarriedBlock } from './parse.js';
 
 export interface ReaderState {
   pos: FilePosition | null;
-  carry: string[];
+  carry: CarriedBlock | null;
 }
 
 export function isReaderState(v: unknown): v is ReaderState {
   if (!v || typeof v !== 'object') return false;
   const r = v as ReaderState;
-  return (r.pos === null || isFilePosition(r.pos)) && Array.isArray(r.carry) && r.carry.every((l) => typeof l === 'string');
+  return (r.pos === null || isFilePosition(r.pos)) && (r.carry === null || isCarriedBlock(r.carry));
 }
 
 export interface ReadOutcome {
@@ -42,12 +42,13 @@ export interface ReadOptions {
 
 export async function readLbmmon<O>(
   ctx: RunContext<O>, prev: ReaderState | undefined, o: ReadOptions, wanted: BlockKind[], onBlock: (b: Block) => void,
+  labels?: Set<string>,
 ): Promise<ReadOutcome> {
   const apps = new Set(o.app);
   const parser = new LbmmonParser(new Set(wanted), (b) => {
     if (apps.size === 0 || apps.has(b.header.appid)) onBlock(b);
-  });
-  for (const line of prev?.carry ?? []) parser.line(line);
+  }, labels);
+  if (prev?.carry) parser.restore(prev.carry);
   let firstRun: 'end' | number = 'end';
   let fileMtimeMs: number | null = null;
   try {

@@ -8,7 +8,9 @@ export type MalformedKind = 'no-space' | 'empty-queue' | 'empty-line' | 'binary'
 export interface DumpCounts {
   messages: number;
   malformed: number;
-  queues: Map<string, number>;
+  trie: QueueTrie;
+  /** queues beyond the trie's capacity */
+  overflow: Map<string, number>;
   malformedKinds: Partial<Record<MalformedKind, number>>;
   /** the first few malformed lines, for the long output */
   samples: { line: number; kind: MalformedKind }[];
@@ -18,9 +20,67 @@ export interface DumpCounts {
 const MAX_QUEUES = 10_000;
 const MAX_QUEUE_NAME = 255;
 const OTHER = '(other queues)';
+const FANOUT = 94; // printable ASCII 0x21..0x7e, the bytes a queue name may hold
+const MAX_NODES = 16_384;
+
+/**
+ * Known queue names as a byte trie, so that counting a line needs no string and no hash
+ * lookup: its queue bytes are walked to a node that holds the queue's counter. Only valid
+ * names seen before are in it; anything else takes the slow path once.
+ */
+export class QueueTrie {
+  next = new Int32Array(FANOUT * 64);
+  slot = new Int32Array(64).fill(-1); // node -> counter index, -1 when no name ends here
+  nodes = 1;
+  names: string[] = [];
+  counts: number[] = [];
+
+  /** The counter index for the name in buf[start, end), or -1 when it is not known. */
+  find(buf: Buffer, start: number, end: number): number {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] - 0x21;
+      if (b < 0 || b >= FANOUT) return -1;
+      node = this.next[node * FANOUT + b];
+      if (node === 0) return -1;
+    }
+    return this.slot[node];
+  }
+
+  /** Adds a valid name; false when the trie is full. */
+  insert(buf: Buffer, start: number, end: number): number {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      const idx = node * FANOUT + buf[i] - 0x21;
+      let n = this.next[idx];
+      if (n === 0) {
+        if (this.nodes >= MAX_NODES) return -1;
+        n = this.nodes++;
+        if (n >= this.slot.length) this.grow();
+        this.next[idx] = n;
+      }
+      node = n;
+    }
+    if (this.slot[node] < 0) {
+      this.slot[node] = this.names.length;
+      this.names.push(buf.toString('latin1', start, end));
+      this.counts.push(0);
+    }
+    return this.slot[node];
+  }
+
+  private grow(): void {
+    const next = new Int32Array(this.next.length * 2);
+    next.set(this.next);
+    this.next = next;
+    const slot = new Int32Array(this.slot.length * 2).fill(-1);
+    slot.set(this.slot);
+    this.slot = slot;
+  }
+}
 
 export function newCounts(): DumpCounts {
-  return { messages: 0, malformed: 0, queues: new Map(), malformedKinds: {}, samples: [], lines: 0 };
+  return { messages: 0, malformed: 0, trie: new QueueTrie(), overflow: new Map(), malformedKinds: {}, samples: [], lines: 0 };
 }
 
 function bad(c: DumpCounts, kind: MalformedKind): void {
@@ -39,7 +99,7 @@ function validQueue(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** One line, without its LF (a trailing CR is ignored). */
+/** One line, without its LF (a trailing CR is ignored). The slow, general path. */
 export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number, checkBinary: boolean): void {
   c.lines++;
   if (end > start && buf[end - 1] === 13) end--;
@@ -53,24 +113,49 @@ export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number
     const nul = buf.indexOf(0, sp);
     if (nul >= 0 && nul < end) return bad(c, 'binary');
   }
-  const q = buf.toString('latin1', start, sp);
-  const n = c.queues.get(q);
-  if (n !== undefined) c.queues.set(q, n + 1);
-  else if (c.queues.size < MAX_QUEUES) c.queues.set(q, 1);
-  else c.queues.set(OTHER, (c.queues.get(OTHER) ?? 0) + 1);
   c.messages++;
+  let k = c.trie.find(buf, start, sp);
+  if (k < 0 && c.trie.names.length < MAX_QUEUES) k = c.trie.insert(buf, start, sp);
+  if (k >= 0) c.trie.counts[k]++;
+  else {
+    const q = c.trie.names.length >= MAX_QUEUES ? OTHER : buf.toString('latin1', start, sp);
+    c.overflow.set(q, (c.overflow.get(q) ?? 0) + 1);
+  }
 }
 
 /** buf[start, end) holds complete lines, each ending in LF. */
 export function countLines(c: DumpCounts, buf: Buffer, start: number, end: number): void {
   const nul = buf.indexOf(0, start);
   const checkBinary = nul >= 0 && nul < end;
+  const trie = c.trie;
+  const next = trie.next;
+  const slot = trie.slot;
   let pos = start;
   while (pos < end) {
-    const nl = buf.indexOf(10, pos);
-    const stop = nl < 0 || nl >= end ? end : nl;
-    countLine(c, buf, pos, stop, checkBinary);
-    pos = stop + 1;
+    let nl = buf.indexOf(10, pos);
+    if (nl < 0 || nl >= end) nl = end;
+    // fast path: a known queue, a space, a message, no CR, no NUL in the chunk
+    if (!checkBinary && trie.next === next) {
+      let node = 0;
+      let i = pos;
+      for (; i < nl; i++) {
+        const b = buf[i];
+        if (b === 32) break;
+        const x = b - 0x21;
+        if (x < 0 || x >= FANOUT) { node = -1; break; }
+        node = next[node * FANOUT + x];
+        if (node === 0) { node = -1; break; }
+      }
+      if (node > 0 && i > pos && i + 1 < nl && buf[nl - 1] !== 13 && slot[node] >= 0) {
+        c.lines++;
+        c.messages++;
+        trie.counts[slot[node]]++;
+        pos = nl + 1;
+        continue;
+      }
+    }
+    countLine(c, buf, pos, nl, checkBinary);
+    pos = nl + 1;
   }
 }
 
@@ -80,5 +165,7 @@ export function countTooLong(c: DumpCounts): void {
 }
 
 export function sortedQueues(c: DumpCounts): [string, number][] {
-  return [...c.queues.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const all = new Map(c.overflow);
+  c.trie.names.forEach((n, i) => all.set(n, (all.get(n) ?? 0) + c.trie.counts[i]));
+  return [...all.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }

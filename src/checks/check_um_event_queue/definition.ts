@@ -12,7 +12,7 @@ import { isApps, judge, noteSample, type Apps } from '../../um/apps.js';
 import { appKey } from '../../um/model.js';
 import { staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
 import { isReaderState, readLbmmon, type ReaderState } from '../../um/read.js';
-import { isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
+import { EVQ_LABELS, isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
 export interface Options extends UmOptions {
@@ -55,7 +55,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const read = await readLbmmon(ctx, prev?.reader, o, ['event-queue'], (b) => {
     noteSample(apps, b.header);
     observeQueue(queues, runs, b);
-  });
+  }, EVQ_LABELS);
   const now = Date.now();
   if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
   const stale = judge(apps, o.stale == null ? null : o.stale * 1000);

@@ -4,7 +4,7 @@
  */
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 
-const F = {
+export const F = {
   enqueued: 'Data messages currently enqueued',
   total: 'Total data messages enqueued',
   serviceMin: 'Data message service minimum time',
@@ -84,3 +84,6 @@ export function observeQueue(queues: Record<string, Queue>, runs: Map<string, Ru
 export function measured(q: Queue, v: number | null): number | null {
   return q.disabled ? null : v;
 }
+
+/** Every field label this check reads; the parser decodes no other. */
+export const EVQ_LABELS = new Set<string>(Object.values(F));

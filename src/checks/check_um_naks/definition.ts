@@ -10,7 +10,7 @@ import { describeApp, isApps, judge, noteSample, type Apps } from '../../um/apps
 import { appKey } from '../../um/model.js';
 import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
 import { isReaderState, readLbmmon, type ReaderState } from '../../um/read.js';
-import { isSeries, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
   consecutive: number;
@@ -51,7 +51,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const read = await readLbmmon(ctx, prev?.reader, o, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], (b) => {
     noteSample(apps, b.header);
     observe(series, runs, b);
-  });
+  }, NAK_LABELS);
   const now = Date.now();
   if (read.tail.status === 'missing' && !read.tail.position) {
     throw new PluginError(`${o.file} does not exist`, o.missing);

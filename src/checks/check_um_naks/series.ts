@@ -121,3 +121,8 @@ export function reported(s: Series, r: RunSeries | undefined): { growth: Growth;
   if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak), fresh: true };
   return { growth: s.lastGrowth ?? zero(), streak: s.streak, fresh: false };
 }
+
+/** Every field label this check reads; the parser decodes no other. */
+export const NAK_LABELS = new Set<string>(
+  (['LBT-RM', 'LBT-RU'] as const).flatMap((t) => [...Object.values(labels('rcv', t)), ...Object.values(labels('src', t))]).concat(Object.values(labels('ctx', ''))),
+);

@@ -14,7 +14,7 @@
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
-import { constants, createReadStream, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -117,22 +117,23 @@ export class Tailer {
   /** Reads complete lines of a plain file from `from` to its current end. Returns the offset consumed. */
   private async readPlain(path: string, from: number): Promise<number> {
     this.opts.onPhase?.(`reading ${path}`);
-    const fh = await open(path, READ_FLAGS);
+    const fd = openSync(path, READ_FLAGS);
     const asm = new LineAssembler(this.sink, from, this.maxLine);
     try {
-      // the deadline is checked after each chunk, so every run makes progress
+      // Synchronous reads: with 1 MiB chunks an async read leaves the thread idle for about
+      // half of a page-cached scan. The deadline is checked after each chunk, so every run
+      // makes progress and a timeout is never missed by more than one chunk.
       for (;;) {
-        const { bytesRead } = await fh.read(asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
-        if (bytesRead === 0) break;
-        this.bytesRead += bytesRead;
-        asm.commit(bytesRead);
+        const n = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
+        if (n === 0) break;
+        this.bytesRead += n;
+        asm.commit(n);
         if (this.pastDeadline()) {
-          const st = await fh.stat();
-          if (st.size > asm.nextOffset) { this.behind = true; break; }
+          if (fstatSync(fd).size > asm.nextOffset) { this.behind = true; break; }
         }
       }
     } finally {
-      await fh.close();
+      closeSync(fd);
       this.cutLines += asm.cutLines;
     }
     if (!this.sources.includes(path)) this.sources.push(path);
