@@ -8,10 +8,9 @@ import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
-import { isApps, judge, noteSample, type Apps } from '../../um/apps.js';
-import { appKey } from '../../um/model.js';
+import { isUmState, noteSample, settleApps, type Apps, type UmState } from '../../um/apps.js';
 import { staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
-import { isReaderState, readLbmmon, type ReaderState } from '../../um/read.js';
+import { isReaderState, readLbmmon } from '../../um/read.js';
 import { EVQ_LABELS, isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
@@ -21,17 +20,8 @@ export interface Options extends UmOptions {
   messageSize?: number;
 }
 
-interface EvqState {
-  reader: ReaderState;
-  apps: Apps;
-  queues: Record<string, Queue>;
-}
-
-function isEvqState(v: unknown): v is EvqState {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as EvqState;
-  return isReaderState(s.reader) && isApps(s.apps) && !!s.queues && typeof s.queues === 'object' && Object.values(s.queues).every(isQueue);
-}
+type EvqState = UmState<Queue>;
+const isEvqState = (v: unknown): v is EvqState => isUmState(v, isQueue, isReaderState);
 
 const max = (vals: (number | null)[]): number | null => vals.reduce<number | null>((m, v) => (v === null ? m : Math.max(m ?? v, v)), null);
 const us = (v: number | null) => (v === null ? 'n/a' : v >= 10000 ? `${(v / 1e6).toFixed(v >= 1e6 ? 1 : 3)}s` : `${v}us`);
@@ -50,7 +40,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const state = await ctx.openState([o.file, o.app], isEvqState);
   const prev = state.data;
   const apps: Apps = prev?.apps ?? {};
-  const queues: Record<string, Queue> = prev?.queues ?? {};
+  const queues: Record<string, Queue> = prev?.items ?? {};
   const runs = new Map<string, RunQueue>();
   const read = await readLbmmon(ctx, prev?.reader, o, ['event-queue'], (b) => {
     noteSample(apps, b.header);
@@ -58,11 +48,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   }, EVQ_LABELS);
   const now = Date.now();
   if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
-  const stale = judge(apps, o.stale == null ? null : o.stale * 1000);
-  for (const [k, q] of Object.entries(queues)) {
-    if (!apps[appKey({ appid: q.appid, ip: q.ip, pid: q.pid } as never)]) delete queues[k];
-  }
-  state.save({ reader: read.next, apps, queues });
+  const stale = settleApps(apps, queues, o.stale);
+  state.save({ reader: read.next, apps, items: queues });
   const all = Object.entries(queues);
   if (all.length === 0) {
     throw new PluginError(`no lbmmon event queue statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''} (is monitor_interval (event_queue) set?)`, State.UNKNOWN);

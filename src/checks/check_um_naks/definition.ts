@@ -6,27 +6,17 @@ import { coerce } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { describeApp, isApps, judge, noteSample, type Apps } from '../../um/apps.js';
-import { appKey } from '../../um/model.js';
+import { describeApp, isUmState, noteSample, settleApps, type Apps, type UmState } from '../../um/apps.js';
 import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
-import { isReaderState, readLbmmon, type ReaderState } from '../../um/read.js';
+import { isReaderState, readLbmmon } from '../../um/read.js';
 import { isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
   consecutive: number;
 }
 
-interface NakState {
-  reader: ReaderState;
-  apps: Apps;
-  series: Record<string, Series>;
-}
-
-function isNakState(v: unknown): v is NakState {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as NakState;
-  return isReaderState(s.reader) && isApps(s.apps) && !!s.series && typeof s.series === 'object' && Object.values(s.series).every(isSeries);
-}
+type NakState = UmState<Series>;
+const isNakState = (v: unknown): v is NakState => isUmState(v, isSeries, isReaderState);
 
 function who(s: Series): string {
   return `${s.appid || '(no appid)'} at ${s.ip} (pid ${s.pid})`;
@@ -45,7 +35,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const state = await ctx.openState([o.file, o.app], isNakState);
   const prev = state.data;
   const apps: Apps = prev?.apps ?? {};
-  const series: Record<string, Series> = prev?.series ?? {};
+  const series: Record<string, Series> = prev?.items ?? {};
   const runs = new Map<string, RunSeries>();
 
   const read = await readLbmmon(ctx, prev?.reader, o, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], (b) => {
@@ -56,11 +46,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   if (read.tail.status === 'missing' && !read.tail.position) {
     throw new PluginError(`${o.file} does not exist`, o.missing);
   }
-  const stale = judge(apps, o.stale == null ? null : o.stale * 1000);
-  for (const [k, s] of Object.entries(series)) {
-    if (!apps[appKey({ appid: s.appid, ip: s.ip, pid: s.pid } as never)]) delete series[k];
-  }
-  state.save({ reader: read.next, apps, series });
+  const stale = settleApps(apps, series, o.stale);
+  state.save({ reader: read.next, apps, items: series });
   if (Object.keys(series).length === 0 && Object.keys(apps).length === 0) {
     throw new PluginError(`no lbmmon statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`, State.UNKNOWN);
   }

@@ -43,24 +43,33 @@ function extent(dump: string): number {
   }
 }
 
-export function hashPrefix(path: string, bytes: number): { sha256: string; got: number; lines: number } {
+/** Reads up to `bytes` from fd in chunks: hashes them, counts LFs, hands each chunk on. */
+function scan(fd: number, bytes: number, each?: (chunk: Buffer) => void): { sha256: string; got: number; lines: number; lastByte: number } {
   const h = createHash('sha256');
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const buf = Buffer.allocUnsafe(CHUNK);
   let off = 0;
   let lines = 0;
+  let lastByte = 10;
+  while (off < bytes) {
+    const n = readSync(fd, buf, 0, Math.min(CHUNK, bytes - off), off);
+    if (n === 0) break;
+    const chunk = buf.subarray(0, n);
+    h.update(chunk);
+    for (let i = chunk.indexOf(10, 0); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    lastByte = chunk[n - 1];
+    each?.(chunk);
+    off += n;
+  }
+  return { sha256: h.digest('hex'), got: off, lines, lastByte };
+}
+
+export function hashPrefix(path: string, bytes: number): { sha256: string; got: number; lines: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    while (off < bytes) {
-      const n = readSync(fd, buf, 0, Math.min(CHUNK, bytes - off), off);
-      if (n === 0) break;
-      h.update(buf.subarray(0, n));
-      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-      off += n;
-    }
+    return scan(fd, bytes);
   } finally {
     closeSync(fd);
   }
-  return { sha256: h.digest('hex'), got: off, lines };
 }
 
 export function archiveDump(dump: string, archiveDir: string): Copy {
@@ -69,22 +78,12 @@ export function archiveDump(dump: string, archiveDir: string): Copy {
   const path = join(archiveDir, `${basename(dump)}.${stamp()}.${process.pid}`);
   const out = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   const inp = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let off = 0;
-  let lines = 0;
-  let lastByte = 10;
+  let r;
   try {
-    while (off < bytes) {
-      const n = readSync(inp, buf, 0, Math.min(CHUNK, bytes - off), off);
-      if (n === 0) break;
-      lastByte = buf[n - 1];
+    r = scan(inp, bytes, (chunk) => {
       let w = 0;
-      while (w < n) w += writeSync(out, buf, w, n - w);
-      h.update(buf.subarray(0, n));
-      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-      off += n;
-    }
+      while (w < chunk.length) w += writeSync(out, chunk, w, chunk.length - w);
+    });
     fsyncSync(out);
   } finally {
     closeSync(inp);
@@ -92,9 +91,8 @@ export function archiveDump(dump: string, archiveDir: string): Copy {
   }
   const dfd = openSync(archiveDir, constants.O_RDONLY | constants.O_DIRECTORY);
   try { fsyncSync(dfd); } catch { /* not supported everywhere */ } finally { closeSync(dfd); }
-  if (off !== bytes) throw new Error(`the dump shrank while it was copied (${off} of ${bytes} bytes)`);
-  const sha256 = h.digest('hex');
+  if (r.got !== bytes) throw new Error(`the dump shrank while it was copied (${r.got} of ${bytes} bytes)`);
   const check = hashPrefix(path, Number.MAX_SAFE_INTEGER);
-  if (check.got !== bytes || check.sha256 !== sha256) throw new Error(`verification of ${path} failed (size ${check.got}/${bytes}, hash mismatch)`);
-  return { path, bytes, sha256, lines: lines + (lastByte !== 10 ? 1 : 0) };
+  if (check.got !== bytes || check.sha256 !== r.sha256) throw new Error(`verification of ${path} failed (size ${check.got}/${bytes}, hash mismatch)`);
+  return { path, bytes, sha256: r.sha256, lines: r.lines + (r.lastByte !== 10 ? 1 : 0) };
 }
