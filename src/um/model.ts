@@ -36,9 +36,15 @@ const TITLES: [RegExp, BlockKind][] = [
   [/^Context statistics received$/, 'context'],
 ];
 
+const kindCache = new Map<string, BlockKind>();
+
 export function kindOf(title: string): BlockKind {
-  for (const [re, k] of TITLES) if (re.test(title)) return k;
-  return 'other';
+  let k = kindCache.get(title);
+  if (k === undefined) {
+    k = TITLES.find(([re]) => re.test(title))?.[1] ?? 'other';
+    if (kindCache.size < 64) kindCache.set(title, k);
+  }
+  return k;
 }
 
 /** Unsigned 64-bit and 32-bit all-ones: "initialised, never measured". */
@@ -95,8 +101,20 @@ export function counterDelta(prev: number | null | undefined, cur: number | null
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
+// every application's samples repeat the same few stamps: remember the recent ones
+const ctimeCache = new Map<string, number | null>();
+
 /** ctime() text in lbmmon's local time ("Tue Mar  4 09:30:05 2025") -> ms since epoch. */
 export function parseCtime(text: string): number | null {
+  const hit = ctimeCache.get(text);
+  if (hit !== undefined) return hit;
+  if (ctimeCache.size > 256) ctimeCache.clear();
+  const v = parseCtimeUncached(text);
+  ctimeCache.set(text, v);
+  return v;
+}
+
+function parseCtimeUncached(text: string): number | null {
   const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(text.trim());
   if (!m) return null;
   const mon = MONTHS[m[1]];

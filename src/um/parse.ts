@@ -26,7 +26,7 @@ export function parseHeader(line: string): Header | null {
   const rest = line.slice(at + 9);
   if (lastParsed && rest === lastRest && rest !== '') {
     const title = line.slice(0, at + 9);
-    if (/statistics received$/.test(title)) return { title, kind: kindOf(title), ...lastParsed };
+    if (title.endsWith('statistics received')) return { title, kind: kindOf(title), ...lastParsed };
   }
   const h = parseHeaderFull(line);
   if (h) {
