@@ -3,8 +3,7 @@
  * counter with a fixed-size buffer. The last line counts even without a trailing LF: OpMon
  * writes the dump in one go when it stops or is asked to.
  */
-import { open } from 'node:fs/promises';
-import { constants, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { PluginError, describeError } from '../../lib/errors.js';
 import { LineAssembler } from '../../lib/tail/lines.js';
 import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
@@ -17,16 +16,16 @@ export interface DumpRead {
 
 export async function readDump(path: string, maxLine: number, deadline: number): Promise<DumpRead> {
   const counts = newCounts();
-  let fh;
+  let fd: number;
   try {
-    // O_NONBLOCK: a FIFO at the path must not block a thread (Node could not exit then)
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // synchronous (no thread pool to start) and O_NONBLOCK (a FIFO at the path cannot block)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, counts };
     throw new PluginError(`cannot read ${describeError(e)}`);
   }
   try {
-    const st = await fh.stat();
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new PluginError(`${path} is not a regular file`);
     const asm = new LineAssembler(
       { lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) },
@@ -37,7 +36,7 @@ export async function readDump(path: string, maxLine: number, deadline: number):
         throw new PluginError(`stopped counting ${path} at the deadline after ${asm.consumed} bytes; raise -t`);
       }
       // synchronous: an async read per chunk leaves the thread idle for much of the scan
-      const bytesRead = readSync(fh.fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
+      const bytesRead = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
       if (bytesRead === 0) break;
       asm.commit(bytesRead);
     }
@@ -47,7 +46,7 @@ export async function readDump(path: string, maxLine: number, deadline: number):
       if (tailLen > maxLine) countTooLong(counts);
       else {
         const b = Buffer.alloc(tailLen);
-        await fh.read(b, 0, tailLen, asm.consumed);
+        readSync(fd, b, 0, tailLen, asm.consumed);
         const nul = b.indexOf(0);
         countLine(counts, b, 0, tailLen, nul >= 0);
       }
@@ -57,6 +56,6 @@ export async function readDump(path: string, maxLine: number, deadline: number):
     if (e instanceof PluginError) throw e;
     throw new PluginError(`cannot read ${path}: ${describeError(e)}`);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -4,8 +4,7 @@
  * apart from, or matched to, the file it was.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { constants, createReadStream, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, openSync, readSync, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
@@ -33,20 +32,34 @@ export function hashBytes(b: Buffer): string {
   return createHash('sha1').update(b).digest('hex');
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+// Synchronous on purpose: the first asynchronous fs call starts libuv's thread pool, several
+// milliseconds on every run. Opens are O_NONBLOCK, so a FIFO cannot block them.
+function readAt(path: string, len: number, pos: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const b = Buffer.alloc(len);
+    let off = 0;
+    while (off < len) {
+      const n = readSync(fd, b, off, len - off, pos + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return b.subarray(0, off);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+}
+
+export { readAt };
+
+function isGzip(path: string): boolean {
+  const b = readAt(path, 2, 0);
+  return b.length === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
 /** First `len` bytes of a file (decompressed when it is gzip), or fewer if it is shorter. */
 export async function headBytes(path: string, len: number): Promise<{ bytes: Buffer; gz: boolean }> {
-  if (await isGzip(path)) {
+  if (isGzip(path)) {
     const bytes = await new Promise<Buffer>((resolve) => {
       const parts: Buffer[] = [];
       let got = 0;
@@ -61,19 +74,7 @@ export async function headBytes(path: string, len: number): Promise<{ bytes: Buf
     });
     return { bytes, gz: true };
   }
-  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const b = Buffer.alloc(len);
-    let off = 0;
-    while (off < len) {
-      const { bytesRead } = await fh.read(b, off, len - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return { bytes: b.subarray(0, off), gz: false };
-  } finally {
-    await fh.close();
-  }
+  return { bytes: readAt(path, len, 0), gz: false };
 }
 
 export function sameInode(a: { dev: number; ino: number }, b: Stats | { dev: number; ino: number }, ignoreDev: boolean): boolean {

@@ -14,11 +14,10 @@
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { FP_MAX, hashBytes, headBytes, sameInode, type FilePosition } from './identity.js';
+import { FP_MAX, hashBytes, headBytes, readAt, sameInode, type FilePosition } from './identity.js';
 import { LineAssembler, type LineSink } from './lines.js';
 
 export type TailStatus =
@@ -62,7 +61,7 @@ async function siblings(path: string, current: Stats | null, ignoreDev: boolean)
   const base = basename(path);
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
@@ -71,7 +70,7 @@ async function siblings(path: string, current: Stats | null, ignoreDev: boolean)
     if (name === base || !name.startsWith(base) || !ROTATED_SUFFIX.test(name.slice(base.length))) continue;
     const p = join(dir, name);
     try {
-      const st = await stat(p);
+      const st = statSync(p);
       if (!st.isFile()) continue;
       if (current && sameInode(current, st, ignoreDev)) continue;
       out.push({ path: p, st });
@@ -185,31 +184,19 @@ export class Tailer {
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
   private async alignedEnd(path: string, size: number): Promise<number> {
     if (size === 0) return 0;
-    const fh = await open(path, READ_FLAGS);
-    try {
-      const window = Math.min(size, 1 << 20);
-      const b = Buffer.alloc(window);
-      await fh.read(b, 0, window, size - window);
-      const nl = b.lastIndexOf(10);
-      return nl < 0 ? (window === size ? 0 : size) : size - window + nl + 1;
-    } finally {
-      await fh.close();
-    }
+    const window = Math.min(size, 1 << 20);
+    const b = readAt(path, window, size - window);
+    const nl = b.lastIndexOf(10);
+    return nl < 0 ? (window === size ? 0 : size) : size - window + nl + 1;
   }
 
   /** The first line start at or after `offset`. */
   private async alignedForward(path: string, offset: number, size: number): Promise<number> {
     if (offset <= 0) return 0;
     if (offset >= size) return this.alignedEnd(path, size);
-    const fh = await open(path, READ_FLAGS);
-    try {
-      const b = Buffer.alloc(Math.min(1 << 20, size - offset + 1));
-      const { bytesRead } = await fh.read(b, 0, b.length, offset - 1);
-      const nl = b.subarray(0, bytesRead).indexOf(10);
-      return nl < 0 ? size : offset + nl;
-    } finally {
-      await fh.close();
-    }
+    const b = readAt(path, Math.min(1 << 20, size - offset + 1), offset - 1);
+    const nl = b.indexOf(10);
+    return nl < 0 ? size : offset + nl;
   }
 
   private result(status: TailStatus, position: FilePosition | undefined, bytesLeft = 0): TailResult {
@@ -257,14 +244,7 @@ export class Tailer {
   }
 
   private async bytesAt(path: string, pos: number, len: number): Promise<Buffer> {
-    const fh = await open(path, READ_FLAGS);
-    try {
-      const b = Buffer.alloc(len);
-      const { bytesRead } = await fh.read(b, 0, len, pos);
-      return b.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+    return readAt(path, len, pos);
   }
 
   /** Files rotated after the old one, oldest first, skipping copies of the old one. */
@@ -303,7 +283,7 @@ export class Tailer {
   async run(prev: FilePosition | undefined): Promise<TailResult> {
     let cur: Stats | null = null;
     try {
-      cur = await stat(this.path);
+      cur = statSync(this.path);
       if (!cur.isFile()) throw Object.assign(new Error(`${this.path} is not a regular file`), { code: 'ENOTFILE' });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
@@ -315,7 +295,7 @@ export class Tailer {
       const fr = this.opts.firstRun ?? 'end';
       const start = fr === 'start' ? 0 : fr === 'end' ? await this.alignedEnd(this.path, cur.size) : await this.alignedForward(this.path, fr, cur.size);
       const end = start < cur.size ? await this.readPlain(this.path, start) : start;
-      return this.result('first-run', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+      return this.result('first-run', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
     }
 
     if (!cur) {
@@ -332,7 +312,7 @@ export class Tailer {
       const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur));
       if (m.ok && cur.size >= prev.offset && !copied) {
         const end = cur.size > prev.offset ? await this.readPlain(this.path, prev.offset) : prev.offset;
-        const pos = await this.positionFor(this.path, await stat(this.path), end);
+        const pos = await this.positionFor(this.path, statSync(this.path), end);
         return this.result(end > prev.offset ? 'grew' : 'unchanged', pos, cur.size - end);
       }
       // shrunk or rewritten in place: was it copied away first (copytruncate)?
@@ -345,7 +325,7 @@ export class Tailer {
           : `${this.path} was replaced in place; reading it from the start`);
       }
       const end = await this.readPlain(this.path, 0);
-      return this.result(status, await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+      return this.result(status, await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
     }
 
     // a different file at the path: rotation by rename (or a move from elsewhere)
@@ -356,12 +336,12 @@ export class Tailer {
       if (same.ok && prev.fpLen > 0 && cur.size >= prev.offset) {
         // same content under a new inode (copied back, or moved across file systems)
         const end = await this.readPlain(this.path, prev.offset);
-        return this.result('grew', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+        return this.result('grew', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
       }
       this.notes.push(`${this.path} was rotated but the old file was not found among its siblings; lines written to it after the previous run may be missed`);
     }
     const end = await this.readPlain(this.path, 0);
-    return this.result('rotated', await this.positionFor(this.path, await stat(this.path), end), cur.size - end);
+    return this.result('rotated', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
   }
 }
 
