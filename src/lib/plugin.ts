@@ -226,8 +226,15 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
     };
 
     if (faultEnabled('throw:sync-in-run')) throw new TypeError('injected synchronous failure');
-    if (faultEnabled('throw:unhandled-rejection')) void Promise.reject(new Error('injected rejection'));
-    if (faultEnabled('throw:uncaught-async')) setTimeout(() => { throw new Error('injected async throw'); }, 1);
+    // asynchronous faults must strike while the run is still going: it waits for them
+    if (faultEnabled('throw:unhandled-rejection')) {
+      void Promise.reject(new Error('injected rejection'));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (faultEnabled('throw:uncaught-async')) {
+      setTimeout(() => { throw new Error('injected async throw'); }, 1);
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     if (faultEnabled('hang:run')) await new Promise(() => { /* never settles: exercises the timeout */ });
     const outcome = await def.run(ctx);
