@@ -78,6 +78,7 @@ export class LbmmonParser implements LineSink {
   private cur: Block | null = null;
   private curHeader = '';
   private readonly sigs: Set<number> | null;
+  private readonly firsts: Uint8Array | null;
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0 };
 
   /**
@@ -86,6 +87,8 @@ export class LbmmonParser implements LineSink {
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, private readonly labels?: Set<string>) {
     this.sigs = labels ? new Set([...labels].map((l) => l.length * 65536 + l.charCodeAt(0) * 256 + l.charCodeAt(l.length - 1))) : null;
+    this.firsts = labels ? new Uint8Array(256) : null;
+    for (const l of labels ?? []) this.firsts![l.charCodeAt(0) & 255] = 1;
   }
 
   lines(buf: Buffer, start: number, end: number): void {
@@ -116,6 +119,7 @@ export class LbmmonParser implements LineSink {
 
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
+    if (this.firsts && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
     const colon = buf.indexOf(58, s);
     if (colon < 0 || colon >= e) return;
     let le = colon;
