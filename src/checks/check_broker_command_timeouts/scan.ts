@@ -20,7 +20,6 @@ export interface ScanCarry {
 }
 
 export class Scanner implements LineSink {
-  matched = 0;
   private lastError: { group: Group; pid: string; extra: string } | null = null;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
@@ -57,7 +56,6 @@ export class Scanner implements LineSink {
     const ev = commandEvent(l);
     if (!ev) return this.continuation(l);
     if (!this.pass(ev.broker, ev.module, ev.command)) { this.lastError = null; return; }
-    this.matched++;
     this.add(ev, l);
   }
 
@@ -90,7 +88,6 @@ export class Scanner implements LineSink {
     const starts = /^On linux/i.test(l.text);
     if (!starts && this.carry.forkBlock === key) return;
     this.carry.forkBlock = key;
-    this.matched++;
     const g = getGroup(this.batch, '', module, l.extra ? `cleanup of ${l.extra}` : 'cleanup');
     const kind: Kind = 'fork_cleanup_errors';
     g.counts[kind] = (g.counts[kind] ?? 0) + 1;

@@ -31,10 +31,8 @@ export interface Queue {
 
 export interface RunQueue {
   peak: number;
-  samples: number;
   rateSum: number;
   rateN: number;
-  streakMax: number;
 }
 
 export function isQueue(v: unknown): v is Queue {
@@ -72,11 +70,9 @@ export function observeQueue(queues: Record<string, Queue>, runs: Map<string, Ru
     latencyMean: f.get(F.latencyMean) ?? null, latencyMax: f.get(F.latencyMax) ?? null,
     streak, rate, disabled: looksDisabled(b),
   };
-  const r = runs.get(key) ?? { peak: 0, samples: 0, rateSum: 0, rateN: 0, streakMax: 0 };
-  r.samples++;
+  const r = runs.get(key) ?? { peak: 0, rateSum: 0, rateN: 0 };
   r.peak = Math.max(r.peak, enqueued ?? 0);
   if (rate !== null) { r.rateSum += rate; r.rateN++; }
-  r.streakMax = Math.max(r.streakMax, streak);
   runs.set(key, r);
 }
 

@@ -9,7 +9,7 @@ import { State } from '../../lib/status.js';
 import { describeApp, isUmState, noteSample, settleApps, type Apps, type UmState } from '../../um/apps.js';
 import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
 import { isReaderState, readLbmmon } from '../../um/read.js';
-import { isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { add, isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
   consecutive: number;
@@ -52,8 +52,6 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     throw new PluginError(`no lbmmon statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`, State.UNKNOWN);
   }
 
-  // on a first run the history only builds baselines: report each series' newest interval
-  const view = (key: string, s: Series) => reported(s, read.firstRun ? undefined : runs.get(key));
   const findings: Finding[] = [];
   const problems: { rank: number; text: string }[] = [];
   const total = zero();
@@ -63,12 +61,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const srcBySource = new Map<string, number>();
 
   for (const [key, s] of Object.entries(series)) {
-    const v = view(key, s);
-    const g: Growth = v.growth;
+    // on a first run the history only builds baselines: report each series' newest interval
     const r = read.firstRun ? undefined : runs.get(key);
+    const v = reported(s, r);
+    const g: Growth = v.growth;
+    add(total, g); // a series' growth only fills the fields of its own kind
     if (s.kind === 'rcv') {
-      total.naks += g.naks; total.ncfIgnored += g.ncfIgnored; total.ncfShed += g.ncfShed; total.ncfDelay += g.ncfDelay; total.ncfUnknown += g.ncfUnknown;
-      total.windowAdvance += g.windowAdvance; total.nakExpiry += g.nakExpiry;
       streak = Math.max(streak, v.streak);
       rcvBySource.set(s.source, (rcvBySource.get(s.source) ?? 0) + g.naks);
       const lost = g.windowAdvance + g.nakExpiry;
@@ -77,15 +75,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       else if (g.naks > 0) problems.push({ rank: 1e9 + g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s)}` });
       if (ncfs(g) > 0) problems.push({ rank: 2e9 + ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s)}` });
     } else if (s.kind === 'src') {
-      total.srcNaks += g.srcNaks; total.sent += g.sent; total.retrans += g.retrans;
       srcBySource.set(s.source, (srcBySource.get(s.source) ?? 0) + g.srcNaks);
     } else {
-      total.fragments += g.fragments;
       if (g.fragments > 0) problems.push({ rank: 4e9 + g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s)}` });
-      if (s.unresolved !== null) unresolvedNow = Math.max(unresolvedNow ?? 0, s.unresolved);
+      const unresolved = s.values.unresolved;
+      if (unresolved != null) unresolvedNow = Math.max(unresolvedNow ?? 0, unresolved);
       if (s.nonzero >= o.consecutive) {
-        findings.push({ state: State.WARNING, text: `${s.unresolved} unresolved topics at ${who(s)} for ${s.nonzero} samples` });
-        problems.push({ rank: 2.5e9, text: `unresolved topics: ${who(s)} has had ${s.unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (topic resolution not completing: topic deafness?)` });
+        findings.push({ state: State.WARNING, text: `${unresolved} unresolved topics at ${who(s)} for ${s.nonzero} samples` });
+        problems.push({ rank: 2.5e9, text: `unresolved topics: ${who(s)} has had ${unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (topic resolution not completing: topic deafness?)` });
       }
     }
   }

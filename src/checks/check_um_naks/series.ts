@@ -21,14 +21,11 @@ export interface Series {
   values: Record<string, number | null>;
   streak: number;
   nonzero: number; // consecutive samples with unresolved topics
-  unresolved: number | null;
   lastGrowth: Growth | null;
-  lastFrom: number | null; // the newest interval
 }
 
 export interface RunSeries {
   growth: Growth;
-  samples: number;
   streakMax: number;
   problemFrom: number | null;
   problemTo: number | null;
@@ -40,7 +37,7 @@ export const zero = (): Growth => ({ naks: 0, ncfIgnored: 0, ncfShed: 0, ncfDela
 export function ncfs(g: Growth): number { return g.ncfIgnored + g.ncfShed + g.ncfDelay + g.ncfUnknown; }
 export function unrecoverable(g: Growth): number { return g.windowAdvance + g.nakExpiry + g.fragments; }
 
-function add(a: Growth, b: Growth): void {
+export function add(a: Growth, b: Growth): void {
   for (const k of Object.keys(a) as (keyof Growth)[]) a[k] += b[k];
 }
 
@@ -80,14 +77,13 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   const prev = series[key];
   const sent = b.header.sentMs;
   if (prev && sent !== null && prev.sent !== null && sent < prev.sent) return; // older than what we have: already seen
-  const lab = labels(kind, b.transport.replace('LBT-RU', 'LBT-RU'));
+  const lab = labels(kind, b.transport);
   const values: Record<string, number | null> = {};
   for (const [k, label] of Object.entries(lab)) values[k] = b.fields.get(label) ?? null;
-  const unresolved = kind === 'ctx' ? values.unresolved ?? null : null;
   const next: Series = {
     kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, title: b.header.title, source: b.source, transport: b.transport,
-    sent, values, streak: 0, nonzero: unresolved ? (prev?.nonzero ?? 0) + 1 : 0, unresolved,
-    lastGrowth: prev?.lastGrowth ?? null, lastFrom: prev?.lastFrom ?? null,
+    sent, values, streak: 0, nonzero: values.unresolved ? (prev?.nonzero ?? 0) + 1 : 0,
+    lastGrowth: prev?.lastGrowth ?? null,
   };
   if (prev) {
     const g = zero();
@@ -97,10 +93,8 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
     }
     next.streak = g.naks > 0 ? prev.streak + 1 : 0;
     next.lastGrowth = g;
-    next.lastFrom = prev.sent;
-    const r = run.get(key) ?? { growth: zero(), samples: 0, streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
+    const r = run.get(key) ?? { growth: zero(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
     add(r.growth, g);
-    r.samples++;
     r.streakMax = Math.max(r.streakMax, next.streak);
     const problem = g.naks > 0 || unrecoverable(g) > 0 || ncfs(g) > 0;
     if (problem) {
@@ -117,9 +111,9 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
  * The growth this run reports for a series: what it read since the last run, or, with no new
  * sample, the growth of the series' newest interval.
  */
-export function reported(s: Series, r: RunSeries | undefined): { growth: Growth; streak: number; fresh: boolean } {
-  if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak), fresh: true };
-  return { growth: s.lastGrowth ?? zero(), streak: s.streak, fresh: false };
+export function reported(s: Series, r: RunSeries | undefined): { growth: Growth; streak: number } {
+  if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak) };
+  return { growth: s.lastGrowth ?? zero(), streak: s.streak };
 }
 
 /** Every field label this check reads; the parser decodes no other. */

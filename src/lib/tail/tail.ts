@@ -56,7 +56,7 @@ const ROTATED_SUFFIX = /^[._-]/;
 /** O_NONBLOCK: opening a FIFO put at a log path must not block a thread (Node cannot exit then). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
-async function siblings(path: string, current: Stats | null, ignoreDev: boolean): Promise<Candidate[]> {
+function siblings(path: string, current: Stats | null, ignoreDev: boolean): Candidate[] {
   const dir = dirname(path);
   const base = basename(path);
   let names: string[];
@@ -182,7 +182,7 @@ export class Tailer {
   }
 
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
-  private async alignedEnd(path: string, size: number): Promise<number> {
+  private alignedEnd(path: string, size: number): number {
     if (size === 0) return 0;
     const window = Math.min(size, 1 << 20);
     const b = readAt(path, window, size - window);
@@ -191,7 +191,7 @@ export class Tailer {
   }
 
   /** The first line start at or after `offset`. */
-  private async alignedForward(path: string, offset: number, size: number): Promise<number> {
+  private alignedForward(path: string, offset: number, size: number): number {
     if (offset <= 0) return 0;
     if (offset >= size) return this.alignedEnd(path, size);
     const b = readAt(path, Math.min(1 << 20, size - offset + 1), offset - 1);
@@ -229,7 +229,7 @@ export class Tailer {
    */
   private async freshCopy(prev: FilePosition, cur: Stats): Promise<boolean> {
     if (prev.fpLen === 0 || prev.offset === 0) return false;
-    const cands = (await siblings(this.path, cur, this.ignoreDev)).filter((c) => c.st.mtimeMs > prev.mtimeMs);
+    const cands = siblings(this.path, cur, this.ignoreDev).filter((c) => c.st.mtimeMs > prev.mtimeMs);
     for (const c of cands) {
       const m = await matchesFp(c.path, prev);
       if (!m.ok) continue;
@@ -237,14 +237,9 @@ export class Tailer {
       if (c.st.size < prev.offset) continue;
       if (cur.size < c.st.size) return true;
       const len = Math.min(FP_MAX, c.st.size);
-      const [a, b] = await Promise.all([this.bytesAt(c.path, c.st.size - len, len), this.bytesAt(this.path, c.st.size - len, len)]);
-      if (!a.equals(b)) return true;
+      if (!readAt(c.path, len, c.st.size - len).equals(readAt(this.path, len, c.st.size - len))) return true;
     }
     return false;
-  }
-
-  private async bytesAt(path: string, pos: number, len: number): Promise<Buffer> {
-    return readAt(path, len, pos);
   }
 
   /** Files rotated after the old one, oldest first, skipping copies of the old one. */
@@ -267,7 +262,7 @@ export class Tailer {
    * last file read (or where the deadline stopped it); `stopped` says the deadline did.
    */
   private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean }> {
-    const cands = await siblings(this.path, cur, this.ignoreDev);
+    const cands = siblings(this.path, cur, this.ignoreDev);
     const old = await this.findOld(prev, cands);
     if (!old) return { last: null, stopped: false, found: false };
     const chain = [{ ...old, from: prev.offset }, ...(await this.newer(old.c, prev, cands)).map((n) => ({ ...n, from: 0 }))];
@@ -293,7 +288,7 @@ export class Tailer {
     if (!prev) {
       if (!cur) return this.result('missing', undefined);
       const fr = this.opts.firstRun ?? 'end';
-      const start = fr === 'start' ? 0 : fr === 'end' ? await this.alignedEnd(this.path, cur.size) : await this.alignedForward(this.path, fr, cur.size);
+      const start = fr === 'start' ? 0 : fr === 'end' ? this.alignedEnd(this.path, cur.size) : this.alignedForward(this.path, fr, cur.size);
       const end = start < cur.size ? await this.readPlain(this.path, start) : start;
       return this.result('first-run', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
     }
