@@ -92,15 +92,15 @@ function withoutCoerce(options: OptionSpecs): OptionSpecs {
 
 function applyCoercions(parsed: Record<string, unknown>, options: OptionSpecs): void {
   for (const [key, spec] of Object.entries(options)) {
-    const v = parsed[camel(key)];
-    if (spec.choices && v !== undefined && !(spec.choices as unknown[]).includes(v)) {
+    const k = camel(key);
+    const v = parsed[k];
+    if (v === undefined) continue;
+    if (spec.choices && !(spec.choices as unknown[]).includes(v)) {
       throw new UsageError(`--${key}: '${String(v)}' is not one of ${(spec.choices as unknown[]).join(', ')}`);
     }
     if (!spec.coerce) continue;
-    const k = camel(key);
-    if (parsed[k] === undefined) continue;
     try {
-      parsed[k] = spec.coerce(parsed[k]);
+      parsed[k] = spec.coerce(v);
     } catch (e) {
       throw new UsageError(`--${key}: ${(e as Error).message}`);
     }

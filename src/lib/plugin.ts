@@ -142,11 +142,15 @@ function evaluate(metrics: Metric[], specs: MetricSpec[], thresholds: Thresholds
   return { state, metricStates, breached, findings, thresholds };
 }
 
+function usageOf<O>(def: PluginDefinition<O>): string {
+  return `Usage: ${def.name} [options]\n\n${def.description}`;
+}
+
 export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = process.argv.slice(2), prepared?: Parser): Promise<void> {
   let verbose = 0;
   let phase = 'starting';
   installCrashGuards(def.label, () => verbose);
-  const usage = `Usage: ${def.name} [options]\n\n${def.description}`;
+  const usage = usageOf(def);
   const options = def.options;
   const examples = def.examples ?? [];
   const metricNames = def.metrics.map((m) => m.name);
@@ -285,7 +289,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
 export function startPlugin<O>(def: PluginDefinition<O>): void {
   if (startupSnapshot?.isBuildingSnapshot()) {
     // the option parser is built now, into the snapshot: that is half of yargs' start-up cost
-    const prepared = prepareParser(def.name, def.options, `Usage: ${def.name} [options]\n\n${def.description}`, def.examples ?? []);
+    const prepared = prepareParser(def.name, def.options, usageOf(def), def.examples ?? []);
     startupSnapshot.setDeserializeMainFunction(() => void runPlugin(def, process.argv.slice(2), prepared));
   } else {
     void runPlugin(def);

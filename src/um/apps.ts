@@ -52,14 +52,14 @@ export function judge(apps: Apps, staleMs: number | null): Staleness {
   const newest = Math.max(...all.map((a) => a.lastSent));
   const latestPid = new Map<string, AppState>();
   for (const a of all) {
-    const n = appName({ appid: a.appid, ip: a.ip } as Header);
+    const n = appName(a);
     const cur = latestPid.get(n);
     if (!cur || a.lastSent > cur.lastSent) latestPid.set(n, a);
   }
   const stale: AppState[] = [];
   const restarted: AppState[] = [];
   for (const [k, a] of Object.entries(apps)) {
-    const n = appName({ appid: a.appid, ip: a.ip } as Header);
+    const n = appName(a);
     if (latestPid.get(n) !== a) {
       restarted.push(a);
       delete apps[k];
@@ -76,24 +76,11 @@ export function describeApp(a: { appid: string; ip: string; pid: string }): stri
   return `${a.appid || '(no appid)'} at ${a.ip || '?'} (pid ${a.pid})`;
 }
 
-/** What both UM checks keep: the reader's position, the applications, and per-key items. */
-export interface UmState<T> {
-  reader: import('./read.js').ReaderState;
-  apps: Apps;
-  items: Record<string, T>;
-}
-
-export function isUmState<T>(v: unknown, isItem: (x: unknown) => x is T, isReader: (x: unknown) => boolean): v is UmState<T> {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as UmState<T>;
-  return isReader(s.reader) && isApps(s.apps) && !!s.items && typeof s.items === 'object' && Object.values(s.items).every(isItem);
-}
-
 /** Judges staleness and forgets the items of processes that are gone (restarted or silent for a day). */
 export function settleApps<T extends { appid: string; ip: string; pid: string }>(apps: Apps, items: Record<string, T>, staleSeconds: number | null | undefined): Staleness {
   const s = judge(apps, staleSeconds == null ? null : staleSeconds * 1000);
   for (const [k, it] of Object.entries(items)) {
-    if (!apps[`${it.appid}\u0001${it.ip}\u0001${it.pid}`]) delete items[k];
+    if (!apps[appKey(it)]) delete items[k];
   }
   return s;
 }

@@ -71,12 +71,14 @@ export function expectedLines(b: Block): number | null {
 }
 
 /** The process: what staleness and restarts are judged on. */
-export function appKey(h: Header): string {
+type Process = Pick<Header, 'appid' | 'ip' | 'pid'>;
+
+export function appKey(h: Process): string {
   return `${h.appid}\u0001${h.ip}\u0001${h.pid}`;
 }
 
 /** The application regardless of process: a new PID of it is a restart, not a new application. */
-export function appName(h: Header): string {
+export function appName(h: Pick<Header, 'appid' | 'ip'>): string {
   return `${h.appid}\u0001${h.ip}`;
 }
 

@@ -7,7 +7,7 @@ import { PluginError } from '../lib/errors.js';
 import type { RunContext } from '../lib/plugin.js';
 import { isFilePosition, type FilePosition } from '../lib/tail/identity.js';
 import { tailFile, type TailResult } from '../lib/tail/tail.js';
-import { formatBytes } from '../lib/units.js';
+import { noteTail } from '../lib/tail/report.js';
 import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
 import { isCarriedBlock, LbmmonParser, type CarriedBlock } from './parse.js';
@@ -65,10 +65,8 @@ export async function readLbmmon<O>(
     throw new PluginError(`cannot read ${o.file}: ${(e as Error).message}`);
   }
   const carry = parser.finish();
-  for (const n of tail.notes) ctx.note(n);
-  if (tail.behind) ctx.note(`stopped at the deadline with ${formatBytes(tail.bytesLeft)} of ${o.file} left; the next run continues from there`);
-  if (tail.cutLines) ctx.note(`${tail.cutLines} over-long lines cut in ${o.file}`);
-  ctx.debug(1, `${o.file}: ${tail.status}, read ${formatBytes(tail.bytesRead)}, ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off`);
+  noteTail(ctx, o.file, tail);
+  ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off`);
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry },
     tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs,

@@ -7,6 +7,7 @@ import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { isFilePosition, type FilePosition } from '../../lib/tail/identity.js';
+import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
 import { KINDS, type Kind } from './parse.js';
@@ -83,7 +84,6 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const findings: Finding[] = [];
   const positions: Record<string, FilePosition> = {};
   let bytes = 0;
-  const readNotes: string[] = [];
 
   for (const f of files) {
     const r = await tailFile(f, prev.files[f], scanner, {
@@ -93,12 +93,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     });
     bytes += r.bytesRead;
     if (r.position) positions[f] = r.position;
-    for (const n of r.notes) ctx.note(n);
+    noteTail(ctx, f, r);
     if (r.status === 'missing' && !r.position) findings.push({ state: o.missing, text: `${f} does not exist (yet)` });
     else if (r.status === 'missing') findings.push({ state: o.missing, text: `${f} is missing (rotated and not recreated?)` });
-    if (r.cutLines) readNotes.push(`${r.cutLines} over-long lines cut in ${f}`);
-    if (r.behind) ctx.note(`${f}: stopped at the deadline with ${formatBytes(r.bytesLeft)} left; the next run continues from there`);
-    ctx.debug(1, `${f}: ${r.status}, read ${formatBytes(r.bytesRead)} from ${r.sources.join(', ') || 'nothing'}`);
   }
 
   const windowMs = o.window * 1000;
@@ -114,7 +111,6 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   ];
   const span = o.window > 0 ? `in the last ${formatDuration(o.window)}` : 'since the last check';
   const problems = groups.filter((g) => KINDS.some((k) => g.counts[k]));
-  for (const n of readNotes) ctx.note(n);
 
   return {
     metrics,

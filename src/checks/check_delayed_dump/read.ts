@@ -3,9 +3,9 @@
  * counter with a fixed-size buffer. The last line counts even without a trailing LF: OpMon
  * writes the dump in one go when it stops or is asked to.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { PluginError, describeError } from '../../lib/errors.js';
-import { LineAssembler } from '../../lib/tail/lines.js';
+import { LineAssembler, pump } from '../../lib/tail/lines.js';
 import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
 
 export interface DumpRead {
@@ -31,25 +31,14 @@ export async function readDump(path: string, maxLine: number, deadline: number):
       { lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) },
       0, maxLine,
     );
-    for (;;) {
-      if (Date.now() > deadline) {
-        throw new PluginError(`stopped counting ${path} at the deadline after ${asm.consumed} bytes; raise -t`);
-      }
-      // synchronous: an async read per chunk leaves the thread idle for much of the scan
-      const bytesRead = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
-      if (bytesRead === 0) break;
-      asm.commit(bytesRead);
+    if (pump(fd, asm, () => Date.now() > deadline).stopped) {
+      throw new PluginError(`stopped counting ${path} at the deadline after ${asm.consumed} bytes; raise -t`);
     }
-    // the final line without LF, if any (still in the assembler's buffer)
-    const tailLen = asm.nextOffset - asm.consumed;
-    if (tailLen > 0) {
-      if (tailLen > maxLine) countTooLong(counts);
-      else {
-        const b = Buffer.alloc(tailLen);
-        readSync(fd, b, 0, tailLen, asm.consumed);
-        const nul = b.indexOf(0);
-        countLine(counts, b, 0, tailLen, nul >= 0);
-      }
+    // the final line without LF, if any, is still in the assembler
+    if (asm.nextOffset > asm.consumed) {
+      const last = asm.pending();
+      if (last === null) countTooLong(counts);
+      else countLine(counts, last, 0, last.length, last.indexOf(0) >= 0);
     }
     return { exists: true, stat: st, counts };
   } catch (e) {

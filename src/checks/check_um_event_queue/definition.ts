@@ -8,9 +8,8 @@ import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
-import { isUmState, noteSample, settleApps, type Apps, type UmState } from '../../um/apps.js';
+import { collect } from '../../um/collect.js';
 import { staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
-import { isReaderState, readLbmmon } from '../../um/read.js';
 import { EVQ_LABELS, isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
@@ -19,9 +18,6 @@ export interface Options extends UmOptions {
   retransmitWindow: number;
   messageSize?: number;
 }
-
-type EvqState = UmState<Queue>;
-const isEvqState = (v: unknown): v is EvqState => isUmState(v, isQueue, isReaderState);
 
 const max = (vals: (number | null)[]): number | null => vals.reduce<number | null>((m, v) => (v === null ? m : Math.max(m ?? v, v)), null);
 const us = (v: number | null) => (v === null ? 'n/a' : v >= 10000 ? `${(v / 1e6).toFixed(v >= 1e6 ? 1 : 3)}s` : `${v}us`);
@@ -37,19 +33,9 @@ function describeQueue(q: Queue, r: RunQueue | undefined): string {
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
-  const state = await ctx.openState([o.file, o.app], isEvqState);
-  const prev = state.data;
-  const apps: Apps = prev?.apps ?? {};
-  const queues: Record<string, Queue> = prev?.items ?? {};
   const runs = new Map<string, RunQueue>();
-  const read = await readLbmmon(ctx, prev?.reader, o, ['event-queue'], (b) => {
-    noteSample(apps, b.header);
-    observeQueue(queues, runs, b);
-  }, EVQ_LABELS);
+  const { read, items: queues, stale } = await collect(ctx, isQueue, ['event-queue'], EVQ_LABELS, (items, b) => observeQueue(items, runs, b));
   const now = Date.now();
-  if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
-  const stale = settleApps(apps, queues, o.stale);
-  state.save({ reader: read.next, apps, items: queues });
   const all = Object.entries(queues);
   if (all.length === 0) {
     throw new PluginError(`no lbmmon event queue statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''} (is monitor_interval (event_queue) set?)`, State.UNKNOWN);

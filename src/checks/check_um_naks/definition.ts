@@ -6,17 +6,15 @@ import { coerce } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { describeApp, isUmState, noteSample, settleApps, type Apps, type UmState } from '../../um/apps.js';
+import { describeApp } from '../../um/apps.js';
+import { collect } from '../../um/collect.js';
 import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
-import { isReaderState, readLbmmon } from '../../um/read.js';
 import { add, isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
   consecutive: number;
 }
 
-type NakState = UmState<Series>;
-const isNakState = (v: unknown): v is NakState => isUmState(v, isSeries, isReaderState);
 
 function who(s: Series): string {
   return `${s.appid || '(no appid)'} at ${s.ip} (pid ${s.pid})`;
@@ -32,22 +30,10 @@ function when(r: RunSeries | undefined, s: Series): string {
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
-  const state = await ctx.openState([o.file, o.app], isNakState);
-  const prev = state.data;
-  const apps: Apps = prev?.apps ?? {};
-  const series: Record<string, Series> = prev?.items ?? {};
   const runs = new Map<string, RunSeries>();
-
-  const read = await readLbmmon(ctx, prev?.reader, o, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], (b) => {
-    noteSample(apps, b.header);
-    observe(series, runs, b);
-  }, NAK_LABELS);
+  const { read, apps, items: series, stale } = await collect(ctx, isSeries, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], NAK_LABELS,
+    (items, b) => observe(items, runs, b));
   const now = Date.now();
-  if (read.tail.status === 'missing' && !read.tail.position) {
-    throw new PluginError(`${o.file} does not exist`, o.missing);
-  }
-  const stale = settleApps(apps, series, o.stale);
-  state.save({ reader: read.next, apps, items: series });
   if (Object.keys(series).length === 0 && Object.keys(apps).length === 0) {
     throw new PluginError(`no lbmmon statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`, State.UNKNOWN);
   }

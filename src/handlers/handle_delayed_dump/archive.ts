@@ -4,7 +4,8 @@
  * unterminated line has stopped changing (OpMon writes the dump in one go).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { readAt } from '../../lib/files.js';
 import { basename, join } from 'node:path';
 import { sleepSync } from '../../lib/write.js';
 
@@ -26,21 +27,12 @@ function stamp(d = new Date()): string {
 function extent(dump: string): number {
   const s1 = statSync(dump).size;
   if (s1 === 0) return 0;
-  const fd = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, s1 - 1);
-    if (last[0] === 10) return s1;
-    sleepSync(1000);
-    if (fstatSync(fd).size === s1) return s1; // a final line without LF that is not growing
-    const window = Math.min(s1, 1 << 20);
-    const b = Buffer.alloc(window);
-    readSync(fd, b, 0, window, s1 - window);
-    const nl = b.lastIndexOf(10);
-    return nl < 0 ? 0 : s1 - window + nl + 1;
-  } finally {
-    closeSync(fd);
-  }
+  if (readAt(dump, 1, s1 - 1)[0] === 10) return s1;
+  sleepSync(1000);
+  if (statSync(dump).size === s1) return s1; // a final line without LF that is not growing
+  const window = Math.min(s1, 1 << 20);
+  const nl = readAt(dump, window, s1 - window).lastIndexOf(10);
+  return nl < 0 ? 0 : s1 - window + nl + 1;
 }
 
 /** Reads up to `bytes` from fd in chunks: hashes them, counts LFs, hands each chunk on. */

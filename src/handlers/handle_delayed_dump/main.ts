@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { coerce, helpText, parseArgs, type OptionSpecs } from '../../lib/cli.js';
 import { describeError, PluginError, UsageError } from '../../lib/errors.js';
+import { processAlive } from '../../lib/files.js';
 import { Lock } from '../../lib/state/lock.js';
 import { VERSION } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
@@ -53,9 +54,7 @@ function pidAlive(pidFile: string): { alive: boolean; pid: number | null } {
   try { text = readFileSync(pidFile, 'utf8'); } catch { return { alive: false, pid: null }; }
   const pid = Number(text.trim().split(/\s+/)[0]);
   if (!Number.isInteger(pid) || pid <= 0) return { alive: false, pid: null };
-  try { process.kill(pid, 0); return { alive: true, pid }; } catch (e) {
-    return { alive: (e as NodeJS.ErrnoException).code === 'EPERM', pid };
-  }
+  return { alive: processAlive(pid), pid };
 }
 
 async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: string }> {

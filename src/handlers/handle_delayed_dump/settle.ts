@@ -7,9 +7,8 @@
  * multiset difference). What is kept is put back at the dump path, merged with any new dump.
  */
 import { createHash } from 'node:crypto';
-import {
-  appendFileSync, closeSync, constants, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readAt } from '../../lib/files.js';
 import { hashPrefix, type Copy } from './archive.js';
 
 export interface Settled {
@@ -31,23 +30,6 @@ function linesOf(buf: Buffer): Buffer[] {
 }
 
 const key = (b: Buffer) => createHash('sha1').update(b).digest('base64');
-
-function restTail(path: string, from: number): Buffer {
-  const size = statSync(path).size;
-  const b = Buffer.alloc(size - from);
-  const fd = openSync(path, constants.O_RDONLY);
-  try {
-    let off = 0;
-    while (off < b.length) {
-      const n = readSync(fd, b, off, b.length - off, from + off);
-      if (n === 0) break;
-      off += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return b;
-}
 
 /** Puts `keep` back at the dump path without clobbering a dump written meanwhile. */
 function putBack(dump: string, keep: Buffer): void {
@@ -75,7 +57,7 @@ export function settle(dump: string, copy: Copy): Settled {
   let keep: Buffer;
   let how: Settled['how'];
   if (prefix && prefix.got === copy.bytes && prefix.sha256 === copy.sha256) {
-    keep = restTail(aside, copy.bytes);
+    keep = readAt(aside, size - copy.bytes, copy.bytes);
     how = keep.length ? 'appended' : 'unchanged';
   } else {
     const imported = new Map<string, number>();

@@ -7,6 +7,7 @@
 import { dirname } from 'node:path';
 import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { errnoText, PluginError } from '../errors.js';
+import { processAlive } from '../files.js';
 import { faultPoint } from './faults.js';
 
 interface LockInfo {
@@ -27,11 +28,7 @@ function processStartTime(pid: number): string | null {
 }
 
 function alive(info: LockInfo): boolean {
-  try {
-    process.kill(info.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
+  if (!processAlive(info.pid)) return false;
   const start = processStartTime(info.pid);
   return start === null || info.start === '' || start === info.start;
 }

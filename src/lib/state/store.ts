@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { errnoText, PluginError } from '../errors.js';
+import { processAlive } from '../files.js';
 import { ensureStateDir } from './dir.js';
 import { faultPoint } from './faults.js';
 import { Lock } from './lock.js';
@@ -122,9 +123,7 @@ export class StateFile<T> {
     for (const name of names) {
       if (!name.startsWith(prefix)) continue;
       const pid = Number(name.slice(prefix.length).split('-')[0]);
-      let alive = false;
-      try { process.kill(pid, 0); alive = true; } catch { /* ESRCH: gone */ }
-      if (!alive) try { unlinkSync(join(this.dir, name)); } catch { /* ignore */ }
+      if (!processAlive(pid)) try { unlinkSync(join(this.dir, name)); } catch { /* ignore */ }
     }
   }
 

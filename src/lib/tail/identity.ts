@@ -4,7 +4,8 @@
  * apart from, or matched to, the file it was.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, createReadStream, openSync, readSync, type Stats } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
+import { readAt } from '../files.js';
 import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
@@ -31,26 +32,6 @@ export function isFilePosition(v: unknown): v is FilePosition {
 export function hashBytes(b: Buffer): string {
   return createHash('sha1').update(b).digest('hex');
 }
-
-// Synchronous on purpose: the first asynchronous fs call starts libuv's thread pool, several
-// milliseconds on every run. Opens are O_NONBLOCK, so a FIFO cannot block them.
-function readAt(path: string, len: number, pos: number): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const b = Buffer.alloc(len);
-    let off = 0;
-    while (off < len) {
-      const n = readSync(fd, b, off, len - off, pos + off);
-      if (n === 0) break;
-      off += n;
-    }
-    return b.subarray(0, off);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export { readAt };
 
 function isGzip(path: string): boolean {
   const b = readAt(path, 2, 0);

@@ -13,6 +13,8 @@ export interface LineSink {
   longLine?(head: Buffer, length: number): void;
 }
 
+import { readSync } from 'node:fs';
+
 const LONG_HEAD = 4096;
 
 export class LineAssembler {
@@ -84,9 +86,30 @@ export class LineAssembler {
     }
   }
 
+  /** The unterminated last line held so far, or null while an over-long line is being skipped. */
+  pending(): Buffer | null {
+    return this.skipping ? null : this.buf.subarray(0, this.len);
+  }
+
   private shift(k: number): void {
     if (k < this.len) this.buf.copyWithin(0, k, this.len);
     this.len -= k;
     this.base += k;
+  }
+}
+
+/**
+ * Feeds a file through an assembler, from its next offset to the end, one synchronous read per
+ * chunk (an async read per chunk leaves the thread idle for about half of a page-cached scan).
+ * `stop` is asked after each chunk, so every call makes progress.
+ */
+export function pump(fd: number, asm: LineAssembler, stop?: () => boolean): { bytes: number; stopped: boolean } {
+  let bytes = 0;
+  for (;;) {
+    const n = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
+    if (n === 0) return { bytes, stopped: false };
+    bytes += n;
+    asm.commit(n);
+    if (stop?.()) return { bytes, stopped: true };
   }
 }

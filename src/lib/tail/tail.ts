@@ -14,11 +14,12 @@
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
-import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { FP_MAX, hashBytes, headBytes, readAt, sameInode, type FilePosition } from './identity.js';
-import { LineAssembler, type LineSink } from './lines.js';
+import { readAt } from '../files.js';
+import { FP_MAX, hashBytes, headBytes, sameInode, type FilePosition } from './identity.js';
+import { LineAssembler, pump, type LineSink } from './lines.js';
 
 export type TailStatus =
   | 'first-run' | 'grew' | 'unchanged' | 'rotated' | 'copytruncate' | 'truncated' | 'replaced' | 'missing';
@@ -119,18 +120,9 @@ export class Tailer {
     const fd = openSync(path, READ_FLAGS);
     const asm = new LineAssembler(this.sink, from, this.maxLine);
     try {
-      // Synchronous reads: with 1 MiB chunks an async read leaves the thread idle for about
-      // half of a page-cached scan. The deadline is checked after each chunk, so every run
-      // makes progress and a timeout is never missed by more than one chunk.
-      for (;;) {
-        const n = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
-        if (n === 0) break;
-        this.bytesRead += n;
-        asm.commit(n);
-        if (this.pastDeadline()) {
-          if (fstatSync(fd).size > asm.nextOffset) { this.behind = true; break; }
-        }
-      }
+      const r = pump(fd, asm, () => this.pastDeadline() && fstatSync(fd).size > asm.nextOffset);
+      this.bytesRead += r.bytes;
+      if (r.stopped) this.behind = true;
     } finally {
       closeSync(fd);
       this.cutLines += asm.cutLines;

@@ -1,0 +1,11 @@
+/** What every log-reading check says about a read: the reader's notes, lines cut, being behind. */
+import type { RunContext } from '../plugin.js';
+import { formatBytes } from '../units.js';
+import type { TailResult } from './tail.js';
+
+export function noteTail<O>(ctx: RunContext<O>, file: string, r: TailResult): void {
+  for (const n of r.notes) ctx.note(n);
+  if (r.cutLines) ctx.note(`${r.cutLines} over-long lines cut in ${file}`);
+  if (r.behind) ctx.note(`${file}: stopped at the deadline with ${formatBytes(r.bytesLeft)} left; the next run continues from there`);
+  ctx.debug(1, `${file}: ${r.status}, read ${formatBytes(r.bytesRead)} from ${r.sources.join(', ') || 'nothing'}`);
+}
