@@ -34,16 +34,25 @@ export class QueueTrie {
   nodes = 1;
   names: string[] = [];
   counts: number[] = [];
+  /** where the last find() stopped: the space after the name, or the byte it could not follow */
+  stop = 0;
 
-  /** The counter index for the name in buf[start, end), or -1 when it is not known. */
+  /**
+   * Walks a queue name from `start` up to the first space or `end`. Returns the counter index of
+   * the known name that ends there, or -1.
+   */
   find(buf: Buffer, start: number, end: number): number {
     let node = 0;
-    for (let i = start; i < end; i++) {
-      const b = buf[i] - 0x21;
-      if (b < 0 || b >= FANOUT) return -1;
-      node = this.next[node * FANOUT + b];
-      if (node === 0) return -1;
+    let i = start;
+    for (; i < end; i++) {
+      const b = buf[i];
+      if (b === 32) break;
+      const x = b - 0x21;
+      if (x < 0 || x >= FANOUT) { this.stop = i; return -1; }
+      node = this.next[node * FANOUT + x];
+      if (node === 0) { this.stop = i; return -1; }
     }
+    this.stop = i;
     return this.slot[node];
   }
 
@@ -128,28 +137,18 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
   const nul = buf.indexOf(0, start);
   const checkBinary = nul >= 0 && nul < end;
   const trie = c.trie;
-  const next = trie.next;
-  const slot = trie.slot;
   let pos = start;
   while (pos < end) {
     let nl = buf.indexOf(10, pos);
     if (nl < 0 || nl >= end) nl = end;
     // fast path: a known queue, a space, a message, no CR, no NUL in the chunk
-    if (!checkBinary && trie.next === next) {
-      let node = 0;
-      let i = pos;
-      for (; i < nl; i++) {
-        const b = buf[i];
-        if (b === 32) break;
-        const x = b - 0x21;
-        if (x < 0 || x >= FANOUT) { node = -1; break; }
-        node = next[node * FANOUT + x];
-        if (node === 0) { node = -1; break; }
-      }
-      if (node > 0 && i > pos && i + 1 < nl && buf[nl - 1] !== 13 && slot[node] >= 0) {
+    if (!checkBinary) {
+      const k = trie.find(buf, pos, nl);
+      const sp = trie.stop;
+      if (k >= 0 && sp + 1 < nl && buf[nl - 1] !== 13) {
         c.lines++;
         c.messages++;
-        trie.counts[slot[node]]++;
+        trie.counts[k]++;
         pos = nl + 1;
         continue;
       }
