@@ -165,25 +165,21 @@ export async function helpText(
   return text.replace(/\nOptions:\n/, `\nOptions:\n${HELP_LINES.join('\n')}\n`);
 }
 
+/** A single-valued option converted by `f`; a repeated one is an error. */
+const single = <T>(flag: string, f: (text: string) => T) => (v: unknown): T => {
+  if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
+  return f(String(v));
+};
+
 /** yargs `coerce` helpers: a thrown message becomes the usage error. */
 export const coerce = {
-  duration: (flag: string) => (v: unknown) => {
-    if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
-    return parseDuration(String(v));
-  },
-  size: (flag: string) => (v: unknown) => {
-    if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
-    return parseSize(String(v));
-  },
-  state: (flag: string) => (v: unknown) => {
-    if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
-    return parseState(String(v));
-  },
-  positiveInt: (flag: string, min = 1) => (v: unknown) => {
-    if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got '${String(v)}'`);
+  duration: (flag: string) => single(flag, parseDuration),
+  size: (flag: string) => single(flag, parseSize),
+  state: (flag: string) => single(flag, parseState),
+  positiveInt: (flag: string, min = 1) => single(flag, (text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got '${text}'`);
     return n;
-  },
+  }),
   list: () => (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),
 };
