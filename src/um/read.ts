@@ -3,7 +3,6 @@
  * check. A first run (no state) starts at most `initialBytes` before the end, so that baselines
  * come from the most recent samples instead of starting blind.
  */
-import { PluginError } from '../lib/errors.js';
 import type { RunContext } from '../lib/plugin.js';
 import { isFilePosition, type FilePosition } from '../lib/tail/identity.js';
 import { tailFile, type TailResult } from '../lib/tail/tail.js';
@@ -56,14 +55,9 @@ export async function readLbmmon<O>(
     fileMtimeMs = st.mtimeMs;
     firstRun = Math.max(0, st.size - o.initialBytes);
   } catch { /* missing: reported by the reader */ }
-  let tail: TailResult;
-  try {
-    tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
-      firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, deadline: ctx.deadline, onPhase: ctx.setPhase,
-    });
-  } catch (e) {
-    throw new PluginError(`cannot read ${o.file}: ${(e as Error).message}`);
-  }
+  const tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
+    firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, deadline: ctx.deadline, onPhase: ctx.setPhase,
+  });
   const carry = parser.finish();
   noteTail(ctx, o.file, tail);
   ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off`);

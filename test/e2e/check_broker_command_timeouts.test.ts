@@ -178,3 +178,22 @@ describe('check_broker_command_timeouts', () => {
     expect(reported).toBe(written);
   });
 });
+
+describe.skipIf(process.getuid?.() !== 0)('an unreadable log (run as another user)', () => {
+  it('is UNKNOWN with the file and the reason, for every log reader', async () => {
+    const { execa } = await import('execa');
+    const { chmodSync, rmSync } = await import('node:fs');
+    const { BIN } = await import('../helpers');
+    chmodSync(dir, 0o755);
+    add(log, [L.failed()]);
+    chmodSync(log, 0o600);
+    for (const p of ['check_broker_command_timeouts', 'check_um_naks', 'check_um_event_queue']) {
+      const sd = `/tmp/msgwatch-unreadable-${process.pid}-${p}`; // somewhere nobody may create it
+      const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(BIN, p), '-f', log, '--state-dir', sd],
+        { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+      rmSync(sd, { recursive: true, force: true });
+      expect(r.exitCode, p).toBe(3);
+      expect(String(r.stdout).trimEnd().split('\n'), p).toEqual([expect.stringMatching(new RegExp(` UNKNOWN - cannot read ${log}: permission denied$`))]);
+    }
+  });
+});

@@ -17,6 +17,7 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { describeError, PluginError } from '../errors.js';
 import { readAt } from '../files.js';
 import { FP_MAX, hashBytes, headBytes, sameInode, type FilePosition } from './identity.js';
 import { LineAssembler, pump, type LineSink } from './lines.js';
@@ -271,7 +272,7 @@ export class Tailer {
     let cur: Stats | null = null;
     try {
       cur = statSync(this.path);
-      if (!cur.isFile()) throw Object.assign(new Error(`${this.path} is not a regular file`), { code: 'ENOTFILE' });
+      if (!cur.isFile()) throw new PluginError(`${this.path} is not a regular file`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       cur = null;
@@ -332,6 +333,13 @@ export class Tailer {
   }
 }
 
+/** Reads on from `prev`; a file that cannot be read is a PluginError naming it and the reason. */
 export async function tailFile(path: string, prev: FilePosition | undefined, sink: LineSink, opts: TailOptions = {}): Promise<TailResult> {
-  return new Tailer(path, sink, opts).run(prev);
+  try {
+    return await new Tailer(path, sink, opts).run(prev);
+  } catch (e) {
+    if (e instanceof PluginError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new PluginError(err.code && err.path ? `cannot read ${describeError(err)}` : `cannot read ${path}: ${err.message}`);
+  }
 }
