@@ -1,8 +1,9 @@
-import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { appendFileSync, chmodSync, copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { broker as L, ts } from '../fixtures';
-import { perfValue, runBin, tempDir } from '../helpers';
+import { BIN, perfValue, runBin, tempDir } from '../helpers';
 
 const P = 'check_broker_command_timeouts';
 let dir: string;
@@ -181,9 +182,6 @@ describe('check_broker_command_timeouts', () => {
 
 describe.skipIf(process.getuid?.() !== 0)('an unreadable log (run as another user)', () => {
   it('is UNKNOWN with the file and the reason, for every log reader', async () => {
-    const { execa } = await import('execa');
-    const { chmodSync, rmSync } = await import('node:fs');
-    const { BIN } = await import('../helpers');
     chmodSync(dir, 0o755);
     add(log, [L.failed()]);
     chmodSync(log, 0o600);
