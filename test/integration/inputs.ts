@@ -1,7 +1,9 @@
 // Prepared inputs, one per plugin and state, readable by the nagios user.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { broker as L } from '../fixtures';
+import { ROOT } from '../helpers';
 import { UmSim } from '../um-sim';
 
 export type Want = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -32,6 +34,17 @@ function um(path: string, f: (s: UmSim) => void): void {
   s.sample(); s.sample();
   f(s);
   s.sample();
+}
+
+/**
+ * Installs the built executables the way an operator does (scripts/install.sh) into a plugin
+ * directory the scheduler's user can reach: the checkout itself may sit in a private directory.
+ */
+export function installPlugins(dir: string): string {
+  chmodSync(dir, 0o755);
+  const libexec = join(dir, 'libexec');
+  execFileSync('bash', [join(ROOT, 'scripts', 'install.sh'), '--prefix', libexec], { stdio: 'ignore' });
+  return libexec;
 }
 
 export function prepare(dir: string): Case[] {

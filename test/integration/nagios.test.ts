@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, tempDir, validatePerfdata } from '../helpers';
-import { CODES, fromExample, prepare, type Case } from './inputs';
+import { ROOT, tempDir, validatePerfdata } from '../helpers';
+import { CODES, fromExample, installPlugins, prepare, type Case } from './inputs';
 
 const NAGIOS = '/usr/sbin/nagios4';
 const available = existsSync(NAGIOS) && process.getuid?.() === 0;
@@ -61,6 +61,7 @@ const svc = (c: Case) => `${c.plugin}_${c.want.toLowerCase()}`;
 describe.skipIf(!available)('Nagios Core 4', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = tempDir('msgwatch-nagios-'));
+    const libexec = installPlugins(dir);
     cases = prepare(join(dir, 'inputs'));
     const ex = exampleCommands();
     const hdir = join(dir, 'handler');
@@ -87,13 +88,13 @@ describe.skipIf(!available)('Nagios Core 4', () => {
   contacts nobody${extra}
 }`);
     for (const c of cases) {
-      commands.push(`define command {\n  command_name ${svc(c)}\n  command_line ${fromExample(ex[c.plugin], BIN, c, ARGS[c.plugin])}\n}`);
+      commands.push(`define command {\n  command_name ${svc(c)}\n  command_line ${fromExample(ex[c.plugin], libexec, c, ARGS[c.plugin])}\n}`);
       service(svc(c), svc(c));
     }
     // the delayed-dump service with its event handler, from the examples
     const hc: Case = { plugin: 'check_delayed_dump', want: 'WARNING', file: hdump, extra: '' };
-    commands.push(`define command {\n  command_name dump_with_handler\n  command_line ${fromExample(ex.check_delayed_dump, BIN, hc, ARGS.check_delayed_dump)}\n}`);
-    const handlerLine = fromExample(ex.handle_delayed_dump, BIN, { ...hc, extra: `--archive-dir ${join(hdir, 'archive')}` })
+    commands.push(`define command {\n  command_name dump_with_handler\n  command_line ${fromExample(ex.check_delayed_dump, libexec, hc, ARGS.check_delayed_dump)}\n}`);
+    const handlerLine = fromExample(ex.handle_delayed_dump, libexec, { ...hc, extra: `--archive-dir ${join(hdir, 'archive')}` })
       .replace("'import_opmon_delayed_messages'", `'${importer} {file}'`);
     commands.push(`define command {\n  command_name handle_delayed_dump\n  command_line ${handlerLine}\n}`);
     service('dump_with_handler', 'dump_with_handler', '\n  event_handler handle_delayed_dump\n  event_handler_enabled 1');

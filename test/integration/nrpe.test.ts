@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allPerfdata, BIN, ROOT, tempDir, validatePerfdata } from '../helpers';
-import { CODES, fromExample, prepare, type Case } from './inputs';
+import { allPerfdata, ROOT, tempDir, validatePerfdata } from '../helpers';
+import { CODES, fromExample, installPlugins, prepare, type Case } from './inputs';
 
 const NRPE = '/usr/sbin/nrpe';
 const CHECK_NRPE = '/usr/lib/nagios/plugins/check_nrpe';
@@ -36,10 +36,11 @@ async function checkNrpe(command: string, v2 = false) {
 describe.skipIf(!available)('NRPE', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = tempDir('msgwatch-nrpe-'));
+    const libexec = installPlugins(dir);
     cases = prepare(join(dir, 'inputs'));
     const examples = Object.fromEntries(readFileSync(join(ROOT, 'examples', 'nrpe.cfg'), 'utf8').split('\n')
       .filter((l) => l.startsWith('command[')).map((l) => [l.slice(8, l.indexOf(']')), l.slice(l.indexOf('=') + 1)]));
-    const commands = cases.map((c) => `command[${name(c)}]=${fromExample(examples[c.plugin], BIN, c)}`);
+    const commands = cases.map((c) => `command[${name(c)}]=${fromExample(examples[c.plugin], libexec, c)}`);
     // a deliberately broken plugin, to show the assertions bite
     const broken = join(dir, 'broken_plugin');
     writeFileSync(broken, "#!/bin/sh\necho \"BROKEN OK - fine | 'bad'label'=1\"\n", { mode: 0o755 });
@@ -50,8 +51,6 @@ describe.skipIf(!available)('NRPE', () => {
       'allowed_hosts=127.0.0.1', 'dont_blame_nrpe=0', 'allow_bash_command_substitution=0', 'command_timeout=60', 'connection_timeout=300', 'debug=0',
       ...commands, '',
     ].join('\n'));
-    for (const p of [dir]) statSync(p);
-    execa('chmod', ['755', dir]);
     nrpe = spawn(NRPE, ['-c', cfg, '-f'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const r = await execa(CHECK_NRPE, ['-H', '127.0.0.1', '-p', String(PORT)], { reject: false });
