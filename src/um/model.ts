@@ -14,8 +14,10 @@ export interface Header {
   oid: string; // hex
   ctxInst: string; // 16 hex digits, or '' (5.3.6, and event queues in 6.14+)
   domain: string;
-  sent: string; // ctime text, '' when absent
+  sent: string; // the stamp as printed, '' when absent
   sentMs: number | null;
+  /** who printed it: C lbmmon (also 29West), the Java or the .NET example (no IDs, other labels) */
+  dialect: 'c' | 'java' | 'dotnet';
 }
 
 export interface Block {
@@ -25,27 +27,50 @@ export interface Block {
   /** label -> value; null for the "no measurement" sentinels */
   fields: Map<string, number | null>;
   lines: number;
+  /** 29West-era layout: field lines without the leading TAB */
+  untabbed?: boolean;
 }
 
-const TITLES: [RegExp, BlockKind][] = [
-  [/^Source statistics received$/, 'source'],
-  [/^Receiver statistics received$/, 'receiver'],
-  [/^(?:Context )?IM source statistics received$/, 'im-source'],
-  [/^(?:Context )?IM receiver statistics received$/, 'im-receiver'],
-  [/^Event queue statistics received$/, 'event-queue'],
-  [/^Context statistics received$/, 'context'],
-];
-
-const kindCache = new Map<string, BlockKind>();
+const TITLES = new Map<string, BlockKind>([
+  ['Source statistics received', 'source'],
+  ['Receiver statistics received', 'receiver'],
+  ['IM source statistics received', 'im-source'],
+  ['Context IM source statistics received', 'im-source'],
+  ['Immediate message source statistics received', 'im-source'], // Java
+  ['IM receiver statistics received', 'im-receiver'],
+  ['Context IM receiver statistics received', 'im-receiver'],
+  ['Immediate message receiver statistics received', 'im-receiver'], // Java
+  ['Event queue statistics received', 'event-queue'],
+  ['Event Queue statistics received', 'event-queue'], // Java
+  ['Context statistics received', 'context'],
+]);
 
 export function kindOf(title: string): BlockKind {
-  let k = kindCache.get(title);
-  if (k === undefined) {
-    k = TITLES.find(([re]) => re.test(title))?.[1] ?? 'other';
-    if (kindCache.size < 64) kindCache.set(title, k);
-  }
-  return k;
+  return TITLES.get(title) ?? 'other';
 }
+
+/**
+ * Labels other printers use for the fields the checks read, mapped to the C lbmmon label:
+ * the Java example's context and event-queue labels, UMTools' lbmmon_topic.c, and 29West-era
+ * (UME 1.x) receiver labels. Each is stored under the C label, so the checks know only one name.
+ */
+export const LABEL_ALIASES = new Map<string, string>([
+  ['Topic resolution unresolved receiver topics', 'Unresolved topics in receiver topic map'],
+  ['Fragments unrecoverably lost', 'Number of data message fragments unrecoverably lost'],
+  ['Data messages enqueued', 'Data messages currently enqueued'],
+  ['Data messages min service time (microseconds)', 'Data message service minimum time'],
+  ['Data messages mean service time (microseconds)', 'Data message service mean time'],
+  ['Data messages max service time (microseconds)', 'Data message service maximum time'],
+  ['Minimum age of events enqueued (microseconds)', 'Event latency minimum time'],
+  ['Mean age of events enqueued (microseconds)', 'Event latency mean time'],
+  ['Max age of events enqueued (microseconds)', 'Event latency maximum time'],
+  ...(['LBT-RM', 'LBT-RU'] as const).flatMap((t): [string, string][] => [
+    [`${t} messages unrecoverable (window advance)`, `${t} datagrams unrecoverable (window advance)`],
+    [`${t} messages unrecoverable (NAK generation expiration)`, `${t} datagrams unrecoverable (NAK generation expiration)`],
+    [`${t} messages received`, `${t} datagrams received`],
+    [`Lost ${t} messages detected`, `Lost ${t} datagrams detected`],
+  ]),
+]);
 
 /** Unsigned 64-bit and 32-bit all-ones: "initialised, never measured". */
 export const SENTINELS = new Set(['18446744073709551615', '4294967295']);
@@ -53,6 +78,9 @@ const WRAP32 = 4294967296;
 
 /** Field lines each known block prints; a shorter block was cut off and is not used. */
 export function expectedLines(b: Block): number | null {
+  // 29West, Java and .NET print other line counts we cannot verify: such a block ends at a blank
+  // line or the next header, and one still open at the end of the input is carried
+  if (b.untabbed || b.header.dialect !== 'c') return null;
   const t = b.transport;
   switch (b.header.kind) {
     case 'source':
@@ -99,28 +127,4 @@ export function counterDelta(prev: number | null | undefined, cur: number | null
   if (cur >= prev) return cur - prev;
   if (prev < WRAP32 && prev > WRAP32 * 0.75 && cur < WRAP32 * 0.25) return cur + WRAP32 - prev;
   return 0;
-}
-
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
-
-// every application's samples repeat the same few stamps: remember the recent ones
-const ctimeCache = new Map<string, number | null>();
-
-/** ctime() text in lbmmon's local time ("Tue Mar  4 09:30:05 2025") -> ms since epoch. */
-export function parseCtime(text: string): number | null {
-  const hit = ctimeCache.get(text);
-  if (hit !== undefined) return hit;
-  if (ctimeCache.size > 256) ctimeCache.clear();
-  const v = parseCtimeUncached(text);
-  ctimeCache.set(text, v);
-  return v;
-}
-
-function parseCtimeUncached(text: string): number | null {
-  const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(text.trim());
-  if (!m) return null;
-  const mon = MONTHS[m[1]];
-  if (mon === undefined) return null;
-  const t = new Date(Number(m[6]), mon, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
-  return Number.isFinite(t) ? t : null;
 }

@@ -4,6 +4,7 @@ import type { Finding } from '../lib/plugin.js';
 import { State } from '../lib/status.js';
 import { formatDuration } from '../lib/units.js';
 import { describeApp, type Staleness } from './apps.js';
+import type { ParserStats } from './parse.js';
 
 export interface UmOptions {
   file: string;
@@ -51,4 +52,17 @@ export function clock(ms: number | null | undefined): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
+ * Why a log gave nothing to judge, in one line: a file in no lbmmon dialect names what it holds
+ * instead; one with other statistics only gets the check's hint.
+ */
+export function noStatistics(o: UmOptions, p: ParserStats, what: string, hint: string): string {
+  const where = `${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`;
+  if (p.headers === 0 && p.firstUnknown !== null) {
+    return `no lbmmon statistics in ${where}: found "${p.firstUnknown}" where lbmmon output was expected `
+      + '(headers like "Receiver statistics received from APP at IP, process ID=..., sent ..." from the C, Java, .NET or 29West lbmmon)';
+  }
+  return `no lbmmon ${what} in ${where} (${hint})`;
 }

@@ -6,54 +6,21 @@
  * (as text) to the next run, since lbmmon may be mid-write.
  */
 import type { LineSink } from '../lib/tail/lines.js';
-import { expectedLines, kindOf, parseCtime, type Block, type BlockKind, type Header } from './model.js';
+import { parseHeader } from './header.js';
+import { expectedLines, LABEL_ALIASES, type Block, type BlockKind } from './model.js';
 
-const HEADER = new RegExp(
-  '^(?<title>.*? received)' +
-  '(?: from (?<appid>.*?))?(?: at (?<ip>\\d{1,3}(?:\\.\\d{1,3}){3}))?' +
-  '(?:, process ID=(?<pid>[0-9a-fA-F]+))?(?:, object ID=(?<oid>[0-9a-fA-F]+))?' +
-  '(?:, context instance=(?<ctx>[0-9a-fA-F]{16}))?(?:, domain ID=(?<dom>\\d+))?' +
-  '(?:, sent (?<sent>[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}))?\\s*$',
-);
-
-// the blocks of one application's sample share everything after the title
-let lastRest = '';
-let lastParsed: Omit<Header, 'title' | 'kind'> | null = null;
-
-export function parseHeader(line: string): Header | null {
-  const at = line.indexOf(' received');
-  if (at < 0) return null;
-  const rest = line.slice(at + 9);
-  if (lastParsed && rest === lastRest && rest !== '') {
-    const title = line.slice(0, at + 9);
-    if (title.endsWith('statistics received')) return { title, kind: kindOf(title), ...lastParsed };
-  }
-  const h = parseHeaderFull(line);
-  if (h) {
-    lastRest = rest;
-    const { title: _t, kind: _k, ...others } = h;
-    lastParsed = others;
-  }
-  return h;
-}
-
-function parseHeaderFull(line: string): Header | null {
-  const m = HEADER.exec(line);
-  if (!m?.groups) return null;
-  const g = m.groups;
-  const title = g.title.trim();
-  if (!/statistics received$|configuration received$|events received$/.test(title)) return null;
-  return {
-    title, kind: kindOf(title), appid: g.appid ?? '', ip: g.ip ?? '', pid: (g.pid ?? '').toLowerCase(),
-    oid: (g.oid ?? '').toLowerCase(), ctxInst: (g.ctx ?? '').toLowerCase(), domain: g.dom ?? '',
-    sent: g.sent ?? '', sentMs: g.sent ? parseCtime(g.sent) : null,
-  };
-}
+export { parseHeader };
 
 export interface ParserStats {
   blocks: number;
   cutBlocks: number;
   skippedLines: number;
+  /** headers recognised, of any block type (wanted or not) */
+  headers: number;
+  /** the first line that was neither a header nor a field nor known noise: names what a file in no known dialect holds */
+  firstUnknown: string | null;
+  /** blocks in the 29West layout (no TAB before field lines) */
+  untabbed: number;
 }
 
 /** A block still open when the input ended, carried to the next run as data. */
@@ -63,32 +30,46 @@ export interface CarriedBlock {
   transport: string;
   fields: [string, number | null][];
   lines: number;
+  untabbed?: boolean;
 }
 
 export function isCarriedBlock(v: unknown): v is CarriedBlock {
   if (!v || typeof v !== 'object') return false;
   const c = v as CarriedBlock;
   return typeof c.header === 'string' && typeof c.source === 'string' && typeof c.transport === 'string'
-    && Array.isArray(c.fields) && Number.isInteger(c.lines) && c.lines >= 0 && c.lines <= 1000;
+    && Array.isArray(c.fields) && c.fields.length <= 1000
+    && c.fields.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && (f[1] === null || (typeof f[1] === 'number' && Number.isFinite(f[1]) && f[1] >= 0)))
+    && Number.isInteger(c.lines) && c.lines >= 0 && c.lines <= 1000 && (c.untabbed === undefined || typeof c.untabbed === 'boolean');
 }
 
 const SENTINEL64 = 18446744073709551615;
+
+/** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
+function isNoise(text: string): boolean {
+  return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
+}
 
 export class LbmmonParser implements LineSink {
   private cur: Block | null = null;
   private curHeader = '';
   private readonly sigs: Set<number> | null;
   private readonly firsts: Uint8Array | null;
-  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0 };
+  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, untabbed: 0 };
 
   /**
-   * `labels`, when given, are the only field labels decoded: the others are rejected by length
-   * and first/last byte before any string is made.
+   * `labels`, when given, are the only field labels decoded (with the other dialects' names for
+   * them): the others are rejected by length and first/last byte before any string is made.
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, private readonly labels?: Set<string>) {
-    this.sigs = labels ? new Set([...labels].map((l) => l.length * 65536 + l.charCodeAt(0) * 256 + l.charCodeAt(l.length - 1))) : null;
-    this.firsts = labels ? new Uint8Array(256) : null;
-    for (const l of labels ?? []) this.firsts![l.charCodeAt(0) & 255] = 1;
+    let all: string[] | null = null;
+    if (labels) {
+      all = [...labels];
+      for (const [alias, canon] of LABEL_ALIASES) if (labels.has(canon)) all.push(alias);
+      this.labels = new Set(all);
+    }
+    this.sigs = all ? new Set(all.map((l) => l.length * 65536 + l.charCodeAt(0) * 256 + l.charCodeAt(l.length - 1))) : null;
+    this.firsts = all ? new Uint8Array(256) : null;
+    for (const l of all ?? []) this.firsts![l.charCodeAt(0) & 255] = 1;
   }
 
   lines(buf: Buffer, start: number, end: number): void {
@@ -98,12 +79,17 @@ export class LbmmonParser implements LineSink {
       if (nl < 0 || nl >= end) nl = end;
       let le = nl;
       if (le > pos && buf[le - 1] === 13) le--;
+      const b = this.cur;
       if (buf[pos] === 9) {
-        const b = this.cur;
         if (b) {
           b.lines++;
           if (this.wanted.has(b.header.kind)) this.field(b, buf, pos + 1, le);
         } else this.stats.skippedLines++;
+      } else if (b && (b.untabbed || b.lines === 0) && untabbedField(buf, pos, le)) {
+        // 29West-era layout: the same field lines without the TAB
+        if (!b.untabbed) { b.untabbed = true; this.stats.untabbed++; }
+        b.lines++;
+        if (this.wanted.has(b.header.kind)) this.field(b, buf, pos, le);
       } else {
         this.other(buf.toString('latin1', pos, le));
       }
@@ -140,20 +126,28 @@ export class LbmmonParser implements LineSink {
     if (i === d0) return; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
-    b.fields.set(label, sentinel ? null : v);
+    b.fields.set(LABEL_ALIASES.get(label) ?? label, sentinel ? null : v);
   }
 
   private other(text: string): void {
     if (text === '') return this.close();
-    if (this.cur && text.startsWith('Source: ')) { this.cur.source = text.slice(8).trim(); return; }
-    if (this.cur && text.startsWith('Transport: ')) { this.cur.transport = text.slice(11).trim(); return; }
+    const cur = this.cur;
+    if (cur && text.startsWith('Source: ')) { cur.source = text.slice(8).trim(); return; }
+    if (cur && text.startsWith('Transport: ')) { cur.transport = text.slice(11).trim(); return; }
+    if (cur && cur.lines === 0 && !cur.source && !cur.header.ip && text.startsWith('at ')) {
+      // a header wrapped before " at <ip>, sent ..." (the 29West sample as a document shows it)
+      const h = parseHeader(`${this.curHeader.trimEnd()} ${text}`);
+      if (h) { cur.header = h; this.curHeader = `${this.curHeader.trimEnd()} ${text}`; return; }
+    }
     this.close();
     const h = parseHeader(text);
     if (h) {
+      this.stats.headers++;
       this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0 };
       this.curHeader = text;
     } else {
       this.stats.skippedLines++;
+      if (this.stats.firstUnknown === null && !isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
     }
   }
 
@@ -172,7 +166,7 @@ export class LbmmonParser implements LineSink {
   restore(c: CarriedBlock): void {
     const h = parseHeader(c.header);
     if (!h) return;
-    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines };
+    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, untabbed: c.untabbed === true };
     this.curHeader = c.header;
   }
 
@@ -189,6 +183,25 @@ export class LbmmonParser implements LineSink {
       return null;
     }
     this.cur = null;
-    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields.entries()], lines: b.lines };
+    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields.entries()], lines: b.lines, untabbed: b.untabbed === true };
   }
+}
+
+/**
+ * A field line without its TAB: `label<spaces>: <digits>[ms|us]` and nothing else. Stricter
+ * than a TAB line, since `Core-...: 12 ...` stderr noise must not pass: the value ends the line.
+ */
+function untabbedField(buf: Buffer, s: number, e: number): boolean {
+  const c0 = buf[s];
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  const colon = buf.indexOf(58, s);
+  if (colon < 0 || colon >= e || colon - s > 200) return false;
+  let i = colon + 1;
+  while (i < e && buf[i] === 32) i++;
+  const d0 = i;
+  while (i < e && buf[i] >= 48 && buf[i] <= 57) i++;
+  if (i === d0) return false;
+  if (i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115))) return true; // ms, us
+  while (i < e && buf[i] === 32) i++;
+  return i === e;
 }

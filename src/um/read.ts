@@ -9,7 +9,7 @@ import { tailFile, type TailResult } from '../lib/tail/tail.js';
 import { noteTail } from '../lib/tail/report.js';
 import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
-import { isCarriedBlock, LbmmonParser, type CarriedBlock } from './parse.js';
+import { isCarriedBlock, LbmmonParser, type CarriedBlock, type ParserStats } from './parse.js';
 
 export interface ReaderState {
   pos: FilePosition | null;
@@ -29,6 +29,8 @@ export interface ReadOutcome {
   cutBlocks: number;
   firstRun: boolean;
   fileMtimeMs: number | null;
+  /** what this run's input held: headers, unrecognised lines, 29West blocks */
+  parser: ParserStats;
 }
 
 export interface ReadOptions {
@@ -60,9 +62,9 @@ export async function readLbmmon<O>(
   });
   const carry = parser.finish();
   noteTail(ctx, o.file, tail);
-  ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off`);
+  ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off${parser.stats.untabbed ? `, ${parser.stats.untabbed} in the 29West layout` : ''}`);
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry },
-    tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs,
+    tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs, parser: parser.stats,
   };
 }

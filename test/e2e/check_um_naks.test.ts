@@ -101,34 +101,58 @@ describe('check_um_naks', () => {
     expect(r.stdout).toMatch(/ignored 1, shed 2/);
   });
 
-  it('NAKs the source never saw are counted; retransmit ratio is computed', async () => {
+  it('NAKs the source never saw: a gap above the sampling skew in consecutive aligned comparisons; retransmit ratio', async () => {
     sim.sample(); sim.sample();
     await run();
     sim.bump(rcv, 'LBT-RM NAKs sent', 10);
     sim.bump(src, 'LBT-RM NAKs received', 4);
     sim.bump(src, 'LBT-RM retransmission datagrams sent', 50);
     sim.sample();
-    const r = await run();
-    expect(perfValue(r, 'naks_unanswered')).toBe(6);
+    let r = await run();
+    expect(perfValue(r, 'naks_unanswered')).toBe(0); // once is not yet "keeps happening"
+    expect(r.stdout).toMatch(/NAK accounting: receivers of .* had sent 10 NAKs .*had received 4 .*gap 6, sampling skew allowance 4, above it in 1 comparison/);
     expect(perfValue(r, 'retransmit_ratio')).toBe(5);
     expect(r.perf.retransmit_ratio).toMatch(/^5%;/);
+    sim.bump(rcv, 'LBT-RM NAKs sent', 10);
+    sim.bump(src, 'LBT-RM NAKs received', 4);
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'naks_unanswered')).toBe(12);
+    expect(r.stdout).toMatch(/NAKs unanswered: receivers of \S+ had sent 20 NAKs by \d\d:\d\d:\d\d .*the source pricefeed .* had received 8 by \d\d:\d\d:\d\d: a gap of 12 above the sampling skew \(4\) in 2 consecutive comparisons/);
   });
 
-  it('unresolved topics: brief is normal, lasting is a WARNING', async () => {
+  it('NAKs answered with sampling skew are not a gap', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    for (let i = 0; i < 4; i++) {
+      sim.bump(rcv, 'LBT-RM NAKs sent', 10);
+      sim.bump(src, 'LBT-RM NAKs received', i % 2 ? 12 : 8); // the source sampled a little early, then late
+      sim.sample();
+      const r = await run(['-w', 'streak=none']); // the NAK streak itself is another test's matter
+      expect(r.code).toBe(0);
+      expect(perfValue(r, 'naks_unanswered')).toBe(0);
+    }
+  });
+
+  it('unresolved topics: brief is normal, lasting is reported, alerting on it is opt-in', async () => {
     sim.sample(); sim.sample();
     await run();
     rcv.unresolved = 2;
     sim.sample();
-    let r = await run();
+    let r = await run(['-w', 'unresolved_topics=0']);
     expect(r.code).toBe(0);
-    expect(perfValue(r, 'unresolved_topics')).toBe(2);
+    expect(perfValue(r, 'unresolved_topics')).toBe(0);
     sim.sample();
-    r = await run();
+    r = await run(['-w', 'unresolved_topics=0']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/unresolved topics/);
+    expect(perfValue(r, 'unresolved_topics')).toBe(2);
+    expect(r.stdout).toMatch(/unresolved topics: riskcalc .* 2 unresolved topics in its receiver topic map for 2 consecutive samples/);
+    sim.sample();
+    expect((await run()).code).toBe(0); // no default threshold
     rcv.unresolved = 0;
     sim.sample();
-    expect((await run()).code).toBe(0);
+    expect((await run(['-w', 'unresolved_topics=0'])).code).toBe(0);
   });
 
   it('an application that stops reporting is stale', async () => {
@@ -166,7 +190,11 @@ describe('check_um_naks', () => {
     writeFileSync(log, 'Core-10403-150: Context (0x1c1c7c0) created\n\n');
     let r = await run();
     expect(r.code).toBe(3);
-    expect(r.line1).toBe(`UM_NAKS UNKNOWN - no lbmmon statistics in ${log}`);
+    expect(r.line1).toBe(`UM_NAKS UNKNOWN - no lbmmon transport or context statistics in ${log} (is lbmmon running, and do the applications set LBM_MONITOR_INTERVAL?)`);
+    writeFileSync(log, 'Nov 22 03:00:01 host CRON[123]: (root) CMD (run-parts /etc/cron.hourly)\n');
+    r = await run();
+    expect(r.code).toBe(3);
+    expect(r.line1).toMatch(/no lbmmon statistics in .*: found "Nov 22 03:00:01 host CRON\[123\]: .*" where lbmmon output was expected \(headers like "Receiver statistics received from APP at IP/);
     r = await runBin(P, ['-f', join(dir, 'nope.log')], env);
     expect(r.code).toBe(3);
     expect(r.line1).toMatch(/does not exist/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { counterDelta, parseCtime, seriesKey, type Block, type BlockKind } from '../../src/um/model';
+import { counterDelta, seriesKey, type Block, type BlockKind } from '../../src/um/model';
+import { parseCtime } from '../../src/um/sent';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';

@@ -9,7 +9,7 @@ import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../l
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
-import { staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
 import { EVQ_LABELS, isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
@@ -38,7 +38,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const now = Date.now();
   const all = Object.entries(queues);
   if (all.length === 0) {
-    throw new PluginError(`no lbmmon event queue statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''} (is monitor_interval (event_queue) set?)`, State.UNKNOWN);
+    throw new PluginError(noStatistics(o, read.parser, 'event queue statistics', 'is monitor_interval (event_queue) set?'), State.UNKNOWN);
   }
 
   const live = all.filter(([, q]) => !q.disabled);

@@ -8,7 +8,9 @@ import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from
 import { State } from '../../lib/status.js';
 import { describeApp } from '../../um/apps.js';
 import { collect } from '../../um/collect.js';
-import { clock, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { clock, noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { endedAt } from '../../um/samples.js';
+import { NakAccounting } from './gap.js';
 import { add, isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
@@ -20,64 +22,93 @@ function who(s: Series): string {
   return `${s.appid || '(no appid)'} at ${s.ip} (pid ${s.pid})`;
 }
 
-function when(r: RunSeries | undefined, s: Series): string {
+function when(r: RunSeries | undefined, s: Series, ended: number | null): string {
+  const end = ended !== null ? `; the transport session has ended (its process reported without it at ${clock(ended)})` : '';
   if (r?.problemFrom != null) {
     const span = r.problemFrom === r.problemTo ? `at ${clock(r.problemTo)}` : `between ${clock(r.problemFrom)} and ${clock(r.problemTo)}`;
+    if (ended !== null) return `${span}${end}`;
     return `${span}; ${r.lastHadProblem ? 'still present at the newest sample' : `cleared at the newest sample (${clock(s.sent)})`}`;
   }
-  return `in the interval ending ${clock(s.sent)} (no newer sample yet)`;
+  return `in the interval ending ${clock(s.sent)}${ended !== null ? end : ' (no newer sample yet)'}`;
 }
+
+interface Ended { key: string; s: Series; at: number }
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
   const runs = new Map<string, RunSeries>();
+  let acct: NakAccounting | null = null;
+  const ended: Ended[] = [];
   const { read, apps, items: series, stale } = await collect(ctx, isSeries, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], NAK_LABELS,
-    (items, b) => observe(items, runs, b));
+    (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b),
+    ({ items, samples }) => {
+      (acct ??= new NakAccounting(items)).finish();
+      // a series its process no longer reports has ended: reported once more below (if this run
+      // read its problem), then forgotten, so an alert about it clears
+      for (const [key, s] of Object.entries(items)) {
+        const at = s.kind === 'ctx' ? null : endedAt(samples, s);
+        if (at === null) continue;
+        ended.push({ key, s, at });
+        delete items[key];
+      }
+    });
   const now = Date.now();
-  if (Object.keys(series).length === 0 && Object.keys(apps).length === 0) {
-    throw new PluginError(`no lbmmon statistics in ${o.file}${o.app.length ? ` for ${o.app.join(', ')}` : ''}`, State.UNKNOWN);
+  if (Object.keys(series).length === 0 && Object.keys(apps).length === 0 && ended.length === 0) {
+    throw new PluginError(noStatistics(o, read.parser, 'transport or context statistics', 'is lbmmon running, and do the applications set LBM_MONITOR_INTERVAL?'), State.UNKNOWN);
   }
 
   const findings: Finding[] = [];
   const problems: { rank: number; text: string }[] = [];
+  const infos: string[] = [];
   const total = zero();
   let streak = 0;
-  let unresolvedNow: number | null = null;
-  const rcvBySource = new Map<string, number>();
-  const srcBySource = new Map<string, number>();
+  let unresolvedNow = 0;
 
-  for (const [key, s] of Object.entries(series)) {
+  const entries: [string, Series, number | null][] = [
+    ...Object.entries(series).map(([k, s]): [string, Series, number | null] => [k, s, null]),
+    ...ended.map((e): [string, Series, number | null] => [e.key, e.s, e.at]),
+  ];
+  for (const [key, s, endAt] of entries) {
     // on a first run the history only builds baselines: report each series' newest interval
     const r = read.firstRun ? undefined : runs.get(key);
+    if (endAt !== null && !read.firstRun && !r) {
+      // ended, and nothing new read about it: the alert it raised before clears now
+      if (s.lastGrowth && (s.lastGrowth.naks > 0 || unrecoverable(s.lastGrowth) > 0 || ncfs(s.lastGrowth) > 0)) {
+        infos.push(`ended: ${s.kind === 'rcv' ? 'receiver' : 'source'} ${who(s)} for ${s.source}: the transport session ended (its process reported without it at ${clock(endAt)}); its last problem was in the interval ending ${clock(s.sent)}`);
+      }
+      continue;
+    }
     const v = reported(s, r);
     const g: Growth = v.growth;
     add(total, g); // a series' growth only fills the fields of its own kind
     if (s.kind === 'rcv') {
       streak = Math.max(streak, v.streak);
-      rcvBySource.set(s.source, (rcvBySource.get(s.source) ?? 0) + g.naks);
       const lost = g.windowAdvance + g.nakExpiry;
-      if (lost > 0) problems.push({ rank: 4e9 + lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s)}` });
-      if (v.streak >= o.consecutive) problems.push({ rank: 3e9 + v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s)}; recoverable loss so far, check the network and the receiver host` });
-      else if (g.naks > 0) problems.push({ rank: 1e9 + g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s)}` });
-      if (ncfs(g) > 0) problems.push({ rank: 2e9 + ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s)}` });
-    } else if (s.kind === 'src') {
-      srcBySource.set(s.source, (srcBySource.get(s.source) ?? 0) + g.srcNaks);
-    } else {
-      if (g.fragments > 0) problems.push({ rank: 4e9 + g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s)}` });
+      if (lost > 0) problems.push({ rank: 4e9 + lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s, endAt)}` });
+      if (v.streak >= o.consecutive) problems.push({ rank: 3e9 + v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s, endAt)}; recoverable loss so far, check the network and the receiver host` });
+      else if (g.naks > 0) problems.push({ rank: 1e9 + g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s, endAt)}` });
+      if (ncfs(g) > 0) problems.push({ rank: 2e9 + ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s, endAt)}` });
+    } else if (s.kind === 'ctx') {
+      if (g.fragments > 0) problems.push({ rank: 4e9 + g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s, endAt)}` });
       const unresolved = s.values.unresolved;
-      if (unresolved != null) unresolvedNow = Math.max(unresolvedNow ?? 0, unresolved);
-      if (s.nonzero >= o.consecutive) {
-        findings.push({ state: State.WARNING, text: `${unresolved} unresolved topics at ${who(s)} for ${s.nonzero} samples` });
-        problems.push({ rank: 2.5e9, text: `unresolved topics: ${who(s)} has had ${unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (topic resolution not completing: topic deafness?)` });
+      if (unresolved && s.nonzero >= o.consecutive) {
+        unresolvedNow = Math.max(unresolvedNow, unresolved);
+        infos.push(`unresolved topics: ${who(s)} has had ${unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (a receiver whose topic has no source, or topic resolution not completing)`);
       }
     }
   }
+
+  // NAK accounting: the newest aligned comparison of each live source series
   let unanswered: number | null = null;
-  for (const [src, rcvNaks] of rcvBySource) {
-    const seen = srcBySource.get(src);
-    if (seen === undefined) continue;
-    unanswered = (unanswered ?? 0) + Math.max(0, rcvNaks - seen);
-    if (rcvNaks > seen) problems.push({ rank: 1.5e9, text: `NAKs lost: receivers sent ${rcvNaks} NAKs for ${src} but the source saw ${seen}` });
+  for (const s of Object.values(series)) {
+    const c = s.kind === 'src' ? s.cmp : null;
+    if (!c) continue;
+    const counts = c.over >= o.consecutive ? c.gap : 0;
+    unanswered = (unanswered ?? 0) + counts;
+    const span = c.rcvFrom === c.rcvTo ? clock(c.rcvFrom) : `${clock(c.rcvFrom)}-${clock(c.rcvTo)}`;
+    const text = `receivers of ${s.source} had sent ${c.rcv} NAKs by ${span} (cumulative, ${c.receivers} receiver${c.receivers === 1 ? '' : 's'}); the source ${who(s)} had received ${c.src} by ${clock(c.at)}`;
+    if (counts > 0) problems.push({ rank: 1.5e9 + counts, text: `NAKs unanswered: ${text}: a gap of ${c.gap} above the sampling skew (${c.allow}) in ${c.over} consecutive comparisons; NAKs are lost between receivers and source` });
+    else if (ctx.verbose > 0 || c.gap > c.allow) infos.push(`NAK accounting: ${text} (gap ${c.gap}, sampling skew allowance ${c.allow}${c.over ? `, above it in ${c.over} comparison${c.over === 1 ? '' : 's'} so far` : ''})`);
   }
   const sf = staleFindings(stale, read.fileMtimeMs, o, now);
   findings.push(...sf.findings);
@@ -95,18 +126,19 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
   const receivers = Object.values(series).filter((s) => s.kind === 'rcv').length;
+  const endedNote = ended.some((e) => e.s.kind === 'rcv') ? `; ${ended.filter((e) => e.s.kind === 'rcv').length} receiver transport session(s) ended` : '';
   const quiet = read.firstRun ? ' (first run: baselines from the newest samples in the log)' : runs.size === 0 ? ' (no new samples since the last check)' : '';
   return {
     metrics,
     findings,
     summary: (ev) => {
-      const lead = findings.filter((f) => f.state !== State.OK && !/unresolved topics/.test(f.text)).map((f) => f.text);
+      const lead = findings.filter((f) => f.state !== State.OK).map((f) => f.text);
       const body = ev.state === State.OK || problems.length === 0
-        ? `no loss: ${receivers} receiver transport${receivers === 1 ? '' : 's'} in ${Object.keys(apps).length} application${Object.keys(apps).length === 1 ? '' : 's'}, ${total.naks} NAKs${quiet}`
+        ? `no loss: ${receivers} receiver transport${receivers === 1 ? '' : 's'} in ${Object.keys(apps).length} application${Object.keys(apps).length === 1 ? '' : 's'}, ${total.naks} NAKs${endedNote}${quiet}`
         : `${problems[0].text}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}${quiet}`;
       return [...lead, body].join('; ');
     },
-    details: [...problems.map((p) => p.text), ...sf.details.filter((d) => !d.startsWith('stale:'))],
+    details: [...problems.map((p) => p.text), ...infos, ...sf.details.filter((d) => !d.startsWith('stale:'))],
     json: { problems: problems.map((p) => p.text) },
   };
 }
@@ -135,9 +167,9 @@ export const definition: PluginDefinition<Options> = {
     { name: 'naks', help: 'growth of LBT-RM/LBT-RU NAKs sent, summed over receivers' },
     { name: 'ncfs', help: 'growth of NCFs received (ignored, shed, retransmit delay, unknown) (default WARNING > 0)' },
     { name: 'unrecoverable', help: 'datagrams unrecoverable (window advance + NAK generation expiration) + fragments unrecoverably lost (default CRITICAL > 0)' },
-    { name: 'naks_unanswered', help: 'receiver NAKs the matching source did not see (when both are in the log)' },
+    { name: 'naks_unanswered', help: "gap between receivers' cumulative NAKs sent and the source's NAKs received at aligned samples, counted when above the sampling skew in --consecutive comparisons (default WARNING > 0)" },
     { name: 'retransmit_ratio', uom: '%', help: 'source retransmissions / datagrams sent' },
-    { name: 'unresolved_topics', help: 'unresolved topics in receiver topic maps (newest sample); WARNING when non-zero for --consecutive samples' },
+    { name: 'unresolved_topics', help: 'unresolved topics in receiver topic maps that lasted --consecutive samples (newest value, else 0; no default threshold)' },
     { name: 'stale_apps', help: 'applications that stopped reporting (default WARNING > 0)' },
   ],
   primary: 'streak',
@@ -146,10 +178,12 @@ export const definition: PluginDefinition<Options> = {
     ncfs: { warn: '0' },
     unrecoverable: { crit: '0' },
     stale_apps: { warn: '0' },
+    naks_unanswered: { warn: '0' },
   }),
   helpEpilogue:
     'Growth covers the samples read since the previous run; a transport series with no new sample repeats the growth\n' +
-    'of its newest interval, so an alert stands until a newer sample shows it cleared. A first run reports the newest\n' +
-    'interval of each series found in the last --initial-bytes of the log.',
+    'of its newest interval, so an alert stands until a newer sample shows it cleared, or until the series ends: once\n' +
+    'two newer samples of its process context lack it, the run that sees this reports what it read and forgets it.\n' +
+    'A first run reports the newest interval of each series found in the last --initial-bytes of the log.',
   run,
 };

@@ -4,6 +4,7 @@
  * shows it cleared). Pure: blocks in, numbers out.
  */
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
+import { isComparison, remember, type Comparison, type NakAccounting } from './gap.js';
 
 export type SeriesKind = 'rcv' | 'src' | 'ctx';
 
@@ -15,9 +16,13 @@ export interface Growth {
 
 export interface Series {
   kind: SeriesKind;
-  appid: string; ip: string; pid: string;
+  appid: string; ip: string; pid: string; ctx: string;
   title: string; source: string; transport: string;
   sent: number | null;
+  /** the newest few (instant, cumulative NAKs sent | received) of a transport series, for NAK accounting */
+  recent: [number, number][];
+  /** a source series' newest NAK accounting comparison */
+  cmp: Comparison | null;
   values: Record<string, number | null>;
   streak: number;
   nonzero: number; // consecutive samples with unresolved topics
@@ -61,16 +66,29 @@ export function kindOfBlock(b: Block): SeriesKind | null {
   return null;
 }
 
+const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
+const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
+function isGrowth(v: unknown): v is Growth {
+  return !!v && typeof v === 'object' && GROWTH_KEYS.every((k) => num((v as Growth)[k]));
+}
+
+/** Saved series are distrusted: every field checked by type and plausibility. */
 export function isSeries(v: unknown): v is Series {
   if (!v || typeof v !== 'object') return false;
   const s = v as Series;
-  return ['rcv', 'src', 'ctx'].includes(s.kind) && typeof s.appid === 'string' && typeof s.source === 'string'
+  return ['rcv', 'src', 'ctx'].includes(s.kind)
+    && [s.appid, s.ip, s.pid, s.ctx, s.title, s.source, s.transport].every((x) => typeof x === 'string')
     && Number.isInteger(s.streak) && s.streak >= 0 && Number.isInteger(s.nonzero) && s.nonzero >= 0
-    && !!s.values && typeof s.values === 'object' && (s.sent === null || typeof s.sent === 'number');
+    && !!s.values && typeof s.values === 'object' && !Array.isArray(s.values) && Object.values(s.values).every((x) => x === null || num(x))
+    && (s.sent === null || num(s.sent))
+    && Array.isArray(s.recent) && s.recent.length <= 8 && s.recent.every((p) => Array.isArray(p) && p.length === 2 && num(p[0]) && num(p[1]))
+    && (s.cmp === null || isComparison(s.cmp))
+    && (s.lastGrowth === null || isGrowth(s.lastGrowth));
 }
 
 /** Folds one block into the saved series and this run's accumulation. */
-export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, b: Block): void {
+export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, acct: NakAccounting, b: Block): void {
   const kind = kindOfBlock(b);
   if (!kind) return;
   const key = seriesKey(b);
@@ -81,9 +99,10 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   const values: Record<string, number | null> = {};
   for (const [k, label] of Object.entries(lab)) values[k] = b.fields.get(label) ?? null;
   const next: Series = {
-    kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, title: b.header.title, source: b.source, transport: b.transport,
+    kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, ctx: b.header.ctxInst, title: b.header.title, source: b.source, transport: b.transport,
     sent, values, streak: 0, nonzero: values.unresolved ? (prev?.nonzero ?? 0) + 1 : 0,
     lastGrowth: prev?.lastGrowth ?? null,
+    recent: prev?.recent ?? [], cmp: prev?.cmp ?? null,
   };
   if (prev) {
     const g = zero();
@@ -105,6 +124,13 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
     run.set(key, r);
   }
   series[key] = next;
+  if (kind === 'rcv') {
+    remember(next, sent, values.naks);
+    if (!prev) acct.addReceiver(key, next);
+  } else if (kind === 'src') {
+    remember(next, sent, values.srcNaks);
+    acct.onSource(next);
+  }
 }
 
 /**

@@ -1,0 +1,114 @@
+/**
+ * lbmmon block headers, in every dialect an operator may feed us:
+ *
+ *   C (UM 5.3.6-6.17):  `<title> from <appid> at <ip>, process ID=<hex>, object ID=<hex>[, context instance=<16 hex>, domain ID=<n>], sent <ctime>`
+ *   Java example:       `<title> from <appid> at [host]/<ip>, sent <Date.toString()>`  (no IDs)
+ *   .NET example:       `<title> from <appid> at <ip>, sent <locale date>`             (no IDs)
+ *   29West (UME 1.x):   `<title> from <appid> at <ip>, sent <ctime>`, fields without a TAB
+ *
+ * Parsed with indexOf and slices, never a backtracking regex: bounded work per byte, whatever
+ * the line (a header line may be up to --max-line long).
+ */
+import { kindOf, type Header } from './model.js';
+import { parseSent } from './sent.js';
+
+const ITEMS = [', process ID=', ', object ID=', ', context instance=', ', domain ID='];
+const TITLE_ENDS = ['statistics received', 'configuration received', 'events received'];
+
+/** `a.b.c.d` with 1-3 digits each, optionally `host/` before it and `:port` after it. */
+function ipv4Of(token: string): string | null {
+  if (token.length > 300) return null;
+  let t = token;
+  const slash = t.lastIndexOf('/');
+  if (slash >= 0) t = t.slice(slash + 1);
+  const colon = t.indexOf(':');
+  if (colon >= 0) t = t.slice(0, colon);
+  const parts = t.split('.');
+  if (parts.length !== 4) return null;
+  for (const p of parts) {
+    if (p.length < 1 || p.length > 3) return null;
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+    }
+  }
+  return t;
+}
+
+function isHex(s: string): boolean {
+  if (s.length === 0 || s.length > 32) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+// the blocks of one application's sample share everything after the title
+let lastRest = '';
+let lastParsed: Omit<Header, 'title' | 'kind'> | null = null;
+
+export function parseHeader(line: string): Header | null {
+  let start = 0;
+  while (start < line.length && line.charCodeAt(start) === 32) start++; // UMTools' pasted comment is indented
+  const at = line.indexOf(' received', start);
+  if (at < 0) return null;
+  const title = line.slice(start, at + 9);
+  if (!TITLE_ENDS.some((e) => title.endsWith(e))) return null;
+  const rest = line.slice(at + 9);
+  if (lastParsed && rest === lastRest && rest !== '') return { title, kind: kindOf(title), ...lastParsed };
+  const others = parseRest(rest);
+  if (!others) return null;
+  lastRest = rest;
+  lastParsed = others;
+  return { title, kind: kindOf(title), ...others };
+}
+
+function parseRest(rest: string): Omit<Header, 'title' | 'kind'> | null {
+  let body = rest.trimEnd();
+  let sent = '';
+  const si = body.lastIndexOf(', sent ');
+  if (si >= 0) {
+    sent = body.slice(si + 7).trim();
+    body = body.slice(0, si);
+  }
+  // where the ", name=value" items begin (the appid may contain anything before them)
+  let itemsAt = body.length;
+  for (const it of ITEMS) {
+    const i = body.indexOf(it);
+    if (i >= 0 && i < itemsAt) itemsAt = i;
+  }
+  const who = body.slice(0, itemsAt);
+  const h: Omit<Header, 'title' | 'kind'> = { appid: '', ip: '', pid: '', oid: '', ctxInst: '', domain: '', sent, sentMs: null, dialect: 'c' };
+  for (const item of body.slice(itemsAt + 2).split(', ')) {
+    if (itemsAt >= body.length) break;
+    const eq = item.indexOf('=');
+    const name = item.slice(0, eq);
+    const value = item.slice(eq + 1).trim().toLowerCase();
+    if (name === 'process ID' && isHex(value)) h.pid = value;
+    else if (name === 'object ID' && isHex(value)) h.oid = value;
+    else if (name === 'context instance' && value.length === 16 && isHex(value)) h.ctxInst = value;
+    else if (name === 'domain ID' && /^\d{1,10}$/.test(value)) h.domain = value;
+    else return null; // an item we do not know: not an lbmmon header
+  }
+  // "[ from <appid>][ at <address>]": the address is the last " at " followed by one
+  let w = who;
+  const ai = w.lastIndexOf(' at ');
+  if (ai >= 0) {
+    const ip = ipv4Of(w.slice(ai + 4).trim());
+    if (ip) { h.ip = ip; w = w.slice(0, ai); }
+  } else if (w.startsWith('at ')) { // 29West's wrapped header continues with "at <ip>"
+    const ip = ipv4Of(w.slice(3).trim());
+    if (ip) { h.ip = ip; w = ''; }
+  }
+  if (w.startsWith(' from ')) h.appid = w.slice(6).trim();
+  else if (w.trim() !== '') return null;
+  if (sent) {
+    const s = parseSent(sent);
+    if (s) {
+      h.sentMs = s.ms;
+      h.dialect = s.dialect === 'ctime' ? 'c' : s.dialect;
+    }
+  }
+  return h;
+}

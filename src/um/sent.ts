@@ -1,0 +1,104 @@
+/**
+ * The `sent` stamp of each lbmmon dialect, read in this host's local time zone (lbmmon's own,
+ * since every printer formats the sender's time_t in the lbmmon host's zone):
+ *
+ * - C `ctime()`:              `Tue Mar  4 09:30:05 2025`
+ * - Java `Date.toString()`:   `Mon May 23 15:11:19 EDT 2022` (the zone name is the JVM's, ignored)
+ * - .NET `DateTime.ToString()` in the lbmmon host's locale: `5/23/2022 3:11:19 PM`,
+ *   `23.05.2022 15:11:19`, `2022-05-23 15:11:19`, `23/05/2022 15:11:19`. A slash date is read
+ *   month first (en-US, .NET's default) unless its first number cannot be a month.
+ *
+ * Parsing splits on spaces: bounded work whatever the input (the text is at most a header long).
+ */
+export type SentDialect = 'ctime' | 'java' | 'dotnet';
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const DAYS = new Set(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
+
+export interface Sent {
+  ms: number;
+  dialect: SentDialect;
+}
+
+// every application's samples repeat the same few stamps: remember the recent ones
+const cache = new Map<string, Sent | null>();
+
+export function parseSent(text: string): Sent | null {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  if (cache.size > 256) cache.clear();
+  const v = text.length > 64 ? null : parseUncached(text.trim());
+  cache.set(text, v);
+  return v;
+}
+
+/** C ctime() text -> ms since epoch (kept for callers that only know the C form). */
+export function parseCtime(text: string): number | null {
+  const s = parseSent(text);
+  return s && s.dialect === 'ctime' ? s.ms : null;
+}
+
+function int(s: string | undefined, min: number, max: number): number | null {
+  if (s === undefined || s.length === 0 || s.length > 4) return null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  const n = Number(s);
+  return n >= min && n <= max ? n : null;
+}
+
+function clockOf(s: string | undefined): [number, number, number] | null {
+  const p = (s ?? '').split(':');
+  if (p.length !== 3) return null;
+  const h = int(p[0], 0, 23), m = int(p[1], 0, 59), sec = int(p[2], 0, 60);
+  return h === null || m === null || sec === null ? null : [h, m, sec];
+}
+
+function local(y: number, mon: number, d: number, [h, m, s]: [number, number, number]): number | null {
+  const t = new Date(y, mon, d, h, m, s).getTime();
+  return Number.isFinite(t) ? t : null;
+}
+
+function parseUncached(text: string): Sent | null {
+  const tok = text.split(' ').filter((t) => t !== '');
+  // ctime / Java: "Wday Mon D HH:MM:SS [ZONE] YYYY"
+  if ((tok.length === 5 || tok.length === 6) && DAYS.has(tok[0]) && MONTHS[tok[1]] !== undefined) {
+    const d = int(tok[2], 1, 31);
+    const c = clockOf(tok[3]);
+    const y = int(tok[tok.length - 1], 1970, 9999);
+    if (tok.length === 6 && !/^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/.test(tok[4])) return null;
+    if (d === null || c === null || y === null) return null;
+    const ms = local(y, MONTHS[tok[1]], d, c);
+    return ms === null ? null : { ms, dialect: tok.length === 5 ? 'ctime' : 'java' };
+  }
+  // .NET: "DATE TIME [AM|PM]"
+  if (tok.length === 2 || tok.length === 3) {
+    const c = clockOf(tok[1]);
+    if (!c) return null;
+    if (tok.length === 3) {
+      const ap = tok[2].toUpperCase();
+      if (ap !== 'AM' && ap !== 'PM') return null;
+      if (c[0] < 1 || c[0] > 12) return null;
+      c[0] = (c[0] % 12) + (ap === 'PM' ? 12 : 0);
+    }
+    const sep = tok[0].includes('/') ? '/' : tok[0].includes('.') ? '.' : '-';
+    const p = tok[0].split(sep);
+    if (p.length !== 3) return null;
+    let y: number | null, mon: number | null, d: number | null;
+    if (p[0].length === 4) { // ISO order
+      y = int(p[0], 1970, 9999); mon = int(p[1], 1, 12); d = int(p[2], 1, 31);
+    } else {
+      y = int(p[2], 1970, 9999);
+      const a = int(p[0], 1, 31), b = int(p[1], 1, 31);
+      if (a === null || b === null) return null;
+      const monthFirst = sep === '/' && a <= 12;
+      mon = monthFirst ? a : b; d = monthFirst ? b : a;
+      if (mon > 12) return null;
+    }
+    if (y === null || mon === null || d === null) return null;
+    const ms = local(y, mon - 1, d, c);
+    return ms === null ? null : { ms, dialect: 'dotnet' };
+  }
+  return null;
+}
