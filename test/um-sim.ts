@@ -17,7 +17,8 @@ export interface SimApp {
 export class UmSim {
   t = Date.now() - 3600_000;
   apps: SimApp[] = [];
-  constructor(readonly path: string, readonly intervalMs = 30_000) {}
+  /** `transform` rewrites each sample's C text (e.g. into the Java or .NET example's dialect) */
+  constructor(readonly path: string, readonly intervalMs = 30_000, readonly transform: (c: string) => string = (c) => c) {}
 
   add(appid: string, role: 'source' | 'receiver', pid: number, ip = '10.20.1.5'): SimApp {
     const a: SimApp = { appid, ip, pid, oid: 0x1c1c7c0 + pid, ctx: pid.toString(16).padStart(16, '0'), role, c: {} };
@@ -45,6 +46,6 @@ export class UmSim {
       }
       out += contextBlock(a, this.t, { 'Unresolved topics in receiver topic map': a.unresolved ?? 0, 'Number of data message fragments unrecoverably lost': a.c.fragments ?? 0 });
     }
-    appendFileSync(this.path, out + '\n');
+    appendFileSync(this.path, this.transform(out + '\n'));
   }
 }

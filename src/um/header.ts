@@ -3,7 +3,7 @@
  *
  *   C (UM 5.3.6-6.17):  `<title> from <appid> at <ip>, process ID=<hex>, object ID=<hex>[, context instance=<16 hex>, domain ID=<n>], sent <ctime>`
  *   Java example:       `<title> from <appid> at [host]/<ip>, sent <Date.toString()>`  (no IDs)
- *   .NET example:       `<title> from <appid> at <ip>, sent <locale date>`             (no IDs)
+ *   .NET example:       `<title> from <appid> at <ip>[, process ID=<hex>, object ID=<hex>], sent <locale date>`
  *   29West (UME 1.x):   `<title> from <appid> at <ip>, sent <ctime>`, fields without a TAB
  *
  * Parsed with indexOf and slices, never a backtracking regex: bounded work per byte, whatever
@@ -110,5 +110,8 @@ function parseRest(rest: string): Omit<Header, 'title' | 'kind'> | null {
       h.dialect = s.dialect === 'ctime' ? 'c' : s.dialect;
     }
   }
+  // .NET prints the process ID on context and event-queue headers but not on transport ones:
+  // key its applications by what all of them have (appid and address)
+  if (h.dialect === 'dotnet') h.pid = '';
   return h;
 }

@@ -27,8 +27,8 @@ export interface Block {
   /** label -> value; null for the "no measurement" sentinels */
   fields: Map<string, number | null>;
   lines: number;
-  /** 29West-era layout: field lines without the leading TAB */
-  untabbed?: boolean;
+  /** 29West-era (UME 1.x) output: field lines without the leading TAB, or its older labels */
+  legacy?: boolean;
 }
 
 const TITLES = new Map<string, BlockKind>([
@@ -49,6 +49,13 @@ export function kindOf(title: string): BlockKind {
   return TITLES.get(title) ?? 'other';
 }
 
+const LEGACY_ALIASES: [string, string][] = (['LBT-RM', 'LBT-RU'] as const).flatMap((t): [string, string][] => [
+  [`${t} messages unrecoverable (window advance)`, `${t} datagrams unrecoverable (window advance)`],
+  [`${t} messages unrecoverable (NAK generation expiration)`, `${t} datagrams unrecoverable (NAK generation expiration)`],
+  [`${t} messages received`, `${t} datagrams received`],
+  [`Lost ${t} messages detected`, `Lost ${t} datagrams detected`],
+]);
+
 /**
  * Labels other printers use for the fields the checks read, mapped to the C lbmmon label:
  * the Java example's context and event-queue labels, UMTools' lbmmon_topic.c, and 29West-era
@@ -64,13 +71,11 @@ export const LABEL_ALIASES = new Map<string, string>([
   ['Minimum age of events enqueued (microseconds)', 'Event latency minimum time'],
   ['Mean age of events enqueued (microseconds)', 'Event latency mean time'],
   ['Max age of events enqueued (microseconds)', 'Event latency maximum time'],
-  ...(['LBT-RM', 'LBT-RU'] as const).flatMap((t): [string, string][] => [
-    [`${t} messages unrecoverable (window advance)`, `${t} datagrams unrecoverable (window advance)`],
-    [`${t} messages unrecoverable (NAK generation expiration)`, `${t} datagrams unrecoverable (NAK generation expiration)`],
-    [`${t} messages received`, `${t} datagrams received`],
-    [`Lost ${t} messages detected`, `Lost ${t} datagrams detected`],
-  ]),
+  ...LEGACY_ALIASES,
 ]);
+
+/** Labels only 29West-era output prints: a block with one of them has that layout's line count. */
+export const LEGACY_LABELS = new Set(LEGACY_ALIASES.map(([l]) => l));
 
 /** Unsigned 64-bit and 32-bit all-ones: "initialised, never measured". */
 export const SENTINELS = new Set(['18446744073709551615', '4294967295']);
@@ -78,17 +83,20 @@ const WRAP32 = 4294967296;
 
 /** Field lines each known block prints; a shorter block was cut off and is not used. */
 export function expectedLines(b: Block): number | null {
-  // 29West, Java and .NET print other line counts we cannot verify: such a block ends at a blank
-  // line or the next header, and one still open at the end of the input is carried
-  if (b.untabbed || b.header.dialect !== 'c') return null;
   const t = b.transport;
+  const nak = t === 'LBT-RM' || t === 'LBT-RU';
+  const d = b.header.dialect;
+  if (b.legacy) return (b.header.kind === 'receiver' && nak) ? 21 : null; // the one 29West block we have seen
+  // the Java and .NET examples print their blocks line for line like the C lbmmon of their
+  // release (.NET's context block has the 19 lines of 5.3.6-6.13), except Java's context block
+  if (d === 'java' && b.header.kind === 'context') return 17;
   switch (b.header.kind) {
     case 'source':
     case 'im-source':
       return t === 'LBT-RM' ? 13 : t === 'LBT-RU' ? 10 : t === 'TCP' ? 2 : null;
     case 'receiver':
     case 'im-receiver':
-      return t === 'LBT-RM' || t === 'LBT-RU' ? 27 : t === 'TCP' ? 4 : t === 'LBT-IPC' ? 5 : null;
+      return nak ? 27 : t === 'TCP' ? 4 : t === 'LBT-IPC' ? 5 : null;
     case 'event-queue':
       return 57;
     case 'context':

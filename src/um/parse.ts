@@ -7,7 +7,7 @@
  */
 import type { LineSink } from '../lib/tail/lines.js';
 import { parseHeader } from './header.js';
-import { expectedLines, LABEL_ALIASES, type Block, type BlockKind } from './model.js';
+import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind } from './model.js';
 
 export { parseHeader };
 
@@ -20,7 +20,7 @@ export interface ParserStats {
   /** the first line that was neither a header nor a field nor known noise: names what a file in no known dialect holds */
   firstUnknown: string | null;
   /** blocks in the 29West layout (no TAB before field lines) */
-  untabbed: number;
+  legacy: number;
 }
 
 /** A block still open when the input ended, carried to the next run as data. */
@@ -30,7 +30,7 @@ export interface CarriedBlock {
   transport: string;
   fields: [string, number | null][];
   lines: number;
-  untabbed?: boolean;
+  legacy?: boolean;
 }
 
 export function isCarriedBlock(v: unknown): v is CarriedBlock {
@@ -39,7 +39,7 @@ export function isCarriedBlock(v: unknown): v is CarriedBlock {
   return typeof c.header === 'string' && typeof c.source === 'string' && typeof c.transport === 'string'
     && Array.isArray(c.fields) && c.fields.length <= 1000
     && c.fields.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && (f[1] === null || (typeof f[1] === 'number' && Number.isFinite(f[1]) && f[1] >= 0)))
-    && Number.isInteger(c.lines) && c.lines >= 0 && c.lines <= 1000 && (c.untabbed === undefined || typeof c.untabbed === 'boolean');
+    && Number.isInteger(c.lines) && c.lines >= 0 && c.lines <= 1000 && (c.legacy === undefined || typeof c.legacy === 'boolean');
 }
 
 const SENTINEL64 = 18446744073709551615;
@@ -54,7 +54,7 @@ export class LbmmonParser implements LineSink {
   private curHeader = '';
   private readonly sigs: Set<number> | null;
   private readonly firsts: Uint8Array | null;
-  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, untabbed: 0 };
+  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
   /**
    * `labels`, when given, are the only field labels decoded (with the other dialects' names for
@@ -85,9 +85,9 @@ export class LbmmonParser implements LineSink {
           b.lines++;
           if (this.wanted.has(b.header.kind)) this.field(b, buf, pos + 1, le);
         } else this.stats.skippedLines++;
-      } else if (b && (b.untabbed || b.lines === 0) && untabbedField(buf, pos, le)) {
+      } else if (b && (b.legacy || b.lines === 0) && legacyField(buf, pos, le)) {
         // 29West-era layout: the same field lines without the TAB
-        if (!b.untabbed) { b.untabbed = true; this.stats.untabbed++; }
+        if (!b.legacy) { b.legacy = true; this.stats.legacy++; }
         b.lines++;
         if (this.wanted.has(b.header.kind)) this.field(b, buf, pos, le);
       } else {
@@ -126,7 +126,9 @@ export class LbmmonParser implements LineSink {
     if (i === d0) return; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
-    b.fields.set(LABEL_ALIASES.get(label) ?? label, sentinel ? null : v);
+    const canon = LABEL_ALIASES.get(label);
+    if (canon !== undefined && !b.legacy && LEGACY_LABELS.has(label)) { b.legacy = true; this.stats.legacy++; }
+    b.fields.set(canon ?? label, sentinel ? null : v);
   }
 
   private other(text: string): void {
@@ -166,7 +168,7 @@ export class LbmmonParser implements LineSink {
   restore(c: CarriedBlock): void {
     const h = parseHeader(c.header);
     if (!h) return;
-    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, untabbed: c.untabbed === true };
+    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, legacy: c.legacy === true };
     this.curHeader = c.header;
   }
 
@@ -183,7 +185,7 @@ export class LbmmonParser implements LineSink {
       return null;
     }
     this.cur = null;
-    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields.entries()], lines: b.lines, untabbed: b.untabbed === true };
+    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields.entries()], lines: b.lines, legacy: b.legacy === true };
   }
 }
 
@@ -191,9 +193,11 @@ export class LbmmonParser implements LineSink {
  * A field line without its TAB: `label<spaces>: <digits>[ms|us]` and nothing else. Stricter
  * than a TAB line, since `Core-...: 12 ...` stderr noise must not pass: the value ends the line.
  */
-function untabbedField(buf: Buffer, s: number, e: number): boolean {
+function legacyField(buf: Buffer, s: number, e: number): boolean {
   const c0 = buf[s];
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  const head = buf.toString('latin1', s, Math.min(e, s + 6));
+  if (head.startsWith('Core-') || head === 'ERROR!') return false; // lbmmon's stderr noise
   const colon = buf.indexOf(58, s);
   if (colon < 0 || colon >= e || colon - s > 200) return false;
   let i = colon + 1;

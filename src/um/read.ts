@@ -62,7 +62,7 @@ export async function readLbmmon<O>(
   });
   const carry = parser.finish();
   noteTail(ctx, o.file, tail);
-  ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off${parser.stats.untabbed ? `, ${parser.stats.untabbed} in the 29West layout` : ''}`);
+  ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off${parser.stats.legacy ? `, ${parser.stats.legacy} in the 29West layout` : ''}`);
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry },
     tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs, parser: parser.stats,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterDelta, seriesKey, type Block, type BlockKind } from '../../src/um/model';
-import { parseCtime } from '../../src/um/sent';
+import { parseCtime, parseSent } from '../../src/um/sent';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
@@ -136,5 +136,45 @@ describe('counter deltas', () => {
     expect(counterDelta(4294967290, 4)).toBe(10); // wrap
     expect(counterDelta(null, 5)).toBe(0);
     expect(counterDelta(5, null)).toBe(0);
+  });
+});
+
+describe('lbmmon dialects: headers and sent stamps', () => {
+  it('Java: address with a leading slash, Date.toString() with a zone, Java titles', () => {
+    const h = parseHeader('Event Queue statistics received from riskcalc at /10.20.1.5, sent Mon May 23 15:11:19 EDT 2022')!;
+    expect(h).toMatchObject({ kind: 'event-queue', appid: 'riskcalc', ip: '10.20.1.5', pid: '', dialect: 'java' });
+    expect(h.sentMs).toBe(new Date(2022, 4, 23, 15, 11, 19).getTime());
+    expect(parseHeader('Immediate message receiver statistics received from a at host.example/10.0.0.1, sent Mon May 23 15:11:19 EDT 2022')!.kind).toBe('im-receiver');
+  });
+  it('.NET: locale-formatted stamps (en-US, ISO, German, day-first slash), IDs dropped from the key', () => {
+    const t = new Date(2022, 4, 23, 15, 11, 19).getTime();
+    expect(parseHeader('Receiver statistics received from r at 10.0.0.1, sent 5/23/2022 3:11:19 PM')).toMatchObject({ sentMs: t, dialect: 'dotnet', pid: '' });
+    expect(parseHeader('Context statistics received from r at 10.0.0.1, process ID=5b9, object ID=2c, sent 2022-05-23 15:11:19')).toMatchObject({ sentMs: t, dialect: 'dotnet', pid: '', oid: '2c' });
+    expect(parseSent('23.05.2022 15:11:19')!.ms).toBe(t);
+    expect(parseSent('23/05/2022 15:11:19')!.ms).toBe(t);
+    expect(parseSent('5/23/2022 13:11:19 PM')).toBeNull();
+    expect(parseSent('13/13/2022 10:00:00')).toBeNull();
+  });
+  it('29West: appid with spaces and backslashes, zero-padded ctime day', () => {
+    const h = parseHeader('Receiver statistics received from C:\\Program Files\\29West\\UME_1.2.1\\Win2k-i386\\bin\\lbmrcv.exe at 10.29.1.78, sent Wed Jan 09 14:25:49 2008')!;
+    expect(h).toMatchObject({ appid: 'C:\\Program Files\\29West\\UME_1.2.1\\Win2k-i386\\bin\\lbmrcv.exe', ip: '10.29.1.78', dialect: 'c' });
+    expect(h.sentMs).toBe(new Date(2008, 0, 9, 14, 25, 49).getTime());
+  });
+  it('29West untabbed fields and older labels are read under the C labels; stderr noise is not a field', () => {
+    const text = '\nReceiver statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\n'
+      + 'LBT-RM NAKs sent                                         : 4\nLBT-RM messages unrecoverable (window advance)           : 2\nCore-5402-1: 12\n';
+    const { blocks, stats } = parse(text);
+    expect(stats.legacy).toBe(1);
+    expect(blocks).toHaveLength(0); // closed by the stderr line with 2 of its 21 lines: cut off, and counted as such
+    expect(stats.cutBlocks).toBe(1);
+  });
+  it('header parsing is linear: a 1 MiB line of near-matches takes milliseconds', () => {
+    for (const piece of [' received from a at 1.2.3.', ', process ID=', ' at 10.0.0.1, sent ', 'statistics received, sent Mon ']) {
+      const line = 'Receiver statistics received' + piece.repeat(Math.ceil(2 ** 20 / piece.length));
+      const t0 = performance.now();
+      parseHeader(line);
+      parseSent(line);
+      expect(performance.now() - t0).toBeLessThan(500);
+    }
   });
 });
