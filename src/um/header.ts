@@ -44,9 +44,11 @@ function isHex(s: string): boolean {
   return true;
 }
 
-// the blocks of one application's sample share everything after the title
-let lastRest = '';
-let lastParsed: Omit<Header, 'title' | 'kind'> | null = null;
+type Body = Pick<Header, 'appid' | 'ip' | 'pid' | 'oid' | 'ctxInst' | 'domain'>;
+
+// an application's headers repeat the same few bodies (everything but the title and the stamp),
+// sample after sample: parse each once
+const bodyCache = new Map<string, Body | null>();
 
 export function parseHeader(line: string): Header | null {
   let start = 0;
@@ -55,23 +57,28 @@ export function parseHeader(line: string): Header | null {
   if (at < 0) return null;
   const title = line.slice(start, at + 9);
   if (!TITLE_ENDS.some((e) => title.endsWith(e))) return null;
-  const rest = line.slice(at + 9);
-  if (lastParsed && rest === lastRest && rest !== '') return { title, kind: kindOf(title), ...lastParsed };
-  const others = parseRest(rest);
-  if (!others) return null;
-  lastRest = rest;
-  lastParsed = others;
-  return { title, kind: kindOf(title), ...others };
-}
-
-function parseRest(rest: string): Omit<Header, 'title' | 'kind'> | null {
-  let body = rest.trimEnd();
+  let body = line.slice(at + 9).trimEnd();
   let sent = '';
   const si = body.lastIndexOf(', sent ');
   if (si >= 0) {
     sent = body.slice(si + 7).trim();
     body = body.slice(0, si);
   }
+  let b = bodyCache.get(body);
+  if (b === undefined) {
+    if (bodyCache.size >= 256) bodyCache.clear();
+    b = parseBody(body);
+    if (body.length <= 1024) bodyCache.set(body, b);
+  }
+  if (!b) return null;
+  const st = sent ? parseSent(sent) : null;
+  const dialect = st === null || st.dialect === 'ctime' ? 'c' : st.dialect;
+  // .NET prints the process ID on context and event-queue headers but not on transport ones:
+  // key its applications by what all of them have (appid and address)
+  return { title, kind: kindOf(title), ...b, pid: dialect === 'dotnet' ? '' : b.pid, sent, sentMs: st?.ms ?? null, dialect };
+}
+
+function parseBody(body: string): Body | null {
   // where the ", name=value" items begin (the appid may contain anything before them)
   let itemsAt = body.length;
   for (const it of ITEMS) {
@@ -79,17 +86,18 @@ function parseRest(rest: string): Omit<Header, 'title' | 'kind'> | null {
     if (i >= 0 && i < itemsAt) itemsAt = i;
   }
   const who = body.slice(0, itemsAt);
-  const h: Omit<Header, 'title' | 'kind'> = { appid: '', ip: '', pid: '', oid: '', ctxInst: '', domain: '', sent, sentMs: null, dialect: 'c' };
-  for (const item of body.slice(itemsAt + 2).split(', ')) {
-    if (itemsAt >= body.length) break;
-    const eq = item.indexOf('=');
-    const name = item.slice(0, eq);
-    const value = item.slice(eq + 1).trim().toLowerCase();
-    if (name === 'process ID' && isHex(value)) h.pid = value;
-    else if (name === 'object ID' && isHex(value)) h.oid = value;
-    else if (name === 'context instance' && value.length === 16 && isHex(value)) h.ctxInst = value;
-    else if (name === 'domain ID' && /^\d{1,10}$/.test(value)) h.domain = value;
-    else return null; // an item we do not know: not an lbmmon header
+  const h: Body = { appid: '', ip: '', pid: '', oid: '', ctxInst: '', domain: '' };
+  if (itemsAt < body.length) {
+    for (const item of body.slice(itemsAt + 2).split(', ')) {
+      const eq = item.indexOf('=');
+      const name = item.slice(0, eq);
+      const value = item.slice(eq + 1).trim().toLowerCase();
+      if (name === 'process ID' && isHex(value)) h.pid = value;
+      else if (name === 'object ID' && isHex(value)) h.oid = value;
+      else if (name === 'context instance' && value.length === 16 && isHex(value)) h.ctxInst = value;
+      else if (name === 'domain ID' && /^\d{1,10}$/.test(value)) h.domain = value;
+      else return null; // an item we do not know: not an lbmmon header
+    }
   }
   // "[ from <appid>][ at <address>]": the address is the last " at " followed by one
   let w = who;
@@ -103,15 +111,5 @@ function parseRest(rest: string): Omit<Header, 'title' | 'kind'> | null {
   }
   if (w.startsWith(' from ')) h.appid = w.slice(6).trim();
   else if (w.trim() !== '') return null;
-  if (sent) {
-    const s = parseSent(sent);
-    if (s) {
-      h.sentMs = s.ms;
-      h.dialect = s.dialect === 'ctime' ? 'c' : s.dialect;
-    }
-  }
-  // .NET prints the process ID on context and event-queue headers but not on transport ones:
-  // key its applications by what all of them have (appid and address)
-  if (h.dialect === 'dotnet') h.pid = '';
   return h;
 }
