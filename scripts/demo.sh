@@ -1,17 +1,37 @@
 #!/usr/bin/env bash
-# Runs every plugin on the bundled example data (examples/data), twice, as a scheduler would.
+# Runs every plugin on the bundled example data (examples/data) as a scheduler would: each check
+# twice with the same state, so the second run shows the incremental behaviour (nothing new read,
+# the alert window kept), then the event handler in dry-run mode. Builds first when dist/ is
+# missing or older than the sources. Exits non-zero when a program gives another state than the
+# one this data must give.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=dist/bin
-[ -x "$bin/check_delayed_dump" ] || { echo "run npm run build first" >&2; exit 1; }
+if { [ ! -x "$bin/check_delayed_dump" ] || [ -n "$(find src scripts/build.mjs package.json -newer "$bin/check_delayed_dump" -print -quit)" ]; }; then
+  echo "dist/ is missing or older than the sources: npm run build" >&2
+  npm run build >&2 || exit 1
+fi
 unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 state="$(mktemp -d)"
 trap 'rm -rf "$state"' EXIT
 d=examples/data
-run() { echo "\$ $*"; "$@" --state-dir "$state"; echo "(exit $?)"; echo; }
-run $bin/check_delayed_dump -f $d/delayed-messages.dump -c messages=1000 -c age=1800
-run $bin/check_broker_command_timeouts -f $d/brokerd.log --from-start
-run $bin/check_um_naks -f $d/lbmmon.log --stale-log 1000d
-run $bin/check_um_event_queue -f $d/lbmmon.log --message-size 200 --stale-log 1000d
-echo "\$ $bin/handle_delayed_dump --dry-run ..."
-$bin/handle_delayed_dump --service-state CRITICAL --state-type HARD -f $d/delayed-messages.dump --dry-run --log /dev/null
+failed=0
+# expect STATE-OF-RUN-1 STATE-OF-RUN-2 program args...
+expect() {
+  local want1=$1 want2=$2; shift 2
+  for want in "$want1" "$want2"; do
+    echo "\$ $* --state-dir \$STATE"
+    "$@" --state-dir "$state"; local rc=$?
+    echo "(exit $rc, expected $want)"; echo
+    [ "$rc" = "$want" ] || { echo "demo: $1 gave exit $rc, expected $want" >&2; failed=1; }
+  done
+}
+expect 1 1 $bin/check_delayed_dump -f $d/delayed-messages.dump -c messages=1000 -c age=1800
+expect 2 2 $bin/check_broker_command_timeouts -f $d/brokerd.log --from-start
+expect 0 0 $bin/check_um_naks -f $d/lbmmon.log --stale-log 1000d
+expect 0 0 $bin/check_um_event_queue -f $d/lbmmon.log --message-size 200 --stale-log 1000d
+echo "\$ $bin/handle_delayed_dump --service-state CRITICAL --state-type HARD -f $d/delayed-messages.dump --dry-run --log /dev/null"
+$bin/handle_delayed_dump --service-state CRITICAL --state-type HARD -f $d/delayed-messages.dump --dry-run --log /dev/null; rc=$?
+echo "(exit $rc, expected 0)"
+[ "$rc" = 0 ] || { echo "demo: handle_delayed_dump gave exit $rc, expected 0" >&2; failed=1; }
+exit $failed
