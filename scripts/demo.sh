@@ -7,10 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=dist/bin
-if { [ ! -x "$bin/check_delayed_dump" ] || [ -n "$(find src scripts/build.mjs package.json -newer "$bin/check_delayed_dump" -print -quit)" ]; }; then
-  echo "dist/ is missing or older than the sources: npm run build" >&2
-  npm run build >&2 || exit 1
-fi
+bash scripts/ensure-built.sh || exit 1
 unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 state="$(mktemp -d)"
 trap 'rm -rf "$state"' EXIT
