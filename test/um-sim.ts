@@ -12,6 +12,8 @@ export interface SimApp {
   evq?: Record<string, number>;
   unresolved?: number;
   silent?: boolean;
+  /** the process goes on reporting its context, without transport blocks (its sessions ended) */
+  noTransport?: boolean;
 }
 
 export class UmSim {
@@ -36,7 +38,7 @@ export class UmSim {
     let out = '';
     for (const a of this.apps) {
       if (a.silent) continue;
-      if (a.role === 'source') {
+      if (a.noTransport) { /* context only */ } else if (a.role === 'source') {
         this.bump(a, 'LBT-RM datagrams sent', 1000);
         out += sourceBlock(a, this.t, SRC, a.c);
       } else {

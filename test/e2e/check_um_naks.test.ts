@@ -178,6 +178,43 @@ describe('check_um_naks', () => {
     expect(r.stdout).toMatch(/restarted: riskcalc at 10.20.1.5 \(pid 5b9\) was replaced/);
   });
 
+  it('a session that ends clears its alert once the process reports without it; back with the same key, a new baseline', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 5);
+    sim.sample();
+    expect((await run()).code).toBe(2);
+    rcv.noTransport = true; src.noTransport = true;
+    sim.sample();
+    let r = await run();
+    expect(r.code).toBe(2); // one sample without it may be incomplete: the alert stands
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ended: receiver riskcalc .* the transport session ended/);
+    rcv.noTransport = false; src.noTransport = false;
+    sim.sample();
+    r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'unrecoverable')).toBe(0); // cumulative 5 is the new baseline, not new loss
+    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 1);
+    sim.sample();
+    expect(perfValue(await run(), 'unrecoverable')).toBe(1);
+  });
+
+  it('a new context instance in the same process (same PID) ends the old context\'s series', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 5);
+    sim.sample();
+    expect((await run()).code).toBe(2);
+    rcv.ctx = 'ffffffffffff05b9'; rcv.c = {};
+    for (let i = 0; i < 5; i++) sim.sample();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(perfValue(r, 'unrecoverable')).toBe(0);
+  });
+
   it('--app filters applications', async () => {
     sim.sample(); sim.sample();
     await run(['--app', 'riskcalc']);
