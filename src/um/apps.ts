@@ -23,9 +23,9 @@ export function isApps(v: unknown): v is Apps {
     && typeof a.lastSent === 'number' && Number.isFinite(a.lastSent) && (a.interval === null || (typeof a.interval === 'number' && a.interval > 0)));
 }
 
-export function noteSample(apps: Apps, h: Header): void {
+/** `k` is appKey(h), computed once per block by the caller. */
+export function noteSample(apps: Apps, h: Header, k: string): void {
   if (h.sentMs === null) return;
-  const k = appKey(h);
   const a = apps[k];
   if (!a) {
     apps[k] = { appid: h.appid, ip: h.ip, pid: h.pid, lastSent: h.sentMs, interval: null };

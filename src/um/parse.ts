@@ -196,8 +196,6 @@ export class LbmmonParser implements LineSink {
 function legacyField(buf: Buffer, s: number, e: number): boolean {
   const c0 = buf[s];
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
-  const head = buf.toString('latin1', s, Math.min(e, s + 6));
-  if (head.startsWith('Core-') || head === 'ERROR!') return false; // lbmmon's stderr noise
   const colon = buf.indexOf(58, s);
   if (colon < 0 || colon >= e || colon - s > 200) return false;
   let i = colon + 1;
@@ -205,7 +203,11 @@ function legacyField(buf: Buffer, s: number, e: number): boolean {
   const d0 = i;
   while (i < e && buf[i] >= 48 && buf[i] <= 57) i++;
   if (i === d0) return false;
-  if (i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115))) return true; // ms, us
-  while (i < e && buf[i] === 32) i++;
-  return i === e;
+  const unit = i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115)); // ms, us
+  if (!unit) {
+    while (i < e && buf[i] === 32) i++;
+    if (i !== e) return false;
+  }
+  const head = buf.toString('latin1', s, Math.min(e, s + 6));
+  return !head.startsWith('Core-') && head !== 'ERROR!'; // lbmmon's stderr noise
 }

@@ -29,13 +29,14 @@ export function isSamples(v: unknown): v is Samples {
     && (c.prev === null || (Number.isFinite(c.prev) && c.prev < c.newest)));
 }
 
-export function contextKey(h: { appid: string; ip: string; pid: string }, ctx: string): string {
+function contextKey(h: { appid: string; ip: string; pid: string }, ctx: string): string {
   return `${appKey(h)}\u0001${ctx}`;
 }
 
-export function noteContextSample(samples: Samples, h: Header): void {
+/** `proc` is appKey(h), computed once per block by the caller. */
+export function noteContextSample(samples: Samples, h: Header, proc: string): void {
   if (h.sentMs === null) return;
-  const k = contextKey(h, h.ctxInst);
+  const k = `${proc}\u0001${h.ctxInst}`;
   const c = samples[k];
   if (!c) {
     samples[k] = { appid: h.appid, ip: h.ip, pid: h.pid, ctx: h.ctxInst, prev: null, newest: h.sentMs };

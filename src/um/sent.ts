@@ -32,12 +32,6 @@ export function parseSent(text: string): Sent | null {
   return v;
 }
 
-/** C ctime() text -> ms since epoch (kept for callers that only know the C form). */
-export function parseCtime(text: string): number | null {
-  const s = parseSent(text);
-  return s && s.dialect === 'ctime' ? s.ms : null;
-}
-
 function int(s: string | undefined, min: number, max: number): number | null {
   if (s === undefined || s.length === 0 || s.length > 4) return null;
   for (let i = 0; i < s.length; i++) {

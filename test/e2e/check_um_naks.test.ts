@@ -178,12 +178,17 @@ describe('check_um_naks', () => {
     expect(r.stdout).toMatch(/restarted: riskcalc at 10.20.1.5 \(pid 5b9\) was replaced/);
   });
 
-  it('a session that ends clears its alert once the process reports without it; back with the same key, a new baseline', async () => {
+  /** Baselines, then a loss of 5 datagrams that the next run reports CRITICAL. */
+  async function lossReported() {
     sim.sample(); sim.sample();
     await run();
     sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 5);
     sim.sample();
     expect((await run()).code).toBe(2);
+  }
+
+  it('a session that ends clears its alert once the process reports without it; back with the same key, a new baseline', async () => {
+    await lossReported();
     rcv.noTransport = true; src.noTransport = true;
     sim.sample();
     let r = await run();
@@ -203,11 +208,7 @@ describe('check_um_naks', () => {
   });
 
   it('a new context instance in the same process (same PID) ends the old context\'s series', async () => {
-    sim.sample(); sim.sample();
-    await run();
-    sim.bump(rcv, 'LBT-RM datagrams unrecoverable (window advance)', 5);
-    sim.sample();
-    expect((await run()).code).toBe(2);
+    await lossReported();
     rcv.ctx = 'ffffffffffff05b9'; rcv.c = {};
     for (let i = 0; i < 5; i++) sim.sample();
     const r = await run();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterDelta, seriesKey, type Block, type BlockKind } from '../../src/um/model';
-import { parseCtime, parseSent } from '../../src/um/sent';
+import { parseSent } from '../../src/um/sent';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
@@ -32,8 +32,8 @@ describe('lbmmon header', () => {
     expect(parseHeader('Core-10403-150: Context (0x1c1c7c0) created with ContextID (1) and ContextName [x]')).toBeNull();
   });
   it('ctime parsing rejects nonsense', () => {
-    expect(parseCtime('Tue Foo  4 09:30:05 2025')).toBeNull();
-    expect(parseCtime('garbage')).toBeNull();
+    expect(parseSent('Tue Foo  4 09:30:05 2025')).toBeNull();
+    expect(parseSent('garbage')).toBeNull();
   });
 });
 

@@ -126,7 +126,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
   const receivers = Object.values(series).filter((s) => s.kind === 'rcv').length;
-  const endedNote = ended.some((e) => e.s.kind === 'rcv') ? `; ${ended.filter((e) => e.s.kind === 'rcv').length} receiver transport session(s) ended` : '';
+  const endedRcv = ended.filter((e) => e.s.kind === 'rcv').length;
+  const endedNote = endedRcv ? `; ${endedRcv} receiver transport session(s) ended` : '';
   const quiet = read.firstRun ? ' (first run: baselines from the newest samples in the log)' : runs.size === 0 ? ' (no new samples since the last check)' : '';
   return {
     metrics,
