@@ -6,7 +6,7 @@
 import { PluginError } from '../lib/errors.js';
 import type { RunContext } from '../lib/plugin.js';
 import { isApps, noteSample, settleApps, type Apps, type Staleness } from './apps.js';
-import { appKey, type Block, type BlockKind } from './model.js';
+import type { Block, BlockKind } from './model.js';
 import type { UmOptions } from './options.js';
 import { isReaderState, readLbmmon, type ReaderState, type ReadOutcome } from './read.js';
 import { isSamples, noteContextSample, settleSamples, type Samples } from './samples.js';
@@ -45,9 +45,8 @@ export async function collect<O extends UmOptions, T extends { appid: string; ip
   const items: Record<string, T> = state.data?.items ?? {};
   const samples: Samples = state.data?.samples ?? {};
   const read = await readLbmmon(ctx, state.data?.reader, o, wanted, (b) => {
-    const proc = appKey(b.header);
-    noteSample(apps, b.header, proc);
-    noteContextSample(samples, b.header, proc);
+    noteSample(apps, b.header, b.header.proc);
+    noteContextSample(samples, b.header);
     observe(items, b);
   }, labels);
   if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);

@@ -9,7 +9,7 @@
  * Parsed with indexOf and slices, never a backtracking regex: bounded work per byte, whatever
  * the line (a header line may be up to --max-line long).
  */
-import { kindOf, type Header } from './model.js';
+import { appKey, kindOf, type Header } from './model.js';
 import { parseSent } from './sent.js';
 
 const ITEMS = [', process ID=', ', object ID=', ', context instance=', ', domain ID='];
@@ -44,7 +44,7 @@ function isHex(s: string): boolean {
   return true;
 }
 
-type Body = Pick<Header, 'appid' | 'ip' | 'pid' | 'oid' | 'ctxInst' | 'domain'>;
+type Body = Pick<Header, 'appid' | 'ip' | 'pid' | 'oid' | 'ctxInst' | 'domain' | 'proc' | 'procCtx'>;
 
 // an application's headers repeat the same few bodies (everything but the title and the stamp),
 // sample after sample: parse each once
@@ -75,7 +75,14 @@ export function parseHeader(line: string): Header | null {
   const dialect = st === null || st.dialect === 'ctime' ? 'c' : st.dialect;
   // .NET prints the process ID on context and event-queue headers but not on transport ones:
   // key its applications by what all of them have (appid and address)
-  return { title, kind: kindOf(title), ...b, pid: dialect === 'dotnet' ? '' : b.pid, sent, sentMs: st?.ms ?? null, dialect };
+  if (dialect === 'dotnet' && b.pid !== '') b = keyed({ ...b, pid: '' });
+  return { title, kind: kindOf(title), ...b, sent, sentMs: st?.ms ?? null, dialect };
+}
+
+function keyed(b: Body): Body {
+  b.proc = appKey(b);
+  b.procCtx = `${b.proc}\u0001${b.ctxInst}`;
+  return b;
 }
 
 function parseBody(body: string): Body | null {
@@ -86,7 +93,7 @@ function parseBody(body: string): Body | null {
     if (i >= 0 && i < itemsAt) itemsAt = i;
   }
   const who = body.slice(0, itemsAt);
-  const h: Body = { appid: '', ip: '', pid: '', oid: '', ctxInst: '', domain: '' };
+  const h: Body = { appid: '', ip: '', pid: '', oid: '', ctxInst: '', domain: '', proc: '', procCtx: '' };
   if (itemsAt < body.length) {
     for (const item of body.slice(itemsAt + 2).split(', ')) {
       const eq = item.indexOf('=');
@@ -111,5 +118,5 @@ function parseBody(body: string): Body | null {
   }
   if (w.startsWith(' from ')) h.appid = w.slice(6).trim();
   else if (w.trim() !== '') return null;
-  return h;
+  return keyed(h);
 }

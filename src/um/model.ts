@@ -18,6 +18,9 @@ export interface Header {
   sentMs: number | null;
   /** who printed it: C lbmmon (also 29West), the Java or the .NET example (no IDs, other labels) */
   dialect: 'c' | 'java' | 'dotnet';
+  /** appKey of this header and that plus the context instance: built once per header body, not per block */
+  proc: string;
+  procCtx: string;
 }
 
 export interface Block {
@@ -120,9 +123,9 @@ export function appName(h: Pick<Header, 'appid' | 'ip'>): string {
 
 export function seriesKey(b: Block): string {
   const h = b.header;
-  if (h.kind === 'event-queue') return `${appKey(h)}\u0001evq\u0001${h.oid}`;
-  if (h.kind === 'context') return `${appKey(h)}\u0001${h.ctxInst}\u0001ctx\u0001${h.oid}`;
-  return `${appKey(h)}\u0001${h.ctxInst}\u0001${h.title}\u0001${b.source}`;
+  if (h.kind === 'event-queue') return `${h.proc}\u0001evq\u0001${h.oid}`;
+  if (h.kind === 'context') return `${h.procCtx}\u0001ctx\u0001${h.oid}`;
+  return `${h.procCtx}\u0001${h.title}\u0001${b.source}`;
 }
 
 /**

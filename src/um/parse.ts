@@ -54,18 +54,22 @@ export class LbmmonParser implements LineSink {
   private curHeader = '';
   private readonly sigs: Set<number> | null;
   private readonly firsts: Uint8Array | null;
+  /** wanted label (any dialect's name) -> the C label it is stored under; null: every label, aliases mapped */
+  private readonly canon: Map<string, string> | null;
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
   /**
    * `labels`, when given, are the only field labels decoded (with the other dialects' names for
    * them): the others are rejected by length and first/last byte before any string is made.
    */
-  constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, private readonly labels?: Set<string>) {
+  constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, labels?: Set<string>) {
     let all: string[] | null = null;
+    this.canon = null;
     if (labels) {
-      all = [...labels];
-      for (const [alias, canon] of LABEL_ALIASES) if (labels.has(canon)) all.push(alias);
-      this.labels = new Set(all);
+      // one map lookup per field line decides both "wanted?" and "stored under which name?"
+      this.canon = new Map([...labels].map((l) => [l, l]));
+      for (const [alias, canon] of LABEL_ALIASES) if (labels.has(canon)) this.canon.set(alias, canon);
+      all = [...this.canon.keys()];
     }
     this.sigs = all ? new Set(all.map((l) => l.length * 65536 + l.charCodeAt(0) * 256 + l.charCodeAt(l.length - 1))) : null;
     this.firsts = all ? new Uint8Array(256) : null;
@@ -113,7 +117,8 @@ export class LbmmonParser implements LineSink {
     if (le === s) return;
     if (this.sigs && !this.sigs.has((le - s) * 65536 + buf[s] * 256 + buf[le - 1])) return;
     const label = buf.toString('latin1', s, le);
-    if (this.labels && !this.labels.has(label)) return;
+    const canon = this.canon ? this.canon.get(label) : (LABEL_ALIASES.get(label) ?? label);
+    if (canon === undefined) return;
     let i = colon + 1;
     while (i < e && buf[i] === 32) i++;
     const d0 = i;
@@ -126,9 +131,8 @@ export class LbmmonParser implements LineSink {
     if (i === d0) return; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
-    const canon = LABEL_ALIASES.get(label);
-    if (canon !== undefined && !b.legacy && LEGACY_LABELS.has(label)) { b.legacy = true; this.stats.legacy++; }
-    b.fields.set(canon ?? label, sentinel ? null : v);
+    if (canon !== label && !b.legacy && LEGACY_LABELS.has(label)) { b.legacy = true; this.stats.legacy++; }
+    b.fields.set(canon, sentinel ? null : v);
   }
 
   private other(text: string): void {

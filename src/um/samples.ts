@@ -33,10 +33,9 @@ function contextKey(h: { appid: string; ip: string; pid: string }, ctx: string):
   return `${appKey(h)}\u0001${ctx}`;
 }
 
-/** `proc` is appKey(h), computed once per block by the caller. */
-export function noteContextSample(samples: Samples, h: Header, proc: string): void {
+export function noteContextSample(samples: Samples, h: Header): void {
   if (h.sentMs === null) return;
-  const k = `${proc}\u0001${h.ctxInst}`;
+  const k = h.procCtx;
   const c = samples[k];
   if (!c) {
     samples[k] = { appid: h.appid, ip: h.ip, pid: h.pid, ctx: h.ctxInst, prev: null, newest: h.sentMs };
