@@ -194,4 +194,17 @@ describe.skipIf(process.getuid?.() !== 0)('an unreadable log (run as another use
       expect(String(r.stdout).trimEnd().split('\n'), p).toEqual([expect.stringMatching(new RegExp(` UNKNOWN - cannot read ${log}: permission denied$`))]);
     }
   });
+
+  it('ends by -t + 0.5 s on a 1 MiB line of repeated near-matches (the lazy regexes took 10-20 s with -t 3)', async () => {
+    const head = '[2026-11-22 10:00:00] ERROR : [ broker-1 ] [ livedata ] [ COMMAND CALL ] [ PID:1 ] [ t ] ';
+    for (const [pre, frag] of [['The command call [', 'c] for module M was sent but the call ti'], ['Failed to send command call [ x ] for module ', 'M because of timeou'],
+      ['The command call [ x ] was executed by the module ', 'M in 1.5 sx in ']]) {
+      writeFileSync(log, head + pre + frag.repeat(Math.ceil(1000000 / frag.length)) + '\n' + L.failed() + '\n');
+      const t0 = Date.now();
+      const r = await run(['--from-start', '-t', '3', '--dry-run']);
+      expect(Date.now() - t0, frag).toBeLessThan(3500);
+      expect(r.code, frag).toBe(2); // and the real failure after it still counts
+      expect(perfValue(r, 'timeouts_failed')).toBe(1);
+    }
+  });
 });

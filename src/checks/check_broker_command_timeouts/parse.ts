@@ -63,30 +63,94 @@ export function parseLine(line: string): LogLine | null {
   return { time: h[1], level: h[2].toUpperCase(), names, category, pid, extra, text: rest.trimEnd() };
 }
 
-const NAME = String.raw`\[\s*(.+?)\s*\]`;
-const RX = {
-  retried: new RegExp(String.raw`^The command call ${NAME} for module (.+?) was sent,? but the call timed out\b`, 'i'),
-  wrong: new RegExp(String.raw`^The command call ${NAME} was sent but another answer was received`, 'i'),
-  failedTimeout: new RegExp(String.raw`^Failed to send command call ${NAME} for module (.+?) because of timeout\b`, 'i'),
-  failedError: new RegExp(String.raw`^Failed to send command call ${NAME} for module (.+?) because of error\b`, 'i'),
-  unknown: new RegExp(String.raw`^Received unknown command ${NAME} to execute`, 'i'),
-  execError: new RegExp(String.raw`^Failed to execute received command ${NAME} with error\b`, 'i'),
-  executed: new RegExp(String.raw`^The command call ${NAME} was executed by the module (.+?) in ([0-9.]+)\s*s\b`, 'i'),
-};
+/*
+ * The messages are matched by hand, not by regexes with lazy `(.+?)` groups: on a long line of
+ * repeated near-matches those backtrack quadratically (a 1 MiB line took 20 s), and a JavaScript
+ * timer cannot interrupt a running regex. Each matcher below does a bounded number of passes over
+ * the line (indexOf scans that never restart further back than they began), so the work is linear.
+ * The semantics are the regexes' (case-insensitive text, the bracketed name ends at the first `]`
+ * the expected words follow, a module name is the shortest one the expected ending follows).
+ */
+
+/** ASCII-lowercased, same length (String.toLowerCase may change the length of non-ASCII text). */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+}
+
+const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** `low` has `word` at `k` and, when `bounded`, no word character right after it (regex `\b`). */
+function wordAt(low: string, k: number, word: string, bounded: boolean): boolean {
+  return low.startsWith(word, k) && (!bounded || k + word.length >= low.length || !isWord(low.charCodeAt(k + word.length)));
+}
+
+/** At `i`: `[ name ]` followed by `follow`; the name ends at the first such `]` (and is not empty). */
+function bracketed(t: string, low: string, i: number, follow: string, bounded = false): { name: string; end: number } | null {
+  if (low.charCodeAt(i) !== 91) return null; // [
+  let j = low.indexOf(`]${follow}`, i + 2);
+  while (j >= 0 && !wordAt(low, j + 1, follow, bounded)) j = low.indexOf(`]${follow}`, j + 1);
+  if (j < 0) return null;
+  const name = t.slice(i + 1, j).trim();
+  return { name: name === '' ? t.slice(i + 1, j) : name, end: j + 1 + follow.length };
+}
+
+/** The first of `endings` after `from` (a module name has at least one character), followed by a non-word character. */
+function firstEnding(low: string, from: number, endings: string[]): number {
+  let best = -1;
+  for (const e of endings) {
+    let k = low.indexOf(e, from + 1);
+    while (k >= 0 && !wordAt(low, k, e, true)) k = low.indexOf(e, k + 1);
+    if (k >= 0 && (best < 0 || k < best)) best = k;
+  }
+  return best;
+}
+
+type Match = { command: string; module?: string; seconds?: number };
+
+/** `<prefix>[ name ]<follow>` then, with `endings`, a module name up to the first ending. */
+function matchCall(t: string, low: string, prefix: string, follow: string, endings?: string[], bounded = false): Match | null {
+  if (!low.startsWith(prefix)) return null;
+  const b = bracketed(t, low, prefix.length, follow, bounded);
+  if (!b) return null;
+  if (!endings) return { command: b.name };
+  const k = firstEnding(low, b.end, endings);
+  return k < 0 ? null : { command: b.name, module: t.slice(b.end, k) };
+}
+
+/** `... was executed by the module M in 1.5 s`: M is the shortest name followed by ` in <number> s`. */
+function matchExecuted(t: string, low: string): Match | null {
+  const pre = 'the command call ';
+  if (!low.startsWith(pre)) return null;
+  const b = bracketed(t, low, pre.length, ' was executed by the module ');
+  if (!b) return null;
+  for (let k = low.indexOf(' in ', b.end + 1); k >= 0; k = low.indexOf(' in ', k + 1)) {
+    let i = k + 4;
+    const d0 = i;
+    while (i < low.length && ((low.charCodeAt(i) >= 48 && low.charCodeAt(i) <= 57) || low.charCodeAt(i) === 46)) i++;
+    if (i === d0) continue;
+    const num = t.slice(d0, i);
+    while (i < low.length && /\s/.test(low[i])) i++; // `\s*` before the unit
+    if (low[i] !== 's' || (i + 1 < low.length && isWord(low.charCodeAt(i + 1)))) continue;
+    return { command: b.name, module: t.slice(b.end, k), seconds: Number(num) };
+  }
+  return null;
+}
 
 /** The event a COMMAND CALL line reports, or null (debug "Executing ..." lines, traceback lines). */
 export function commandEvent(l: LogLine): Event | null {
   const broker = l.names.length >= 2 ? l.names[0] : '';
   const modName = l.names[l.names.length - 1];
   const t = l.text;
-  let m: RegExpExecArray | null;
-  if ((m = RX.failedTimeout.exec(t))) return { kind: 'timeouts_failed', command: m[1], module: m[2].trim() || modName, broker };
-  if ((m = RX.failedError.exec(t))) return { kind: 'send_errors', command: m[1], module: m[2].trim() || modName, broker };
-  if ((m = RX.retried.exec(t))) return { kind: 'timeouts_retried', command: m[1], module: m[2].trim() || modName, broker };
-  if ((m = RX.wrong.exec(t))) return { kind: 'wrong_answers', command: m[1], module: modName, broker };
-  if ((m = RX.unknown.exec(t))) return { kind: 'unknown_commands', command: m[1], module: modName, broker };
-  if ((m = RX.execError.exec(t))) return { kind: 'exec_errors', command: m[1], module: modName, broker };
-  if ((m = RX.executed.exec(t))) return { kind: 'exec_time', command: m[1], module: m[2].trim() || modName, broker, seconds: Number(m[3]) };
+  const low = asciiLower(t);
+  const mod = (m: Match) => m.module?.trim() || modName;
+  let m: Match | null;
+  if ((m = matchCall(t, low, 'failed to send command call ', ' for module ', [' because of timeout']))) return { kind: 'timeouts_failed', command: m.command, module: mod(m), broker };
+  if ((m = matchCall(t, low, 'failed to send command call ', ' for module ', [' because of error']))) return { kind: 'send_errors', command: m.command, module: mod(m), broker };
+  if ((m = matchCall(t, low, 'the command call ', ' for module ', [' was sent but the call timed out', ' was sent, but the call timed out']))) return { kind: 'timeouts_retried', command: m.command, module: mod(m), broker };
+  if ((m = matchCall(t, low, 'the command call ', ' was sent but another answer was received'))) return { kind: 'wrong_answers', command: m.command, module: modName, broker };
+  if ((m = matchCall(t, low, 'received unknown command ', ' to execute'))) return { kind: 'unknown_commands', command: m.command, module: modName, broker };
+  if ((m = matchCall(t, low, 'failed to execute received command ', ' with error', undefined, true))) return { kind: 'exec_errors', command: m.command, module: modName, broker };
+  if ((m = matchExecuted(t, low))) return { kind: 'exec_time', command: m.command, module: mod(m), broker, seconds: m.seconds };
   return null;
 }
 
