@@ -1,11 +1,12 @@
 /**
  * Command-line parsing shared by every plugin: the reserved Nagios options plus the plugin's own.
- * yargs never prints or exits by itself here; every parse problem becomes a UsageError so the
- * runner can report it as one UNKNOWN line.
+ * One option table drives both the run-path parser (getopt.ts, GNU getopt_long's grammar) and the
+ * help text (yargs, loaded only for --help). Every parse problem becomes a UsageError so the runner
+ * reports it as one UNKNOWN line.
  */
-import yargs from 'yargs/yargs';
 import type { Options } from 'yargs';
 import { UsageError } from './errors.js';
+import { camel, getopt, optionName } from './getopt.js';
 import { parseState, State } from './status.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -20,7 +21,7 @@ export function parseTimeout(text: string): TimeoutSpec {
   const idx = text.lastIndexOf(':');
   const [dur, st] = idx >= 0 ? [text.slice(0, idx), text.slice(idx + 1)] : [text, ''];
   const seconds = parseDuration(dur);
-  if (!(seconds > 0) || seconds > 86400) throw new Error(`timeout '${text}' must be between 1s and 1d`);
+  if (!(seconds >= 1) || seconds > 86400) throw new Error(`'${text}' must be between 1s and 1d`);
   return { seconds, state: st ? parseState(st) : State.UNKNOWN };
 }
 
@@ -76,109 +77,71 @@ export interface ParsedArgs {
   dryRun: boolean;
 }
 
-function camel(key: string): string {
-  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** yargs does not run `coerce` on defaults, so conversions are applied here, to every value. */
-function withoutCoerce(options: OptionSpecs): OptionSpecs {
-  const out: OptionSpecs = {};
-  for (const [k, v] of Object.entries(options)) {
-    const { coerce: _c, ...rest } = v;
-    out[k] = rest;
-  }
-  return out;
-}
+/** -h and -V are options like any other for the parser (`-vh` is help). */
+const META: OptionSpecs = { help: { alias: 'h', type: 'boolean' }, version: { alias: 'V', type: 'boolean' } };
 
 function applyCoercions(parsed: Record<string, unknown>, options: OptionSpecs): void {
   for (const [key, spec] of Object.entries(options)) {
     const k = camel(key);
     const v = parsed[k];
     if (v === undefined) continue;
+    const name = optionName({ key, short: typeof spec.alias === 'string' && spec.alias.length === 1 ? spec.alias : null });
     if (spec.choices && !(spec.choices as unknown[]).includes(v)) {
-      throw new UsageError(`--${key}: '${String(v)}' is not one of ${(spec.choices as unknown[]).join(', ')}`);
+      throw new UsageError(`${name}: '${String(v)}' is not one of ${(spec.choices as unknown[]).join(', ')}`);
     }
+    if (typeof v === 'string' && spec.requiresArg && v === '') throw new UsageError(`${name} needs a value, got an empty one`);
+    if (Array.isArray(v) && v.includes('')) throw new UsageError(`${name} needs a value, got an empty one`);
     if (!spec.coerce) continue;
     try {
       parsed[k] = spec.coerce(v);
     } catch (e) {
-      throw new UsageError(`--${key}: ${(e as Error).message}`);
+      throw new UsageError(`${name}: ${(e as Error).message}`);
     }
   }
 }
 
-function build(argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS) {
-  let y = yargs(argv)
-    .scriptName(name)
-    .usage(usage)
-    .options(withoutCoerce({ ...options, ...standard }))
-    .parserConfiguration({ 'duplicate-arguments-array': true, 'strip-dashed': true, 'greedy-arrays': false })
-    .strict()
-    .help(false)
-    .version(false)
-    .exitProcess(false)
-    .wrap(100)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid arguments');
-    });
-  for (const [cmd, desc] of examples) y = y.example(cmd, desc);
-  return y;
-}
-
-export type Parser = ReturnType<typeof build>;
-
-/** A parser built ahead of time (in a startup snapshot) and used for one parse later. */
-export function prepareParser(name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS): Parser {
-  return build([], name, options, usage, examples, standard);
-}
-
-export function parseArgs(
-  argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][],
-  standard: OptionSpecs = STANDARD_OPTIONS, prepared?: Parser,
-): ParsedArgs {
-  const y = prepared ?? build(argv, name, options, usage, examples, standard);
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = (prepared ? y.parseSync(argv) : y.parseSync()) as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
-  }
-  if (Array.isArray(parsed._) && parsed._.length > 0) {
-    throw new UsageError(`unexpected argument '${String(parsed._[0])}' (options take the form --name VALUE)`);
-  }
-  applyCoercions(parsed, { ...options, ...standard });
+export function parseArgs(argv: string[], options: OptionSpecs, standard: OptionSpecs = STANDARD_OPTIONS): ParsedArgs {
+  const all = { ...options, ...standard };
+  const parsed = getopt(argv, { ...all, ...META });
+  if (parsed.help || parsed.version) return parsed as unknown as ParsedArgs;
+  applyCoercions(parsed, all);
   const a = parsed as unknown as ParsedArgs;
-  for (const key of ['timeout', 'outputFormat', 'maxOutput', 'stateDir']) {
-    if (Array.isArray(a[key])) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} given more than once`);
-  }
   a.warning = (a.warning ?? []).map(String);
   a.critical = (a.critical ?? []).map(String);
   return a;
 }
 
-export async function helpText(
-  argv: string[], name: string, options: OptionSpecs, usage: string, examples: [string, string][],
-  standard: OptionSpecs = STANDARD_OPTIONS,
-): Promise<string> {
-  const text = await build(argv, name, options, usage, examples, standard).getHelp();
+/** The help, rendered by yargs from the same table for an 80-column terminal (yargs is loaded only here). */
+export async function helpText(name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS): Promise<string> {
+  const { default: yargs } = await import('yargs/yargs');
+  const shown: OptionSpecs = {};
+  for (const [k, v] of Object.entries({ ...options, ...standard })) {
+    const { coerce: _c, ...rest } = v;
+    // an empty list default says nothing; the real defaults are in the description
+    shown[k] = Array.isArray(rest.default) && rest.default.length === 0 ? { ...rest, default: undefined } : rest;
+  }
+  let y = yargs([]).scriptName(name).usage(usage).options(shown).help(false).version(false).exitProcess(false).wrap(80);
+  for (const [cmd, desc] of examples) y = y.example(cmd, desc);
+  const text = await y.getHelp();
   return text.replace(/\nOptions:\n/, `\nOptions:\n${HELP_LINES.join('\n')}\n`);
 }
 
-/** A single-valued option converted by `f`; a repeated one is an error. */
-const single = <T>(flag: string, f: (text: string) => T) => (v: unknown): T => {
-  if (Array.isArray(v)) throw new Error(`--${flag} given more than once`);
-  return f(String(v));
-};
+/** A single-valued option converted by `f` (getopt has already refused a repeated one). */
+const single = <T>(f: (text: string) => T) => (v: unknown): T => f(String(v));
 
-/** yargs `coerce` helpers: a thrown message becomes the usage error. */
+/** yargs `coerce` helpers: a thrown message (without the option's name: the caller adds it) becomes the usage error. */
 export const coerce = {
-  duration: (flag: string) => single(flag, parseDuration),
-  size: (flag: string) => single(flag, parseSize),
-  state: (flag: string) => single(flag, parseState),
-  positiveInt: (flag: string, min = 1) => single(flag, (text) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got '${text}'`);
+  duration: () => single(parseDuration),
+  /** a size of at least `min` bytes */
+  size: (min = 0) => single((text) => {
+    const n = parseSize(text);
+    if (n < min) throw new Error(`'${text}' is too small: at least ${min} bytes`);
+    return n;
+  }),
+  state: () => single(parseState),
+  positiveInt: (min = 1) => single((text) => {
+    const n = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new Error(`must be a whole number >= ${min}, got '${text}'`);
     return n;
   }),
   list: () => (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),

@@ -5,7 +5,7 @@
  * exit 0-3 and never as a Node stack trace with exit 1.
  */
 import { startupSnapshot } from 'node:v8';
-import { helpText, parseArgs, parseTimeout, prepareParser, type OptionSpecs, type ParsedArgs, type Parser, type TimeoutSpec } from './cli.js';
+import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
 import { formatPerfItem, type PerfItem, type Uom } from './perfdata.js';
@@ -14,7 +14,7 @@ import { defaultStateDir } from './state/dir.js';
 import { faultEnabled, faultPoint } from './state/faults.js';
 import { StateFile } from './state/store.js';
 import { State, stateName, worst } from './status.js';
-import { resolveThresholds, type ThresholdDefaults, type Thresholds } from './thresholds.js';
+import { resolveThresholds, thresholdNotes, type ThresholdDefaults, type Thresholds } from './thresholds.js';
 import { parseSize } from './units.js';
 import { VERSION } from './version.js';
 import { writeAllSync } from './write.js';
@@ -146,7 +146,7 @@ function usageOf<O>(def: PluginDefinition<O>): string {
   return `Usage: ${def.name} [options]\n\n${def.description}`;
 }
 
-export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = process.argv.slice(2), prepared?: Parser): Promise<void> {
+export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = process.argv.slice(2)): Promise<void> {
   let verbose = 0;
   let phase = 'starting';
   installCrashGuards(def.label, () => verbose);
@@ -156,8 +156,16 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
   const metricNames = def.metrics.map((m) => m.name);
   try {
     faultPoint('startup');
-    if (argv.includes('-h') || argv.includes('--help')) {
-      let text = await helpText(argv.filter((a) => a !== '-h' && a !== '--help'), def.name, options, usage, examples);
+    let opts: O & ParsedArgs;
+    try {
+      opts = parseArgs(argv, options) as O & ParsedArgs;
+    } catch (e) {
+      // `-h` among other mistakes still shows the help (getopt's order: C plugins print it first)
+      if (!(e instanceof UsageError) || !argv.some((a) => a === '-h' || a === '--help')) throw e;
+      opts = { help: true } as O & ParsedArgs;
+    }
+    if (opts.help) {
+      let text = await helpText(def.name, options, usage, examples);
       text += `\n\nMetrics (use as -w/-c NAME=RANGE; primary: ${def.primary}):\n`;
       text += def.metrics.map((m) => `  ${m.name.padEnd(22)}${m.uom ? `[${m.uom}] ` : ''}${m.help}`).join('\n');
       if (def.helpEpilogue) text += `\n\n${def.helpEpilogue}`;
@@ -165,21 +173,24 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       finish(text, State.UNKNOWN);
       return;
     }
-    if (argv.includes('-V') || argv.includes('--version')) {
+    if (opts.version) {
       finish(`${def.name} v${VERSION} (msgwatch ${VERSION})\n`, State.UNKNOWN);
       return;
     }
-    const opts = parseArgs(argv, def.name, options, usage, examples, undefined, prepared) as O & ParsedArgs;
     verbose = Number(opts.verbose) || 0;
     let timeout: TimeoutSpec;
     let maxOutput: number;
     try {
       timeout = parseTimeout(String(opts.timeout));
+    } catch (e) {
+      throw new UsageError(`-t/--timeout: ${(e as Error).message}`);
+    }
+    try {
       maxOutput = parseSize(String(opts.maxOutput));
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(`--max-output: ${(e as Error).message}`);
     }
-    if (maxOutput < 256) throw new UsageError('--max-output must be at least 256 bytes');
+    if (maxOutput < 256) throw new UsageError(`--max-output: '${opts.maxOutput}' is too small: at least 256 bytes`);
     const defaults = typeof def.defaults === 'function' ? def.defaults(opts) : def.defaults;
     const thresholds = resolveThresholds(opts.warning, opts.critical, metricNames, def.primary, defaults);
 
@@ -195,7 +206,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
     process.once('SIGTERM', onSignal('SIGTERM'));
     process.once('SIGINT', onSignal('SIGINT'));
 
-    const notes: string[] = [];
+    const notes: string[] = thresholdNotes(thresholds);
     const debugLines: string[] = [];
     const stateDir = opts.stateDir || defaultStateDir();
     const ctx: RunContext<O> = {
@@ -288,9 +299,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
  */
 export function startPlugin<O>(def: PluginDefinition<O>): void {
   if (startupSnapshot?.isBuildingSnapshot()) {
-    // the option parser is built now, into the snapshot: that is half of yargs' start-up cost
-    const prepared = prepareParser(def.name, def.options, usageOf(def), def.examples ?? []);
-    startupSnapshot.setDeserializeMainFunction(() => void runPlugin(def, process.argv.slice(2), prepared));
+    startupSnapshot.setDeserializeMainFunction(() => void runPlugin(def, process.argv.slice(2)));
   } else {
     void runPlugin(def);
   }

@@ -21,7 +21,8 @@ export class RangeError extends Error {}
 export function parseRange(spec: string): Range {
   const text = spec.trim();
   if (text === '') throw new RangeError('empty range');
-  const m = RANGE_RE.exec(text);
+  // RANGE_RE's optional number before ':' backtracks on long digit runs; no real range is this long
+  const m = text.length <= 100 ? RANGE_RE.exec(text) : null;
   if (!m) throw new RangeError(`'${spec}' is not a range ([@][start:][end], e.g. 10, 10:, ~:10, 10:20, @10:20)`);
   const [, at, startText, endText] = m;
   const hasColon = text.includes(':');

@@ -8,9 +8,13 @@ const SIZE_UNITS: Record<string, number> = {
   g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1000 ** 4, tib: 1024 ** 4,
 };
 
+// the pattern's `\s*([a-z]*)\s*` backtracks on long runs of spaces: no value of ours is longer
+const MAX_TEXT = 64;
+const NUMBER_UNIT = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
+
 /** Returns seconds. */
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const m = text.length <= MAX_TEXT ? NUMBER_UNIT.exec(text) : null;
   if (!m) throw new Error(`'${text}' is not a duration (e.g. 90s, 15m, 2h, 1d)`);
   const unit = m[2].toLowerCase() || 's';
   const mult = DURATION_UNITS[unit];
@@ -20,7 +24,7 @@ export function parseDuration(text: string): number {
 
 /** Returns bytes (an integer). */
 export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const m = text.length <= MAX_TEXT ? NUMBER_UNIT.exec(text) : null;
   if (!m) throw new Error(`'${text}' is not a size (e.g. 65536, 64KiB, 16MiB)`);
   const unit = m[2].toLowerCase() || 'b';
   const mult = SIZE_UNITS[unit];

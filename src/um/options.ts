@@ -23,14 +23,14 @@ export const UM_OPTIONS: OptionSpecs = {
   file: { alias: 'f', type: 'string', default: DEFAULT_LBMMON_LOG, requiresArg: true, describe: 'The log lbmmon writes (its stdout)' },
   app: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these application IDs (LBM_MONITOR_APPID); repeatable' },
   stale: {
-    type: 'string', requiresArg: true, coerce: coerce.duration('stale'),
+    type: 'string', requiresArg: true, coerce: coerce.duration(),
     describe: "An application is stale when its newest sample is this much older than the newest in the log (default: 3 of its own intervals)",
   },
-  'stale-log': { type: 'string', default: '5m', requiresArg: true, coerce: coerce.duration('stale-log'), describe: 'WARNING when the log has not been written for this long (is lbmmon running?)' },
-  'initial-bytes': { type: 'string', default: '16MiB', requiresArg: true, coerce: coerce.size('initial-bytes'), describe: 'A first run builds baselines from at most this much of the end of the log' },
-  missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state('missing'), describe: 'State when the log does not exist' },
+  'stale-log': { type: 'string', default: '5m', requiresArg: true, coerce: coerce.duration(), describe: 'WARNING when the log has not been written for this long (is lbmmon running?)' },
+  'initial-bytes': { type: 'string', default: '16MiB', requiresArg: true, coerce: coerce.size(), describe: 'A first run builds baselines from at most this much of the end of the log' },
+  missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when the log does not exist' },
   'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
-  'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Longer lines are cut and skipped' },
+  'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and skipped' },
 };
 
 export function staleFindings(s: Staleness, fileMtimeMs: number | null, o: UmOptions, now: number): { findings: Finding[]; details: string[] } {

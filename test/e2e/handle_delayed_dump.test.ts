@@ -33,8 +33,8 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-async function handler(args: string[], env: Record<string, string> = {}) {
-  const r = await execa(join(BIN, 'handle_delayed_dump'), ['-f', dump, '--archive-dir', archive, ...args], {
+async function handler(args: string[], env: Record<string, string> = {}, base = ['-f', dump, '--archive-dir', archive]) {
+  const r = await execa(join(BIN, 'handle_delayed_dump'), [...base, ...args], {
     reject: false, env: { PATH: '/usr/bin:/bin', ...env }, extendEnv: false, timeout: 30_000,
   });
   return { code: r.exitCode, out: String(r.stdout) };
@@ -182,7 +182,7 @@ describe('handle_delayed_dump', () => {
   it('an archive directory that cannot be written: failure, nothing imported, dump untouched', async () => {
     mkdirSync(join(dir, 'blocked'));
     writeFileSync(join(dir, 'blocked', 'archive'), 'a file where a directory should be');
-    const r = await handler(['--service-state', 'CRITICAL', '--state-type', 'HARD', '--archive-dir', join(dir, 'blocked', 'archive', 'sub'), '--import-command', `${join(dir, 'import-ok')} {file}`]);
+    const r = await handler(['--service-state', 'CRITICAL', '--state-type', 'HARD', '--archive-dir', join(dir, 'blocked', 'archive', 'sub'), '--import-command', `${join(dir, 'import-ok')} {file}`], {}, ['-f', dump]);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/failed: cannot archive the dump/);
     expect(lines(dump)).toEqual(ORIGINAL);
@@ -192,6 +192,6 @@ describe('handle_delayed_dump', () => {
   it('bad options fail clearly', async () => {
     const r = await handler(['--bogus']);
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/^handle_delayed_dump: Unknown argument: bogus/);
+    expect(r.out).toMatch(/^handle_delayed_dump: unknown option '--bogus'/);
   });
 });

@@ -60,9 +60,8 @@ describe('thresholds', () => {
     const t = resolveThresholds(['messages=none'], [], names, 'messages', { messages: { warn: '0' } });
     expect(t.get('messages')?.warn).toBeUndefined();
   });
-  it('the last of repeated settings wins', () => {
-    const t = resolveThresholds(['age=1', 'age=2'], [], names, 'messages', {});
-    expect(t.get('age')?.warn?.end).toBe(2);
+  it('a repeated setting for one metric is a usage error (last-wins would drop one silently)', () => {
+    expect(() => resolveThresholds(['age=1', 'age=2'], [], names, 'messages', {})).toThrow(UsageError);
   });
   it('an unknown metric is a usage error listing valid names', () => {
     expect(() => resolveThresholds(['bogus=1'], [], names, 'messages', {})).toThrow(UsageError);

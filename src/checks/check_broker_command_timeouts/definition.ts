@@ -148,15 +148,15 @@ export const definition: PluginDefinition<Options> = {
     file: { alias: 'f', type: 'string', array: true, default: [defaultLog], requiresArg: true, coerce: coerce.list(), describe: 'Broker log; repeatable' },
     'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (default: start at its end so history does not alert)' },
     window: {
-      type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration('window'),
+      type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration(),
       describe: 'An event counts for this long after the run that read it (15m: 5-minute checks x 3 attempts reach HARD); 0 = only since the last run',
     },
     broker: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these broker names; repeatable' },
     module: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these modules; repeatable' },
     command: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these command names (e.g. get_module_info); repeatable' },
-    missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state('missing'), describe: 'State when a log does not exist' },
+    missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when a log does not exist' },
     'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
-    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Longer lines are cut and counted' },
+    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and counted' },
   },
   examples: [
     ['check_broker_command_timeouts', 'defaults: WARNING on retries, CRITICAL on failed calls, over 15 minutes'],

@@ -121,14 +121,14 @@ export const definition: PluginDefinition<Options> = {
   options: {
     file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump file' },
     missing: {
-      type: 'string', default: 'OK', requiresArg: true, coerce: coerce.state('missing'),
+      type: 'string', default: 'OK', requiresArg: true, coerce: coerce.state(),
       describe: 'State when the dump does not exist (it is deleted after a re-import, so OK by default)',
     },
     'request-dump': { type: 'boolean', default: false, describe: 'Ask OpMon to write a fresh dump (_OPDB_DUMP_DELAYED) before reading' },
     'command-file': { type: 'string', default: '/usr/local/opmon/var/rw/opmon.cmd', requiresArg: true, describe: "OpMon's external command pipe (must be a FIFO)" },
-    'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration('dump-wait'), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
-    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size('max-line'), describe: 'Lines longer than this are counted as malformed' },
-    'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt('queue-perfdata', 0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
+    'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
+    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Lines longer than this are counted as malformed' },
+    'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
   },
   examples: [
     ['check_delayed_dump', 'WARNING as soon as the dump holds a message (the vendor advice)'],

@@ -102,9 +102,9 @@ export const definition: PluginDefinition<Options> = {
     '(Data messages currently enqueued), its trend and peak, the enqueue rate, service times and queue age.',
   options: {
     ...UM_OPTIONS,
-    'max-rate': { type: 'string', requiresArg: true, coerce: coerce.positiveInt('max-rate'), describe: "Receiver's design rate in msgs/s: thresholds become -w N -c 2N for enqueued" },
-    'retransmit-window': { type: 'string', default: '24MiB', requiresArg: true, coerce: coerce.size('retransmit-window'), describe: "Source's retransmission window, for the sizing advice (UM default 24 MiB)" },
-    'message-size': { type: 'string', requiresArg: true, coerce: coerce.size('message-size'), describe: 'Typical message size in bytes; enables the sizing advice' },
+    'max-rate': { type: 'string', requiresArg: true, coerce: coerce.positiveInt(), describe: "Receiver's design rate in msgs/s: thresholds become -w N -c 2N for enqueued" },
+    'retransmit-window': { type: 'string', default: '24MiB', requiresArg: true, coerce: coerce.size(), describe: "Source's retransmission window, for the sizing advice (UM default 24 MiB)" },
+    'message-size': { type: 'string', requiresArg: true, coerce: coerce.size(), describe: 'Typical message size in bytes; enables the sizing advice' },
   },
   examples: [
     ['check_um_event_queue -f /var/log/lbmmon/lbmmon.log', 'WARNING at 30000 queued messages, CRITICAL at 60000 (the seed example)'],

@@ -154,7 +154,7 @@ export const definition: PluginDefinition<Options> = {
   options: {
     ...UM_OPTIONS,
     consecutive: {
-      type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt('consecutive'),
+      type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt(),
       describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2); also how long unresolved topics may last',
     },
   },

@@ -27,18 +27,18 @@ const OPTIONS: OptionSpecs = {
   'state-type': { type: 'string', requiresArg: true, describe: '$SERVICESTATETYPE$ (default: $NAGIOS_SERVICESTATETYPE)' },
   attempt: { type: 'string', requiresArg: true, describe: '$SERVICEATTEMPT$ (default: $NAGIOS_SERVICEATTEMPT)' },
   on: { type: 'string', array: true, default: ['CRITICAL'], requiresArg: true, coerce: coerce.list(), describe: 'States to act on; repeatable or comma-separated' },
-  'soft-attempt': { type: 'string', requiresArg: true, coerce: coerce.positiveInt('soft-attempt'), describe: 'Also act at this SOFT attempt' },
+  'soft-attempt': { type: 'string', requiresArg: true, coerce: coerce.positiveInt(), describe: 'Also act at this SOFT attempt' },
   file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump to re-import' },
   'archive-dir': { type: 'string', requiresArg: true, describe: 'Where verified copies are kept (default: <dump dir>/delayed-messages.archive)' },
   'import-command': {
     type: 'string', default: 'import_opmon_delayed_messages', requiresArg: true,
     describe: 'Run through /bin/sh; {file} is replaced by the (quoted) path of the archived copy',
   },
-  'import-timeout': { type: 'string', default: '25s', requiresArg: true, coerce: coerce.duration('import-timeout'), describe: "Kill the import after this long (keep it below the scheduler's event_handler_timeout)" },
+  'import-timeout': { type: 'string', default: '25s', requiresArg: true, coerce: coerce.duration(), describe: "Kill the import after this long (keep it below the scheduler's event_handler_timeout)" },
   'success-pattern': { type: 'string', requiresArg: true, describe: "Success also requires the import's output to match this regular expression" },
   'require-stopped': { type: 'string', requiresArg: true, describe: 'Refuse while the process in this pid file is alive (the vendor procedure: stop OpMon first)' },
   log: { type: 'string', requiresArg: true, describe: 'Action log (default: <dump dir>/handle_delayed_dump.log)' },
-  'lock-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration('lock-wait'), describe: 'How long to wait for another run to finish' },
+  'lock-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for another run to finish' },
   'dry-run': { type: 'boolean', default: false, describe: 'Say what would be done; change nothing' },
   verbose: { alias: 'v', type: 'count', describe: 'Print the whole log of this run, not only the summary line' },
 };
@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<void> {
   const usage = `Usage: ${NAME} --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$ [options]\n\n` +
     'Event handler that re-imports the OpMon delayed-messages dump safely. Exit 0: done (or nothing to do);\n1: refused by a guard; 2: failed, dump left in place.';
   if (argv.includes('-h') || argv.includes('--help')) {
-    writeAllSync(1, (await helpText([], NAME, OPTIONS, usage, [], {})) + '\n');
+    writeAllSync(1, (await helpText(NAME, OPTIONS, usage, [], {})) + '\n');
     process.exitCode = 0;
     return;
   }
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let o: Opts;
   try {
-    o = parseArgs(argv, NAME, OPTIONS, usage, [], {}) as unknown as Opts;
+    o = parseArgs(argv, OPTIONS, {}) as unknown as Opts;
     if (o.successPattern) new RegExp(o.successPattern);
   } catch (e) {
     writeAllSync(1, `${NAME}: ${(e as Error).message} (see ${NAME} --help)\n`);
