@@ -5,6 +5,7 @@
  * or module name from the data can never break the grammar. Numbers are plain decimals in C
  * locale, never exponent notation; an unknown value is `U`.
  */
+import { createHash } from 'node:crypto';
 import type { Range } from './range.js';
 
 export type Uom = '' | 'c' | 's' | 'ms' | 'us' | 'B' | '%';
@@ -22,6 +23,34 @@ export interface PerfItem {
 export function sanitizeLabel(label: string): string {
   // eslint-disable-next-line no-control-regex
   return label.replace(/['=|\x00-\x1f\x7f]/g, '_').slice(0, 200) || '_';
+}
+
+const PLAIN = /^[A-Za-z0-9_.:/@+-]{1,100}$/;
+
+/**
+ * The label for a metric named after something in the data (a queue): `prefix` + the name when
+ * it is plain, else its first 60 characters with the others (quotes, `=`, `|`, spaces, controls,
+ * non-ASCII) made `_`, + `#` + 8 hex digits of its SHA-256.
+ * A plain name has no `#`, so it never meets a hashed one; two names differing only in the
+ * characters sanitising replaces (`a=b`, `a_b`, `a'b`) get different labels, the same ones on
+ * every run. The original name is the caller's to show in the long output.
+ */
+export function dataLabel(prefix: string, name: string): string {
+  if (PLAIN.test(name)) return prefix + name;
+  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+  return `${prefix}${name.slice(0, 60).replace(/[^A-Za-z0-9_.:/@+-]/g, '_')}#${hash}`;
+}
+
+/** Labels made unique as a last guard (a duplicate gets `#2`, `#3`...): a scheduler keeps one value per label. */
+export function uniqueLabels(items: PerfItem[]): PerfItem[] {
+  const seen = new Set<string>();
+  return items.map((p) => {
+    const base = sanitizeLabel(p.label);
+    let label = base;
+    for (let n = 2; seen.has(label); n++) label = `${base}#${n}`;
+    seen.add(label);
+    return label === p.label ? p : { ...p, label };
+  });
 }
 
 /** Fixed-point decimal without exponent, trailing zeros trimmed. */

@@ -8,7 +8,7 @@ import { startupSnapshot } from 'node:v8';
 import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
-import { formatPerfItem, type PerfItem, type Uom } from './perfdata.js';
+import { formatPerfItem, uniqueLabels, type PerfItem, type Uom } from './perfdata.js';
 import { alerts, type Range } from './range.js';
 import { defaultStateDir } from './state/dir.js';
 import { faultEnabled, faultPoint } from './state/faults.js';
@@ -259,10 +259,10 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
     const ev = evaluate(outcome.metrics, def.metrics, thresholds, findings);
     const summary = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
     const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);
-    const perf: PerfItem[] = outcome.metrics.map((m) => {
+    const perf: PerfItem[] = uniqueLabels(outcome.metrics.map((m) => {
       const t = def.metrics.some((s) => s.name === m.name) ? thresholds.get(m.name) : undefined;
       return { label: m.label ?? m.name, value: m.value, uom: m.uom, warn: t?.warn, crit: t?.crit, min: m.min, max: m.max };
-    });
+    }));
     const rendered: Rendered = {
       name: def.label, state: ev.state, summary,
       details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines],
@@ -272,7 +272,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       const metrics: JsonMetric[] = outcome.metrics.map((m, i) => {
         const fields = formatPerfItem(perf[i]).split('=')[1].split(';');
         return {
-          name: m.label ?? m.name, value: m.value, uom: m.uom ?? '',
+          name: perf[i].label, value: m.value, uom: m.uom ?? '',
           warn: fields[1] || null, crit: fields[2] || null, min: m.min ?? null, max: m.max ?? null,
           state: stateName(ev.metricStates.get(m.name) ?? State.OK),
         };

@@ -48,7 +48,7 @@ describe('check_delayed_dump', () => {
     writeFileSync(dump, 'check_results dHlwZT1zZXJ2aWNl\n');
     const r = await run();
     expect(r.code).toBe(1);
-    expect(r.line1).toMatch(/1 undelivered messages in 1 queue \(check_results 1\)/);
+    expect(r.line1).toMatch(/1 undelivered message in 1 queue \(check_results 1\)/);
     expect(r.line1).toMatch(/import_opmon_delayed_messages/);
     expect(r.perf.messages).toBe('1;0;;0');
     expect(perfValue(r, 'queue_check_results')).toBe(1);
@@ -65,9 +65,20 @@ describe('check_delayed_dump', () => {
     const detail = r.stdout.split('\n').filter((l) => l.startsWith('queue '));
     expect(detail).toEqual([
       'queue check_results: 500 messages', 'queue service: 300 messages', 'queue host: 20 messages',
-      'queue hostgroup_linux: 7 messages', 'queue eventhandler: 1 messages',
+      'queue hostgroup_linux: 7 messages', 'queue eventhandler: 1 message',
     ]);
     for (const [q, n] of Object.entries(queues)) expect(perfValue(r, `queue_${q}`)).toBe(n);
+  });
+
+  it('queue names that sanitise alike keep their own perfdata labels, named in the long output', async () => {
+    writeFileSync(dump, ["a=b 1", "a_b 1", "a_b 2", "a'b 1", 'a|b 1', 'a|b 2', 'a|b 3'].join('\n') + '\n');
+    const r = await run(['--dry-run']);
+    const labels = Object.keys(r.perf).filter((l) => l.startsWith('queue_'));
+    expect(labels).toHaveLength(4);
+    expect(r.perf.queue_a_b).toBe('2;;;0');
+    const hashed = labels.filter((l) => l.includes('#'));
+    expect(hashed).toHaveLength(3);
+    expect(r.stdout).toMatch(/queue a\/b: 3 messages \(perfdata 'queue_a_b#[0-9a-f]{8}'\)/);
   });
 
   it('malformed lines of each kind are counted apart from messages', async () => {
@@ -96,7 +107,7 @@ describe('check_delayed_dump', () => {
     const r = await run();
     expect(perfValue(r, 'messages')).toBe(3);
     expect(perfValue(r, 'malformed')).toBe(0);
-    expect(r.stdout).toContain('queue c: 1 messages');
+    expect(r.stdout).toContain('queue c: 1 message');
   });
 
   it('a 5 MiB line is one malformed line, and the file is still counted', async () => {

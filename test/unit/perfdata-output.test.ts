@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderText, sanitizeText, cutBytes, LINE1_LIMIT } from '../../src/lib/output';
-import { formatNumber, formatPerfItem } from '../../src/lib/perfdata';
+import fc from 'fast-check';
+import { dataLabel, formatNumber, formatPerfItem, uniqueLabels } from '../../src/lib/perfdata';
 import { parseRange } from '../../src/lib/range';
 import { State } from '../../src/lib/status';
-import { parsePerf } from '../helpers';
+import { parsePerf, validatePerfdata } from '../helpers';
 
 describe('perfdata', () => {
   it('formats the full grammar', () => {
@@ -32,6 +33,33 @@ describe('perfdata', () => {
     expect(formatNumber(-0)).toBe('0');
     expect(formatNumber(3.14159265)).toBe('3.141593');
     expect(formatNumber(18446744073709551615)).toMatch(/^\d+$/);
+  });
+});
+
+describe('labels from the data', () => {
+  it('names that sanitise alike get different labels, stable across runs', () => {
+    const names = ['a=b', 'a_b', "a'b", 'a|b', "'", '=', '|', 'x'.repeat(300), 'x'.repeat(301)];
+    const labels = names.map((n) => dataLabel('queue_', n));
+    expect(new Set(labels).size).toBe(names.length);
+    expect(labels[1]).toBe('queue_a_b'); // a plain name is kept as it is
+    expect(labels[0]).toMatch(/^queue_a_b#[0-9a-f]{8}$/);
+    expect(names.map((n) => dataLabel('queue_', n))).toEqual(labels);
+  });
+
+  it('any two distinct names give distinct, grammar-safe labels', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => {
+      fc.pre(a !== b);
+      const la = dataLabel('q_', a);
+      expect(la).not.toBe(dataLabel('q_', b));
+      const text = formatPerfItem({ label: la, value: 1 });
+      expect(validatePerfdata(text)).toHaveLength(1);
+      expect(parsePerf(`X OK - s | ${text}`)).toEqual({ [la.replace(/['=|\x00-\x1f\x7f]/g, '_')]: '1' });
+    }), { numRuns: 3000, seed: 5 });
+  });
+
+  it('a duplicate label that reaches the renderer still comes out unique', () => {
+    const out = uniqueLabels([{ label: 'a', value: 1 }, { label: 'a', value: 2 }, { label: 'a#2', value: 3 }]);
+    expect(out.map((p) => p.label)).toEqual(['a', 'a#2', 'a#2#2']);
   });
 });
 

@@ -6,7 +6,8 @@
 import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { formatDuration } from '../../lib/units.js';
+import { counted, formatDuration } from '../../lib/units.js';
+import { dataLabel } from '../../lib/perfdata.js';
 import { sortedQueues, type DumpCounts } from './count.js';
 import { combine, isDumpState, type History } from './history.js';
 import { readDump } from './read.js';
@@ -33,16 +34,16 @@ function iso(ms: number): string {
 function summarize(file: string, exists: boolean, c: DumpCounts, h: History, ev: Evaluation): string {
   if (!exists || c.messages === 0) {
     const what = !exists ? `no undelivered messages (${file} absent)` : `no undelivered messages (dump empty)`;
-    const re = h.reimported ? `; ${h.reimported} messages were re-imported or cleared since the last check` : '';
-    const mal = c.malformed ? `; ${c.malformed} malformed lines` : '';
+    const re = h.reimported ? `; ${counted(h.reimported, 'message was', 'messages were')} re-imported or cleared since the last check` : '';
+    const mal = c.malformed ? `; ${counted(c.malformed, 'malformed line')}` : '';
     return what + re + mal;
   }
   const queues = sortedQueues(c);
   const top = queues.slice(0, 3).map(([q, n]) => `${q} ${n}`).join(', ');
-  let s = `${c.messages} undelivered messages in ${queues.length} queue${queues.length === 1 ? '' : 's'} (${top}${queues.length > 3 ? ', ...' : ''})`;
+  let s = `${counted(c.messages, 'undelivered message')} in ${counted(queues.length, 'queue')} (${top}${queues.length > 3 ? ', ...' : ''})`;
   if (h.since !== null) s += ` waiting since ${iso(h.since)} (${formatDuration(h.ageSeconds)})`;
   if (h.growth !== null && h.growth !== 0) s += `, ${h.growth > 0 ? '+' : ''}${h.growth} since the last check`;
-  if (c.malformed) s += `; ${c.malformed} malformed lines`;
+  if (c.malformed) s += `; ${counted(c.malformed, 'malformed line')}`;
   if (ev.state !== State.OK) {
     s += '; check results and states were not delivered: stop OpMon and re-import with import_opmon_delayed_messages (or let the handle_delayed_dump event handler do it)';
   }
@@ -51,11 +52,14 @@ function summarize(file: string, exists: boolean, c: DumpCounts, h: History, ev:
 
 function details(c: DumpCounts, h: History, exists: boolean): string[] {
   const out: string[] = [];
-  for (const [q, n] of sortedQueues(c)) out.push(`queue ${q}: ${n} messages`);
+  for (const [q, n] of sortedQueues(c)) {
+    const label = dataLabel('queue_', q);
+    out.push(`queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}`);
+  }
   const kinds = Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
   if (c.malformed) out.push(`malformed lines: ${c.malformed} (${kinds})`);
   for (const s of c.samples) out.push(`malformed line ${s.line}: ${s.kind}`);
-  if (h.reimported) out.push(`the dump went from ${h.reimported} messages to ${exists ? 'empty' : 'absent'} since the last check (re-imported)`);
+  if (h.reimported) out.push(`the dump went from ${counted(h.reimported, 'message')} to ${exists ? 'empty' : 'absent'} since the last check (re-imported)`);
   return out;
 }
 
@@ -96,7 +100,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'growth', value: h.growth },
   ];
   for (const [q, n] of sortedQueues(c).slice(0, o.queuePerfdata)) {
-    metrics.push({ name: `queue_${q}`, label: `queue_${q}`, value: n, min: 0 });
+    metrics.push({ name: `queue_${q}`, label: dataLabel('queue_', q), value: n, min: 0 });
   }
   return {
     metrics,
