@@ -116,7 +116,7 @@ describe('output', () => {
     expect(Number(stdout.trim())).toBe(Buffer.byteLength(direct.stdout));
     expect(Buffer.byteLength(direct.stdout)).toBeGreaterThan(250_000);
     expect(direct.stdout).toContain('queue (other queues): 10000 messages');
-    expect(direct.stdout).toContain('queue queue_9999: 1 messages');
+    expect(direct.stdout).toContain('queue queue_9999: 1 message');
   });
 
   it('--output-format json gives one object with the same exit code', async () => {
