@@ -12,6 +12,7 @@ import { formatPerfItem, uniqueLabels, type PerfItem, type Uom } from './perfdat
 import { alerts, type Range } from './range.js';
 import { defaultStateDir } from './state/dir.js';
 import { faultEnabled, faultPoint } from './state/faults.js';
+import type { Schema } from './state/schema.js';
 import { StateFile } from './state/store.js';
 import { State, stateName, worst } from './status.js';
 import { resolveThresholds, thresholdNotes, type ThresholdDefaults, type Thresholds } from './thresholds.js';
@@ -74,7 +75,7 @@ export interface RunContext<O> {
   setPhase(text: string): void;
   note(text: string): void;
   debug(level: number, text: string): void;
-  openState<T>(key: unknown[], validate: (d: unknown) => d is T): Promise<StateHandle<T>>;
+  openState<T>(key: unknown[], schema: Schema<T>): Promise<StateHandle<T>>;
 }
 
 export interface PluginDefinition<O> {
@@ -215,7 +216,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       setPhase: (t) => { phase = t; },
       note: (t) => { notes.push(t); },
       debug: (level, t) => { if (verbose >= level) debugLines.push(t); },
-      openState: async <T>(key: unknown[], validate: (d: unknown) => d is T) => {
+      openState: async <T>(key: unknown[], schema: Schema<T>) => {
         phase = `opening state in ${stateDir}`;
         StateFile.prepare(stateDir);
         const file = new StateFile<T>(stateDir, def.name, key);
@@ -224,7 +225,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
           cleanups.push(() => file.lock.release());
           await file.lock.acquire(Math.max(500, timeoutMs * 0.5));
         }
-        const loaded = file.load(validate);
+        const loaded = file.load(schema);
         if (loaded.note) notes.push(loaded.note);
         ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
         return {

@@ -4,6 +4,7 @@
  * application in the log by more than the allowance (default: 3 of its own intervals). A new
  * process ID of the same application (appid + IP) is a restart: the old process is not stale.
  */
+import { nullable, num, obj, record, stamp, str, type Schema } from '../lib/state/schema.js';
 import type { Header } from './model.js';
 import { appKey, appName } from './model.js';
 
@@ -17,11 +18,9 @@ export interface AppState {
 
 export type Apps = Record<string, AppState>;
 
-export function isApps(v: unknown): v is Apps {
-  if (!v || typeof v !== 'object') return false;
-  return Object.values(v as Apps).every((a) => a && typeof a.appid === 'string' && typeof a.pid === 'string'
-    && typeof a.lastSent === 'number' && Number.isFinite(a.lastSent) && (a.interval === null || (typeof a.interval === 'number' && a.interval > 0)));
-}
+export const APPS: Schema<Apps> = record(obj<AppState>({
+  appid: str(), ip: str(64), pid: str(32), lastSent: stamp, interval: nullable(num({ min: 1 })),
+}));
 
 /** `k` is appKey(h), computed once per block by the caller. */
 export function noteSample(apps: Apps, h: Header, k: string): void {
@@ -49,7 +48,7 @@ const DROP_AFTER_MS = 24 * 3600 * 1000;
 export function judge(apps: Apps, staleMs: number | null): Staleness {
   const all = Object.values(apps);
   if (all.length === 0) return { stale: [], newest: null, restarted: [] };
-  const newest = Math.max(...all.map((a) => a.lastSent));
+  const newest = all.reduce((m, a) => Math.max(m, a.lastSent), -Infinity); // no spread: there may be many
   const latestPid = new Map<string, AppState>();
   for (const a of all) {
     const n = appName(a);

@@ -4,12 +4,13 @@
  * check settle its items (drop series that ended), and save.
  */
 import { PluginError } from '../lib/errors.js';
+import { obj, optional, record, type Schema } from '../lib/state/schema.js';
 import type { RunContext } from '../lib/plugin.js';
-import { isApps, noteSample, settleApps, type Apps, type Staleness } from './apps.js';
+import { APPS, noteSample, settleApps, type Apps, type Staleness } from './apps.js';
 import type { Block, BlockKind } from './model.js';
 import type { UmOptions } from './options.js';
-import { isReaderState, readLbmmon, type ReaderState, type ReadOutcome } from './read.js';
-import { isSamples, noteContextSample, settleSamples, type Samples } from './samples.js';
+import { READER_STATE, readLbmmon, type ReaderState, type ReadOutcome } from './read.js';
+import { SAMPLES, noteContextSample, settleSamples, type Samples } from './samples.js';
 
 /** The saved state: the reader's position, the applications, and the check's items by key. */
 export interface UmState<T> {
@@ -20,11 +21,8 @@ export interface UmState<T> {
   items: Record<string, T>;
 }
 
-function isUmState<T>(v: unknown, isItem: (x: unknown) => x is T): v is UmState<T> {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as UmState<T>;
-  return isReaderState(s.reader) && isApps(s.apps) && (s.samples === undefined || isSamples(s.samples)) && !!s.items && !Array.isArray(s.items) && typeof s.items === 'object' && Object.values(s.items).every(isItem);
-}
+const umState = <T>(item: Schema<T>): Schema<UmState<T>> =>
+  obj<UmState<T>>({ reader: READER_STATE, apps: APPS, samples: optional(SAMPLES), items: record(item) });
 
 export interface Collected<T> {
   read: ReadOutcome;
@@ -35,12 +33,12 @@ export interface Collected<T> {
 }
 
 export async function collect<O extends UmOptions, T extends { appid: string; ip: string; pid: string }>(
-  ctx: RunContext<O>, isItem: (x: unknown) => x is T, wanted: BlockKind[], labels: Set<string>,
+  ctx: RunContext<O>, item: Schema<T>, wanted: BlockKind[], labels: Set<string>,
   observe: (items: Record<string, T>, b: Block) => void,
   settle?: (c: Collected<T>) => void,
 ): Promise<Collected<T>> {
   const o = ctx.opts;
-  const state = await ctx.openState([o.file, o.app], (v): v is UmState<T> => isUmState(v, isItem));
+  const state = await ctx.openState([o.file, o.app], umState(item));
   const apps: Apps = state.data?.apps ?? {};
   const items: Record<string, T> = state.data?.items ?? {};
   const samples: Samples = state.data?.samples ?? {};

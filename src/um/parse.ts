@@ -5,6 +5,7 @@
  * such as `Core-...` and `ERROR!` included). A block still open when the input ends is carried
  * (as text) to the next run, since lbmmon may be mid-write.
  */
+import { array, bool, nullable, num, obj, optional, pair, str, type Schema } from '../lib/state/schema.js';
 import type { LineSink } from '../lib/tail/lines.js';
 import { parseHeader } from './header.js';
 import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind } from './model.js';
@@ -33,14 +34,12 @@ export interface CarriedBlock {
   legacy?: boolean;
 }
 
-export function isCarriedBlock(v: unknown): v is CarriedBlock {
-  if (!v || typeof v !== 'object') return false;
-  const c = v as CarriedBlock;
-  return typeof c.header === 'string' && typeof c.source === 'string' && typeof c.transport === 'string'
-    && Array.isArray(c.fields) && c.fields.length <= 1000
-    && c.fields.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && (f[1] === null || (typeof f[1] === 'number' && Number.isFinite(f[1]) && f[1] >= 0)))
-    && Number.isInteger(c.lines) && c.lines >= 0 && c.lines <= 1000 && (c.legacy === undefined || typeof c.legacy === 'boolean');
-}
+export const CARRIED_BLOCK: Schema<CarriedBlock> = obj<CarriedBlock>({
+  header: str(1 << 20), source: str(), transport: str(100),
+  fields: array(pair(str(200), nullable(num({ min: 0 }))), 1000),
+  lines: num({ min: 0, max: 1000, int: true }),
+  legacy: optional(bool),
+});
 
 const SENTINEL64 = 18446744073709551615;
 

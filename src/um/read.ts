@@ -4,23 +4,20 @@
  * come from the most recent samples instead of starting blind.
  */
 import type { RunContext } from '../lib/plugin.js';
-import { isFilePosition, type FilePosition } from '../lib/tail/identity.js';
+import { nullable, obj, type Schema } from '../lib/state/schema.js';
+import { FILE_POSITION, type FilePosition } from '../lib/tail/identity.js';
 import { tailFile, type TailResult } from '../lib/tail/tail.js';
 import { noteTail } from '../lib/tail/report.js';
 import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
-import { isCarriedBlock, LbmmonParser, type CarriedBlock, type ParserStats } from './parse.js';
+import { CARRIED_BLOCK, LbmmonParser, type CarriedBlock, type ParserStats } from './parse.js';
 
 export interface ReaderState {
   pos: FilePosition | null;
   carry: CarriedBlock | null;
 }
 
-export function isReaderState(v: unknown): v is ReaderState {
-  if (!v || typeof v !== 'object') return false;
-  const r = v as ReaderState;
-  return (r.pos === null || isFilePosition(r.pos)) && (r.carry === null || isCarriedBlock(r.carry));
-}
+export const READER_STATE: Schema<ReaderState> = obj<ReaderState>({ pos: nullable(FILE_POSITION), carry: nullable(CARRIED_BLOCK) });
 
 export interface ReadOutcome {
   next: ReaderState;

@@ -8,6 +8,7 @@
  * series' last one. A context that stopped reporting while its process goes on under another
  * context instance has ended with all its series.
  */
+import { nullable, obj, record, stamp, str, where, type Schema } from '../lib/state/schema.js';
 import type { Header } from './model.js';
 import { appKey } from './model.js';
 
@@ -22,12 +23,9 @@ export interface ContextSamples {
 
 export type Samples = Record<string, ContextSamples>;
 
-export function isSamples(v: unknown): v is Samples {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  return Object.values(v as Samples).every((c) => !!c && typeof c === 'object' && typeof c.appid === 'string' && typeof c.ip === 'string'
-    && typeof c.pid === 'string' && typeof c.ctx === 'string' && Number.isFinite(c.newest)
-    && (c.prev === null || (Number.isFinite(c.prev) && c.prev < c.newest)));
-}
+export const SAMPLES: Schema<Samples> = record(where(obj<ContextSamples>({
+  appid: str(), ip: str(64), pid: str(32), ctx: str(32), prev: nullable(stamp), newest: stamp,
+}), (c) => (c.prev !== null && c.prev >= c.newest ? 'prev is not before newest' : null)));
 
 function contextKey(h: { appid: string; ip: string; pid: string }, ctx: string): string {
   return `${appKey(h)}\u0001${ctx}`;

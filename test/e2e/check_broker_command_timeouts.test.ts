@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { appendFileSync, chmodSync, copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { broker as L, ts } from '../fixtures';
@@ -205,6 +205,22 @@ describe.skipIf(process.getuid?.() !== 0)('an unreadable log (run as another use
       expect(Date.now() - t0, frag).toBeLessThan(3500);
       expect(r.code, frag).toBe(2); // and the real failure after it still counts
       expect(perfValue(r, 'timeouts_failed')).toBe(1);
+    }
+  });
+
+  it('batches saved "after now" (the clock went back) are not counted again on every run', async () => {
+    add(log, [L.failed()]);
+    expect((await run(['--from-start', '--window', '0'])).code).toBe(2);
+    const sd = join(dir, 'state');
+    const f = join(sd, readdirSync(sd).find((n) => n.endsWith('.json'))!);
+    const st = JSON.parse(readFileSync(f, 'utf8'));
+    st.savedAt += 120_000; // as if the clock went back two minutes since that run
+    for (const b of st.data.batches) b.seenAt += 120_000;
+    writeFileSync(f, JSON.stringify(st));
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['--window', '0']);
+      expect(r.code, r.stdout).toBe(0);
+      expect(perfValue(r, 'timeouts_failed')).toBe(0);
     }
   });
 });

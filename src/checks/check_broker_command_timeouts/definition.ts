@@ -6,13 +6,14 @@
 import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { isFilePosition, type FilePosition } from '../../lib/tail/identity.js';
+import { array, nullable, obj, record, str, type Schema } from '../../lib/state/schema.js';
+import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
 import { KINDS, type Kind } from './parse.js';
 import { Scanner, type Filters, type ScanCarry } from './scan.js';
-import { isBatch, keep, merge, type Batch, type Group } from './window.js';
+import { BATCH, keep, merge, type Batch, type Group } from './window.js';
 
 export interface Options {
   file: string[];
@@ -32,13 +33,11 @@ interface BrokerState {
   carry: ScanCarry;
 }
 
-function isBrokerState(v: unknown): v is BrokerState {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as BrokerState;
-  return !!s.files && typeof s.files === 'object' && Object.values(s.files).every(isFilePosition)
-    && Array.isArray(s.batches) && s.batches.every(isBatch)
-    && !!s.carry && (s.carry.forkBlock === null || typeof s.carry.forkBlock === 'string');
-}
+const BROKER_STATE: Schema<BrokerState> = obj<BrokerState>({
+  files: record(FILE_POSITION, 1000),
+  batches: array(BATCH, 5000),
+  carry: obj<ScanCarry>({ forkBlock: nullable(str(1 << 20)) }),
+});
 
 const CRITICAL_KINDS: Kind[] = ['timeouts_failed', 'send_errors', 'exec_errors'];
 const LABEL: Record<Kind, string> = {
@@ -75,7 +74,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
   const files = [...new Set(o.file)];
   const filters: Filters = { broker: o.broker, module: o.module, command: o.command };
-  const state = await ctx.openState([files.join('\n'), filters], isBrokerState);
+  const state = await ctx.openState([files.join('\n'), filters], BROKER_STATE);
   const prev: BrokerState = state.data ?? { files: {}, batches: [], carry: { forkBlock: null } };
   const now = Date.now();
   const batch: Batch = { seenAt: now, groups: {} };

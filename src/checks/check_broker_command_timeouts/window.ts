@@ -4,7 +4,8 @@
  * failure stays visible long enough for the scheduler to reach a HARD state; `--window 0` counts
  * only what this run read.
  */
-import type { Kind } from './parse.js';
+import { count, literal, num, obj, optional, record, str, time, where, type Schema } from '../../lib/state/schema.js';
+import { KINDS, type Kind } from './parse.js';
 
 export interface Group {
   broker: string;
@@ -36,18 +37,24 @@ export function getGroup(b: Batch, broker: string, module: string, command: stri
   return (b.groups[key] ??= { broker, module, command, counts: {} });
 }
 
-export function isBatch(v: unknown): v is Batch {
-  if (!v || typeof v !== 'object') return false;
-  const b = v as Batch;
-  if (typeof b.seenAt !== 'number' || !Number.isFinite(b.seenAt) || !b.groups || typeof b.groups !== 'object') return false;
-  return Object.values(b.groups).every((g) => g && typeof g.module === 'string' && typeof g.command === 'string' && g.counts && typeof g.counts === 'object'
-    && Object.values(g.counts).every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0));
-}
+const KIND: Schema<Kind> = literal(...KINDS);
+const GROUP: Schema<Group> = obj<Group>({
+  broker: str(), module: str(), command: str(),
+  counts: where(record(count, KINDS.length), (c) => (Object.keys(c).every((k) => (KINDS as string[]).includes(k)) ? null : 'counts has an unknown kind')),
+  execMax: optional(num({ min: 0 })),
+  last: optional(obj<{ kind: Kind; time: string; text: string }>({ kind: KIND, time: str(19), text: str(1 << 20) })),
+});
+
+/** `seenAt` is when a run read the batch: our clock, never after the state was saved. */
+export const BATCH: Schema<Batch> = obj<Batch>({ seenAt: time, groups: record(GROUP, MAX_GROUPS + 1) });
 
 /** The batches still inside the window after adding this run's. */
 export function keep(batches: Batch[], current: Batch, now: number, windowMs: number): Batch[] {
-  const all = Object.keys(current.groups).length ? [...batches, current] : batches;
-  return all.filter((b) => b.seenAt === now || b.seenAt > now - windowMs).slice(-MAX_BATCHES);
+  // a batch saved "after now" means the clock went back: it was read at the latest now, and
+  // counts until the window has passed from now (not for as long as the clock takes to catch up)
+  const old = batches.map((b) => (b.seenAt > now ? { ...b, seenAt: now } : b))
+    .filter((b) => b !== current && windowMs > 0 && b.seenAt > now - windowMs);
+  return (Object.keys(current.groups).length ? [...old, current] : old).slice(-MAX_BATCHES);
 }
 
 /** Sums the kept batches into one group per key. */

@@ -9,7 +9,7 @@ import { State } from '../../lib/status.js';
 import { counted, formatDuration } from '../../lib/units.js';
 import { dataLabel } from '../../lib/perfdata.js';
 import { sortedQueues, type DumpCounts } from './count.js';
-import { combine, isDumpState, type History } from './history.js';
+import { combine, DUMP_STATE, type History } from './history.js';
 import { readDump } from './read.js';
 import { requestDump, stamp, waitForChange } from './request.js';
 
@@ -66,7 +66,7 @@ function details(c: DumpCounts, h: History, exists: boolean): string[] {
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
   const findings: Finding[] = [];
-  const state = await ctx.openState([o.file], isDumpState);
+  const state = await ctx.openState([o.file], DUMP_STATE);
 
   if (o.requestDump) {
     ctx.setPhase(`asking OpMon for a fresh dump through ${o.commandFile}`);

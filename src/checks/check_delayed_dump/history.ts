@@ -1,4 +1,5 @@
 /** Combines this run's counts with the saved state: age, growth, and re-import detection. */
+import { count, nullable, obj, time, where, type Schema } from '../../lib/state/schema.js';
 
 export interface DumpState {
   /** when the dump was first seen holding messages (ms), null when it was empty/absent */
@@ -7,12 +8,8 @@ export interface DumpState {
   seenAt: number;
 }
 
-export function isDumpState(v: unknown): v is DumpState {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as Record<string, unknown>;
-  const okNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-  return (s.nonEmptySince === null || okNum(s.nonEmptySince)) && okNum(s.messages) && Number.isInteger(s.messages) && okNum(s.seenAt);
-}
+export const DUMP_STATE: Schema<DumpState> = where(obj<DumpState>({ nonEmptySince: nullable(time), messages: count, seenAt: time }),
+  (s) => (s.nonEmptySince !== null && s.nonEmptySince > s.seenAt ? 'nonEmptySince is after seenAt' : null));
 
 export interface History {
   ageSeconds: number;
@@ -26,7 +23,8 @@ export function combine(prev: DumpState | undefined, messages: number, mtimeMs: 
   let since: number | null = null;
   now = Math.round(now);
   if (messages > 0) {
-    if (prev?.nonEmptySince != null && prev.messages > 0) since = prev.nonEmptySince;
+    // times saved after now: the clock went back; they are taken as now at the latest
+    if (prev?.nonEmptySince != null && prev.messages > 0) since = Math.min(now, prev.nonEmptySince);
     else if (prev) since = Math.min(now, Math.max(prev.seenAt, mtimeMs ?? now)); // filled since the last run
     else since = Math.min(now, Math.round(mtimeMs ?? now)); // first run: the file's mtime is the best guess
   }

@@ -10,7 +10,7 @@ import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
 import { noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
-import { EVQ_LABELS, isQueue, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
+import { EVQ_LABELS, QUEUE, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
 export interface Options extends UmOptions {
@@ -34,7 +34,7 @@ function describeQueue(q: Queue, r: RunQueue | undefined): string {
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
   const runs = new Map<string, RunQueue>();
-  const { read, items: queues, stale } = await collect(ctx, isQueue, ['event-queue'], EVQ_LABELS, (items, b) => observeQueue(items, runs, b));
+  const { read, items: queues, stale } = await collect(ctx, QUEUE, ['event-queue'], EVQ_LABELS, (items, b) => observeQueue(items, runs, b));
   const now = Date.now();
   const all = Object.entries(queues);
   if (all.length === 0) {

@@ -2,6 +2,7 @@
  * Per event-queue bookkeeping: depth, its peak and growth streak, enqueue rate, service times and
  * queue age. Sentinels and disabled statistics stay "no measurement", never a breach.
  */
+import { bool, count, nullable, num, obj, stamp, str, type Schema } from '../../lib/state/schema.js';
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 
 export const F = {
@@ -35,13 +36,15 @@ export interface RunQueue {
   rateN: number;
 }
 
-export function isQueue(v: unknown): v is Queue {
-  if (!v || typeof v !== 'object') return false;
-  const q = v as Queue;
-  const n = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
-  return typeof q.appid === 'string' && typeof q.oid === 'string' && Number.isInteger(q.streak) && q.streak >= 0
-    && n(q.enqueued) && n(q.total) && n(q.sent) && n(q.rate) && typeof q.disabled === 'boolean';
-}
+const n0 = nullable(num({ min: 0 }));
+export const QUEUE: Schema<Queue> = obj<Queue>({
+  appid: str(), ip: str(64), pid: str(32), oid: str(32),
+  sent: nullable(stamp),
+  enqueued: n0, total: n0, serviceMean: n0, serviceMax: n0, latencyMean: n0, latencyMax: n0,
+  streak: count,
+  rate: n0, // counterDelta is never negative
+  disabled: bool,
+});
 
 /** All counts zero and the minimum fields never measured: queue statistics are probably off. */
 function looksDisabled(b: Block): boolean {

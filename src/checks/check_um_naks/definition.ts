@@ -11,7 +11,7 @@ import { collect } from '../../um/collect.js';
 import { clock, noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
-import { add, isSeries, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { add, SERIES, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
 export interface Options extends UmOptions {
   consecutive: number;
@@ -39,7 +39,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const runs = new Map<string, RunSeries>();
   let acct: NakAccounting | null = null;
   const ended: Ended[] = [];
-  const { read, apps, items: series, stale } = await collect(ctx, isSeries, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], NAK_LABELS,
+  const { read, apps, items: series, stale } = await collect(ctx, SERIES, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], NAK_LABELS,
     (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b),
     ({ items, samples }) => {
       (acct ??= new NakAccounting(items)).finish();

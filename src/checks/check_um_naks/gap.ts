@@ -14,6 +14,7 @@
  * A source sample is compared once a later source sample has begun (receivers' samples near it
  * are in the log by then), or at the end of a run when every receiver has reported since.
  */
+import { count, num, obj, stamp, type Schema } from '../../lib/state/schema.js';
 import type { Series } from './series.js';
 
 export interface Comparison {
@@ -27,12 +28,10 @@ export interface Comparison {
   over: number; // consecutive comparisons with gap > allow
 }
 
-export function isComparison(v: unknown): v is Comparison {
-  if (!v || typeof v !== 'object') return false;
-  const c = v as Comparison;
-  return [c.at, c.rcvFrom, c.rcvTo, c.rcv, c.src, c.gap, c.allow].every((x) => typeof x === 'number' && Number.isFinite(x))
-    && Number.isInteger(c.receivers) && c.receivers > 0 && Number.isInteger(c.over) && c.over >= 0;
-}
+export const COMPARISON: Schema<Comparison> = obj<Comparison>({
+  at: stamp, rcvFrom: stamp, rcvTo: stamp, receivers: num({ min: 1, int: true }),
+  rcv: count, src: count, gap: num({ int: true }), allow: num({ min: 0 }), over: count,
+});
 
 const RING = 8;
 const SKEW_NAKS = 3;

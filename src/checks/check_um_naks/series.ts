@@ -3,8 +3,9 @@
  * and the growth of each series' newest interval (kept, so an alert stands until a new sample
  * shows it cleared). Pure: blocks in, numbers out.
  */
+import { array, count, literal, nullable, num, obj, pair, record, stamp, str, type Schema } from '../../lib/state/schema.js';
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
-import { isComparison, remember, type Comparison, type NakAccounting } from './gap.js';
+import { COMPARISON, remember, type Comparison, type NakAccounting } from './gap.js';
 
 export type SeriesKind = 'rcv' | 'src' | 'ctx';
 
@@ -66,26 +67,23 @@ export function kindOfBlock(b: Block): SeriesKind | null {
   return null;
 }
 
-const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
-const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-
-function isGrowth(v: unknown): v is Growth {
-  return !!v && typeof v === 'object' && GROWTH_KEYS.every((k) => num((v as Growth)[k]));
-}
+const n0 = num({ min: 0 });
+const GROWTH: Schema<Growth> = obj<Growth>({
+  naks: n0, ncfIgnored: n0, ncfShed: n0, ncfDelay: n0, ncfUnknown: n0, windowAdvance: n0, nakExpiry: n0, fragments: n0,
+  srcNaks: n0, sent: n0, retrans: n0,
+});
 
 /** Saved series are distrusted: every field checked by type and plausibility. */
-export function isSeries(v: unknown): v is Series {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as Series;
-  return ['rcv', 'src', 'ctx'].includes(s.kind)
-    && [s.appid, s.ip, s.pid, s.ctx, s.title, s.source, s.transport].every((x) => typeof x === 'string')
-    && Number.isInteger(s.streak) && s.streak >= 0 && Number.isInteger(s.nonzero) && s.nonzero >= 0
-    && !!s.values && typeof s.values === 'object' && !Array.isArray(s.values) && Object.values(s.values).every((x) => x === null || num(x))
-    && (s.sent === null || num(s.sent))
-    && Array.isArray(s.recent) && s.recent.length <= 8 && s.recent.every((p) => Array.isArray(p) && p.length === 2 && num(p[0]) && num(p[1]))
-    && (s.cmp === null || isComparison(s.cmp))
-    && (s.lastGrowth === null || isGrowth(s.lastGrowth));
-}
+export const SERIES: Schema<Series> = obj<Series>({
+  kind: literal('rcv', 'src', 'ctx'),
+  appid: str(), ip: str(64), pid: str(32), ctx: str(32), title: str(200), source: str(), transport: str(100),
+  sent: nullable(stamp),
+  recent: array(pair(stamp, n0), 8),
+  cmp: nullable(COMPARISON),
+  values: record(nullable(n0), 100),
+  streak: count, nonzero: count,
+  lastGrowth: nullable(GROWTH),
+});
 
 /** Folds one block into the saved series and this run's accumulation. */
 export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, acct: NakAccounting, b: Block): void {

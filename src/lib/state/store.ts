@@ -16,6 +16,7 @@ import { processAlive } from '../files.js';
 import { ensureStateDir } from './dir.js';
 import { faultPoint } from './faults.js';
 import { Lock } from './lock.js';
+import { validate, type Schema } from './schema.js';
 
 export const STATE_FORMAT = 'msgwatch-state';
 export const STATE_VERSION = 1;
@@ -86,7 +87,7 @@ export class StateFile<T> {
     ensureStateDir(dir);
   }
 
-  load(validate: (data: unknown) => data is T, now = Date.now()): LoadResult<T> {
+  load(schema: Schema<T>, now = Date.now()): LoadResult<T> {
     let raw: Buffer | null;
     try {
       raw = readAllNoFollow(this.path);
@@ -106,13 +107,22 @@ export class StateFile<T> {
     if (env.version !== STATE_VERSION) {
       return { data: undefined, note: `state file ${this.path} has unknown version ${String(env.version)}; starting fresh` };
     }
-    if (typeof env.savedAt !== 'number' || !Number.isFinite(env.savedAt) || env.savedAt > now + FUTURE_TOLERANCE_MS) {
-      return { data: undefined, note: `state file ${this.path} has a timestamp in the future (clock change?); starting fresh` };
+    if (typeof env.savedAt !== 'number' || !Number.isFinite(env.savedAt) || env.savedAt < Date.UTC(2000, 0, 1)) {
+      return { data: undefined, note: `state file ${this.path} has no valid save time; starting fresh` };
     }
-    if (!validate(env.data)) {
-      return { data: undefined, note: `state file ${this.path} held impossible values; starting fresh` };
+    // The clock went back since the save (NTP step, VM restore). A small step keeps the state and
+    // each check takes its saved times as "now" at the latest; a larger one would make every age
+    // and window meaningless, so the state is dropped. Either way the output says so.
+    const back = env.savedAt - now;
+    if (back > FUTURE_TOLERANCE_MS) {
+      return { data: undefined, note: `the clock went back ${Math.round(back / 1000)}s since the state was saved (more than ${FUTURE_TOLERANCE_MS / 60000} min); state ${this.path} dropped, starting fresh` };
     }
-    return { data: env.data, savedAt: env.savedAt };
+    const v = validate(schema, env.data, env.savedAt);
+    if (!v.ok) {
+      return { data: undefined, note: `state file ${this.path} held an impossible value (${v.problem}); starting fresh` };
+    }
+    const note = back > 1000 ? `the clock went back ${Math.round(back / 1000)}s since the last run; saved times after now are taken as now` : undefined;
+    return { data: v.value, savedAt: Math.min(env.savedAt, now), note };
   }
 
   /** Temp files left by a writer that was killed before its rename. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { readAt } from '../files.js';
+import { count, num, obj, str, where, type Schema } from '../state/schema.js';
 import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
@@ -21,13 +22,11 @@ export interface FilePosition {
   fpLen: number;
 }
 
-export function isFilePosition(v: unknown): v is FilePosition {
-  if (!v || typeof v !== 'object') return false;
-  const p = v as Record<string, unknown>;
-  const nat = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  return nat(p.dev) && nat(p.ino) && nat(p.offset) && nat(p.size) && typeof p.mtimeMs === 'number'
-    && typeof p.fp === 'string' && nat(p.fpLen) && (p.fpLen as number) <= FP_MAX;
-}
+export const FILE_POSITION: Schema<FilePosition> = where(obj<FilePosition>({
+  dev: count, ino: count, offset: count, size: count,
+  mtimeMs: num({ min: 0 }), // the file system's clock, not ours: any time
+  fp: str(40), fpLen: num({ min: 0, max: FP_MAX, int: true }),
+}), (p) => (/^[0-9a-f]{40}$/.test(p.fp) ? null : 'fp is not a SHA-1 in hex'));
 
 export function hashBytes(b: Buffer): string {
   return createHash('sha1').update(b).digest('hex');
