@@ -151,19 +151,19 @@ describe('incremental reader', () => {
     await r.run();
     const a = write(log, 3);
     renameSync(log, `${log}.1`);
-    setMtime(`${log}.1`, 300);
+    setMtime(`${log}.1`, -1); // written after the previous run, oldest rotation first
     const b = write(log, 3);
     renameSync(`${log}.1`, `${log}.2`);
     renameSync(log, `${log}.1`);
-    setMtime(`${log}.1`, 200);
+    setMtime(`${log}.1`, -2);
     const c = write(log, 3);
     renameSync(`${log}.2`, `${log}.3`);
     renameSync(`${log}.1`, `${log}.2`);
     renameSync(log, `${log}.1`);
-    setMtime(`${log}.1`, 100);
+    setMtime(`${log}.1`, -3);
     // like gzip(1) and logrotate's compress: the .gz keeps the original's mtime
     writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.2`)));
-    setMtime(`${log}.2.gz`, 200);
+    setMtime(`${log}.2.gz`, -2);
     unlinkSync(`${log}.2`);
     const d = write(log, 3);
     await r.run();

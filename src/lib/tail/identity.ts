@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { readAt } from '../files.js';
-import { count, num, obj, str, where, type Schema } from '../state/schema.js';
+import { array, count, num, obj, optional, str, where, type Schema } from '../state/schema.js';
 import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
@@ -20,19 +20,27 @@ export interface FilePosition {
   mtimeMs: number;
   fp: string;
   fpLen: number;
+  /**
+   * The rotated files read on the way to this file (at most 4), each as `<n>:<SHA-1 of its first
+   * n bytes>` (n up to 1 KiB, what it held when read): such a file is never taken for this one
+   * later, even when it was written to after it was rotated (a writer that reopens its log late).
+   */
+  drained?: string[];
 }
 
 export const FILE_POSITION: Schema<FilePosition> = where(obj<FilePosition>({
   dev: count, ino: count, offset: count, size: count,
   mtimeMs: num({ min: 0 }), // the file system's clock, not ours: any time
   fp: str(40), fpLen: num({ min: 0, max: FP_MAX, int: true }),
-}), (p) => (/^[0-9a-f]{40}$/.test(p.fp) ? null : 'fp is not a SHA-1 in hex'));
+  drained: optional(array(str(45), 4)),
+}), (p) => (!/^[0-9a-f]{40}$/.test(p.fp) ? 'fp is not a SHA-1 in hex'
+  : (p.drained ?? []).every((d) => /^\d{1,4}:[0-9a-f]{40}$/.test(d)) ? null : 'drained is not <length>:<SHA-1>'));
 
 export function hashBytes(b: Buffer): string {
   return createHash('sha1').update(b).digest('hex');
 }
 
-function isGzip(path: string): boolean {
+export function isGzip(path: string): boolean {
   const b = readAt(path, 2, 0);
   return b.length === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }

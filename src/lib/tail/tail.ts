@@ -11,6 +11,12 @@
  *   truncated / replaced  no copy found: the file from 0, with a note
  *   missing               nothing to read from it; an unread rotated tail is still read
  *
+ * A short fingerprint (the file held less than 1 KiB at the previous run: empty, a partial first
+ * line, a few lines) cannot identify a file by itself: every file of a log may begin with the same
+ * date. The old file is then the oldest sibling written to since that run (mtime not before the
+ * saved one) whose first bytes agree, excluding files already read on the way here (`drained`);
+ * two such siblings with the same mtime cannot be ordered, and the output says so.
+ *
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
@@ -19,7 +25,7 @@ import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { describeError, PluginError } from '../errors.js';
 import { readAt } from '../files.js';
-import { FP_MAX, hashBytes, headBytes, sameInode, type FilePosition } from './identity.js';
+import { FP_MAX, hashBytes, headBytes, isGzip, sameInode, type FilePosition } from './identity.js';
 import { LineAssembler, pump, type LineSink } from './lines.js';
 
 export type TailStatus =
@@ -88,7 +94,9 @@ async function fingerprintOf(path: string, len: number): Promise<{ fp: string; g
 
 /** Does candidate hold the same content start as the saved position? */
 async function matchesFp(path: string, pos: FilePosition): Promise<{ ok: boolean; gz: boolean }> {
-  if (pos.fpLen === 0) return { ok: true, gz: false };
+  if (pos.fpLen === 0) {
+    try { return { ok: true, gz: isGzip(path) }; } catch { return { ok: false, gz: false }; }
+  }
   try {
     const f = await fingerprintOf(path, pos.fpLen);
     return { ok: f.have === pos.fpLen && f.fp === pos.fp, gz: f.gz };
@@ -168,10 +176,32 @@ export class Tailer {
     return gz ? this.readGz(path, from) : this.readPlain(path, from);
   }
 
-  private async positionFor(path: string, st: Stats, offset: number): Promise<FilePosition> {
+  private async positionFor(path: string, st: Stats, offset: number, drained?: string[]): Promise<FilePosition> {
     const len = Math.min(FP_MAX, st.size);
     const f = await fingerprintOf(path, len);
-    return { dev: st.dev, ino: st.ino, offset, size: st.size, mtimeMs: st.mtimeMs, fp: f.fp, fpLen: f.have };
+    const pos: FilePosition = { dev: st.dev, ino: st.ino, offset, size: st.size, mtimeMs: st.mtimeMs, fp: f.fp, fpLen: f.have };
+    if (drained?.length) pos.drained = drained.slice(-4);
+    return pos;
+  }
+
+  /** A file's head as `drained` keeps it: `<n>:<SHA-1 of its first n bytes>` ('' when empty or unreadable). */
+  private async headHash(path: string): Promise<string> {
+    try {
+      const f = await fingerprintOf(path, FP_MAX);
+      return f.have > 0 ? `${f.have}:${f.fp}` : '';
+    } catch { return ''; }
+  }
+
+  /** Was `path` read on the way to the saved position (it starts with a drained head)? */
+  private async wasDrained(prev: FilePosition, path: string): Promise<boolean> {
+    for (const d of prev.drained ?? []) {
+      const [n, fp] = d.split(':');
+      try {
+        const f = await fingerprintOf(path, Number(n));
+        if (f.have === Number(n) && f.fp === fp) return true;
+      } catch { /* unreadable: not evidence */ }
+    }
+    return false;
   }
 
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
@@ -201,18 +231,40 @@ export class Tailer {
 
   /** Where the saved position now lives among the rotated siblings, if anywhere. */
   private async findOld(prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean } | null> {
-    for (const c of cands) {
+    // A short fingerprint does not make the inode trustworthy either: a rotation that compresses
+    // frees the inode, and the next file created may get it back. Then only order tells.
+    const weak = prev.fpLen < FP_MAX;
+    for (const c of weak ? [] : cands) {
       if (!sameInode(prev, c.st, this.ignoreDev)) continue;
       const m = await matchesFp(c.path, prev);
       if (m.ok) return { c, gz: m.gz };
     }
     // compressed or copied away: same first bytes, at least as long as what was read
-    if (prev.fpLen === 0) return null;
+    const found: { c: Candidate; gz: boolean }[] = [];
     for (const c of cands) {
+      if (weak && !(await this.writtenSince(prev, c))) continue;
       const m = await matchesFp(c.path, prev);
-      if (m.ok && (m.gz || c.st.size >= prev.offset)) return { c, gz: m.gz };
+      if (m.ok && (m.gz || c.st.size >= prev.offset)) {
+        if (!weak) return { c, gz: m.gz };
+        found.push({ c, gz: m.gz });
+      }
     }
-    return null;
+    if (found.length === 0) return null;
+    found.sort((a, b) => a.c.st.mtimeMs - b.c.st.mtimeMs);
+    if (found.length > 1 && found[0].c.st.mtimeMs === found[1].c.st.mtimeMs) {
+      this.notes.push(`${this.path}: ${found[0].c.path} and ${found[1].c.path} could both hold the lines written since the previous run (it held only ${prev.fpLen} bytes then, and both were written at the same time); read ${found[0].c.path}, lines may be missed or counted twice`);
+    }
+    return found[0];
+  }
+
+  /**
+   * Could sibling `c` hold lines written after the previous run? For a short fingerprint this
+   * stands in for identity: written to since (mtime not before the saved one, which gzip and
+   * cp -p keep), and not a file already read on the way to the saved position.
+   */
+  private async writtenSince(prev: FilePosition, c: Candidate): Promise<boolean> {
+    if (c.st.mtimeMs < prev.mtimeMs) return false;
+    return !(await this.wasDrained(prev, c.path));
   }
 
   /**
@@ -221,9 +273,10 @@ export class Tailer {
    * the current file still holds the copy's last bytes at the same place.
    */
   private async freshCopy(prev: FilePosition, cur: Stats): Promise<boolean> {
-    if (prev.fpLen === 0 || prev.offset === 0) return false;
     const cands = siblings(this.path, cur, this.ignoreDev).filter((c) => c.st.mtimeMs > prev.mtimeMs);
     for (const c of cands) {
+      if (prev.fpLen < FP_MAX && !(await this.writtenSince(prev, c))) continue;
+      if (c.st.size === 0) continue; // an empty copy holds nothing to read
       const m = await matchesFp(c.path, prev);
       if (!m.ok) continue;
       if (m.gz) return true;
@@ -254,18 +307,21 @@ export class Tailer {
    * Reads the old file's tail and later rotations. `last` is the position at the end of the
    * last file read (or where the deadline stopped it); `stopped` says the deadline did.
    */
-  private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean }> {
+  private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean; drained: string[] }> {
     const cands = siblings(this.path, cur, this.ignoreDev);
     const old = await this.findOld(prev, cands);
-    if (!old) return { last: null, stopped: false, found: false };
+    const drained = [...(prev.drained ?? [])];
+    if (!old) return { last: null, stopped: false, found: false, drained };
     const chain = [{ ...old, from: prev.offset }, ...(await this.newer(old.c, prev, cands)).map((n) => ({ ...n, from: 0 }))];
     let last: FilePosition | null = null;
     for (const item of chain) {
       const end = await this.readAny(item.c.path, item.from, item.gz);
-      last = await this.positionFor(item.c.path, item.c.st, end);
-      if (this.behind) return { last, stopped: true, found: true };
+      last = await this.positionFor(item.c.path, item.c.st, end, drained);
+      if (this.behind) return { last, stopped: true, found: true, drained };
+      const h = await this.headHash(item.c.path);
+      if (h && !drained.includes(h)) drained.push(h);
     }
-    return { last, stopped: false, found: true };
+    return { last, stopped: false, found: true, drained: drained.slice(-4) };
   }
 
   async run(prev: FilePosition | undefined): Promise<TailResult> {
@@ -300,7 +356,7 @@ export class Tailer {
       const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur));
       if (m.ok && cur.size >= prev.offset && !copied) {
         const end = cur.size > prev.offset ? await this.readPlain(this.path, prev.offset) : prev.offset;
-        const pos = await this.positionFor(this.path, statSync(this.path), end);
+        const pos = await this.positionFor(this.path, statSync(this.path), end, prev.drained);
         return this.result(end > prev.offset ? 'grew' : 'unchanged', pos, cur.size - end);
       }
       // shrunk or rewritten in place: was it copied away first (copytruncate)?
@@ -313,7 +369,7 @@ export class Tailer {
           : `${this.path} was replaced in place; reading it from the start`);
       }
       const end = await this.readPlain(this.path, 0);
-      return this.result(status, await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
+      return this.result(status, await this.positionFor(this.path, statSync(this.path), end, r.drained), cur.size - end);
     }
 
     // a different file at the path: rotation by rename (or a move from elsewhere)
@@ -329,7 +385,7 @@ export class Tailer {
       this.notes.push(`${this.path} was rotated but the old file was not found among its siblings; lines written to it after the previous run may be missed`);
     }
     const end = await this.readPlain(this.path, 0);
-    return this.result('rotated', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
+    return this.result('rotated', await this.positionFor(this.path, statSync(this.path), end, r.drained), cur.size - end);
   }
 }
 
