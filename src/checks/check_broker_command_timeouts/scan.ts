@@ -33,8 +33,9 @@ export class Scanner implements LineSink {
         const ls = buf.lastIndexOf(10, hit) + 1;
         const nl = buf.indexOf(10, hit);
         const le = nl < 0 || nl >= end ? end : nl;
-        // a line holding both needles is handled by the first search only
-        if (needle === NEEDLES[0] || buf.indexOf(NEEDLES[0], ls) < 0 || buf.indexOf(NEEDLES[0], ls) >= le) {
+        // a line holding both needles is handled by the first search only (searched within the
+        // line: a search to the chunk's end per line would be quadratic on a chunk of such lines)
+        if (needle === NEEDLES[0] || buf.subarray(ls, le).indexOf(NEEDLES[0]) < 0) {
           this.line(buf.toString('utf8', Math.max(ls, start), le > ls && buf[le - 1] === 13 ? le - 1 : le));
         }
         pos = le + 1;

@@ -1,0 +1,149 @@
+// Property-based tests of every pure parser: arbitrary bytes never throw, mutated valid samples
+// parse the same however the bytes are split into reads, and rendered values parse back.
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
+import type { Batch } from '../../src/checks/check_broker_command_timeouts/window.js';
+import { countLines, countTooLong, newCounts, sortedQueues } from '../../src/checks/check_delayed_dump/count.js';
+import { getopt } from '../../src/lib/getopt.js';
+import { UsageError } from '../../src/lib/errors.js';
+import { STANDARD_OPTIONS } from '../../src/lib/cli.js';
+import { formatPerfItem } from '../../src/lib/perfdata.js';
+import { parseRange, alerts } from '../../src/lib/range.js';
+import { LineAssembler, type LineSink } from '../../src/lib/tail/lines.js';
+import { parseDuration, parseSize } from '../../src/lib/units.js';
+import { parseHeader } from '../../src/um/header.js';
+import type { Block } from '../../src/um/model.js';
+import { LbmmonParser } from '../../src/um/parse.js';
+import { parseSent } from '../../src/um/sent.js';
+import { parsePerf, ROOT } from '../helpers';
+
+const RUNS = Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300);
+const sample = (name: string) => readFileSync(join(ROOT, 'examples', 'data', name));
+
+/** Feeds `bytes` to a sink through the reader's line assembler, cut into reads at `cuts`. */
+function feed(sink: LineSink, bytes: Buffer, cuts: number[], maxLine = 1 << 16): void {
+  const asm = new LineAssembler(sink, 0, maxLine);
+  let prev = 0;
+  for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    asm.push(bytes.subarray(prev, c));
+    prev = c;
+  }
+  asm.push(bytes.subarray(prev));
+}
+
+/** A valid sample with a few bytes flipped, inserted, deleted, or cut short. */
+const mutated = (base: Buffer) => fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 })), { maxLength: 12 })
+  .map((edits) => {
+    let b = Buffer.from(base);
+    for (const [at, op, byte] of edits) {
+      const i = at % (b.length + 1);
+      if (op === 0 && i < b.length) b[i] = byte;
+      else if (op === 1) b = Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]);
+      else if (op === 2) b = Buffer.concat([b.subarray(0, i), b.subarray(Math.min(b.length, i + 1 + (byte % 40)))]);
+      else b = b.subarray(0, i);
+    }
+    return b;
+  });
+
+const bytesOrMutated = (base: Buffer) => fc.oneof(fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)), mutated(base));
+const cuts = fc.array(fc.nat(), { maxLength: 8 });
+
+describe('lbmmon parser', () => {
+  const base = sample('lbmmon.log').subarray(0, 60_000);
+  const blocksOf = (bytes: Buffer, at: number[]) => {
+    const out: unknown[] = [];
+    const p = new LbmmonParser(new Set(['source', 'receiver', 'context', 'event-queue']), (b: Block) => out.push({ h: b.header.title, s: b.source, f: [...b.fields] }));
+    feed(p, bytes, at);
+    p.finish?.();
+    return out;
+  };
+  it('never throws, and gives the same blocks however the bytes are split into reads', () => {
+    fc.assert(fc.property(bytesOrMutated(base), cuts, (bytes, at) => {
+      expect(blocksOf(bytes, at)).toEqual(blocksOf(bytes, []));
+    }), { numRuns: RUNS, seed: 11 });
+  });
+  it('header and stamp parsers never throw on any text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (t) => {
+      parseHeader(t);
+      parseHeader(`Source statistics received from ${t}`);
+      parseSent(t);
+    }), { numRuns: RUNS * 10, seed: 12 });
+  });
+});
+
+describe('dump counter', () => {
+  const base = sample('delayed-messages.dump');
+  const count = (bytes: Buffer, at: number[]) => {
+    const c = newCounts();
+    feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, bytes, at, 4096);
+    return { messages: c.messages, malformed: c.malformed, lines: c.lines, queues: sortedQueues(c) };
+  };
+  it('never throws; every complete line is a message or malformed, the same for any split', () => {
+    fc.assert(fc.property(bytesOrMutated(base), cuts, (bytes, at) => {
+      const whole = count(bytes, []);
+      expect(count(bytes, at)).toEqual(whole);
+      const complete = bytes.lastIndexOf(10) + 1;
+      let lf = 0;
+      for (let i = 0; i < complete; i++) if (bytes[i] === 10) lf++;
+      expect(whole.lines).toBe(lf);
+      expect(whole.messages + whole.malformed).toBe(lf);
+    }), { numRuns: RUNS, seed: 13 });
+  });
+});
+
+describe('broker scanner', () => {
+  const base = sample('brokerd.log');
+  const scan = (bytes: Buffer, at: number[]) => {
+    const batch: Batch = { seenAt: 0, groups: {} };
+    feed(new Scanner(batch, { broker: [], module: [], command: [] }, { forkBlock: null }), bytes, at);
+    return batch.groups;
+  };
+  it('never throws, and counts the same however the bytes are split into reads', () => {
+    fc.assert(fc.property(bytesOrMutated(base), cuts, (bytes, at) => {
+      expect(scan(bytes, at)).toEqual(scan(bytes, []));
+    }), { numRuns: RUNS, seed: 14 });
+  });
+});
+
+describe('range grammar and perfdata', () => {
+  const num = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => Math.round(x * 1000) / 1000));
+  it('a range written back into perfdata parses to the same range', () => {
+    fc.assert(fc.property(fc.boolean(), fc.option(fc.oneof(num, fc.constant(-Infinity))), fc.option(num), (at, start, end) => {
+      const s = start === null ? 0 : start;
+      const e = end === null ? Infinity : end;
+      fc.pre(s <= e && (start !== null || end !== null));
+      const text = `${at ? '@' : ''}${start === null ? '' : start === -Infinity ? '~:' : `${start}:`}${end === null ? '' : end}`;
+      const r = parseRange(text);
+      const perf = formatPerfItem({ label: 'm', value: 1, warn: r });
+      const back = parseRange(parsePerf(`X OK - s | ${perf}`).m.split(';')[1]);
+      expect([back.start, back.end, back.inside]).toEqual([r.start, r.end, r.inside]);
+      for (const v of [s - 1, s, e, (s + e) / 2, e + 1]) if (Number.isFinite(v)) expect(alerts(back, v)).toBe(alerts(r, v));
+    }), { numRuns: RUNS * 10, seed: 15 });
+  });
+  it('range, duration and size parsers refuse or accept any text without throwing anything else', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (t) => {
+      for (const f of [parseRange, parseDuration, parseSize]) {
+        try { f(t); } catch (e) { expect(e).toBeInstanceOf(Error); expect((e as Error).message.length).toBeLessThan(400); }
+      }
+    }), { numRuns: RUNS * 10, seed: 16 });
+  });
+  it('a rendered perfdata value parses back to the same number', () => {
+    fc.assert(fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), (v) => {
+      const text = formatPerfItem({ label: 'x', value: v });
+      const back = Number(parsePerf(`X OK - s | ${text}`).x);
+      expect(Math.abs(back - v)).toBeLessThanOrEqual(Math.max(1e-6, Math.abs(v) * 1e-12));
+    }), { numRuns: RUNS * 10, seed: 17 });
+  });
+});
+
+describe('command line', () => {
+  it('any argument vector parses or is a usage error, never anything else', () => {
+    const arg = fc.oneof(fc.constantFrom('-w', '-c', '-t', '-v', '-vvv', '--warning', '--timeout=', '--', '-', '--dry-run', '-h', '--state-dir', '-f'), fc.string({ maxLength: 12 }));
+    fc.assert(fc.property(fc.array(arg, { maxLength: 8 }), (argv) => {
+      try { getopt(argv, { file: { alias: 'f', type: 'string' }, ...STANDARD_OPTIONS }); } catch (e) { expect(e).toBeInstanceOf(UsageError); }
+    }), { numRuns: RUNS * 10, seed: 18 });
+  });
+});
