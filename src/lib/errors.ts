@@ -27,12 +27,30 @@ const ERRNO_TEXT: Record<string, string> = {
   ELOOP: 'is a symbolic link (refused)',
   EDQUOT: 'disk quota exceeded',
   EIO: 'input/output error',
+  ENAMETOOLONG: 'file name too long',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'directory not empty',
+  EXDEV: 'on another file system',
+  EBUSY: 'busy',
+  EAGAIN: 'temporarily unavailable',
+  EMFILE: 'too many open files in this process',
+  ENFILE: 'too many open files on this system',
+  EFBIG: 'file too large',
+  EINVAL: 'invalid argument',
+  ENXIO: 'no such device or address',
+  ETXTBSY: 'text file busy',
 };
+
+/** Node's message without its errno prefix and path: "ENOSYS: function not implemented, open 'x'" -> "function not implemented". */
+function wordsOf(message: string): string {
+  const m = /^[A-Z][A-Z0-9_]+: ([^,]*)/.exec(message);
+  return m ? m[1] : message;
+}
 
 /** The operator-readable reason of a system error ("no space left on device"). */
 export function errnoText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return (e?.code && ERRNO_TEXT[e.code]) || e?.code || (err instanceof Error ? err.message : String(err));
+  return (e?.code && ERRNO_TEXT[e.code]) || (err instanceof Error ? wordsOf(err.message) : String(err));
 }
 
 /** Node's system errors carry a code; turn them into something an operator can act on. */

@@ -48,7 +48,7 @@ export function cutBytes(s: string, max: number, marker = '...'): string {
 
 export function renderText(r: Rendered, maxOutput: number): string {
   const head = `${r.name} ${stateName(r.state)} - `;
-  const summary = cutBytes(oneLine(r.summary), 600);
+  const summary = cutBytes(oneLine(r.summary), Math.min(600, maxOutput - byteLen(head) - 1));
   let line1 = head + summary;
   const perfTexts = r.perf.map(formatPerfItem);
   let i = 0;
@@ -62,23 +62,27 @@ export function renderText(r: Rendered, maxOutput: number): string {
   }
   const restPerf = perfTexts.slice(i);
   const tail = restPerf.length ? `| ${restPerf.join(' ')}` : '';
-  const details = r.details.map((d) => cutBytes(oneLine(d), 1000));
-
   // The budget covers everything; perfdata is never cut, long output is.
-  let budget = maxOutput - byteLen(line1) - 1 - (tail ? byteLen(tail) + 1 : 0);
+  const kept = capDetails(r.details, maxOutput - byteLen(line1) - 1 - (tail ? byteLen(tail) + 1 : 0));
+  return [line1, ...kept, ...(tail ? [tail] : [])].join('\n') + '\n';
+}
+
+/** Long-output lines, each one line of at most 1000 bytes, as many as fit in `budget` bytes, then "... N more". */
+function capDetails(lines: string[], budget: number): string[] {
+  const details = lines.map((d) => cutBytes(oneLine(d), 1000));
   const kept: string[] = [];
   for (let k = 0; k < details.length; k++) {
     const need = byteLen(details[k]) + 1;
     const marker = `... ${details.length - k} more`;
     const reserve = k < details.length - 1 ? byteLen(marker) + 20 : 0;
     if (need + reserve > budget) {
-      kept.push(`... ${details.length - k} more`);
+      kept.push(marker);
       break;
     }
     kept.push(details[k]);
     budget -= need;
   }
-  return [line1, ...kept, ...(tail ? [tail] : [])].join('\n') + '\n';
+  return kept;
 }
 
 export interface JsonMetric {
@@ -92,18 +96,21 @@ export interface JsonMetric {
   state: string;
 }
 
+/** One JSON object; the summary and long output are capped as in text (the metrics never are). */
 export function renderJson(
   r: Rendered,
   metrics: JsonMetric[],
   extra: Record<string, unknown> = {},
+  maxOutput = 8192,
 ): string {
+  const summary = cutBytes(oneLine(r.summary), 600);
   return (
     JSON.stringify({
       name: r.name,
       state: stateName(r.state),
       exit_code: r.state,
-      summary: oneLine(r.summary),
-      details: r.details.map(oneLine),
+      summary,
+      details: capDetails(r.details, maxOutput - byteLen(summary) - 200),
       metrics,
       ...extra,
     }) + '\n'

@@ -107,16 +107,35 @@ function finish(text: string, code: State): never | void {
   setTimeout(() => process.exit(code), 20).unref();
 }
 
-function unknownLine(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
-  const clean = message.replace(/\|/g, '/').replace(/[\r\n]+/g, ' ');
-  return [`${label} ${stateName(state)} - ${clean}`, ...extra.map((l) => l.replace(/\|/g, '/'))].join('\n') + '\n';
+/** How the run's output is to look; known before the options are parsed (from a tolerant look at argv), so that even a usage error comes out as asked. */
+const prefs = { json: false, maxOutput: 8192 };
+
+function lookAtArgv(argv: string[]): void {
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].startsWith('--') ? [argv[i].slice(2).split('=')[0], argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : undefined] : ['', undefined];
+    if (name.length < 3) continue;
+    const value = inline ?? argv[i + 1];
+    if ('output-format'.startsWith(name)) prefs.json = value === 'json';
+    if ('max-output'.startsWith(name)) {
+      try {
+        const n = parseSize(String(value));
+        if (n >= 256) prefs.maxOutput = n;
+      } catch { /* the parse proper reports it */ }
+    }
+  }
+}
+
+/** An UNKNOWN (or timeout-state) result: rendered like any other, under the same caps, as JSON when asked. */
+function errorOutput(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
+  const r: Rendered = { name: label, state, summary: message, details: extra, perf: [] };
+  return prefs.json ? renderJson(r, [], {}, prefs.maxOutput) : renderText(r, prefs.maxOutput);
 }
 
 /** Installed first, before anything else can throw. */
 export function installCrashGuards(label: string, verbose: () => number): void {
   const onCrash = (what: string) => (err: unknown) => {
     const stack = verbose() >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : [];
-    finish(unknownLine(label, `internal error (${what}): ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
+    finish(errorOutput(label, `internal error (${what}): ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
   };
   process.on('uncaughtException', onCrash('uncaught exception'));
   process.on('unhandledRejection', onCrash('unhandled rejection'));
@@ -155,6 +174,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
   const options = def.options;
   const examples = def.examples ?? [];
   const metricNames = def.metrics.map((m) => m.name);
+  lookAtArgv(argv);
   try {
     faultPoint('startup');
     let opts: O & ParsedArgs;
@@ -192,6 +212,8 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       throw new UsageError(`--max-output: ${(e as Error).message}`);
     }
     if (maxOutput < 256) throw new UsageError(`--max-output: '${opts.maxOutput}' is too small: at least 256 bytes`);
+    prefs.json = opts.outputFormat === 'json';
+    prefs.maxOutput = maxOutput;
     const defaults = typeof def.defaults === 'function' ? def.defaults(opts) : def.defaults;
     const thresholds = resolveThresholds(opts.warning, opts.critical, metricNames, def.primary, defaults);
 
@@ -199,11 +221,11 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
     const timeoutMs = timeout.seconds * 1000;
     const margin = Math.min(2000, Math.max(100, timeoutMs * 0.15));
     const timer = setTimeout(() => {
-      finish(unknownLine(def.label, `timed out after ${timeout.seconds}s while ${phase}`, timeout.state), timeout.state);
+      finish(errorOutput(def.label, `timed out after ${timeout.seconds}s while ${phase}`, timeout.state), timeout.state);
     }, timeoutMs);
     cleanups.push(() => clearTimeout(timer));
     const onSignal = (sig: string) => () =>
-      finish(unknownLine(def.label, `interrupted by ${sig} while ${phase}`), State.UNKNOWN);
+      finish(errorOutput(def.label, `interrupted by ${sig} while ${phase}`), State.UNKNOWN);
     process.once('SIGTERM', onSignal('SIGTERM'));
     process.once('SIGINT', onSignal('SIGINT'));
 
@@ -278,18 +300,18 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
           state: stateName(ev.metricStates.get(m.name) ?? State.OK),
         };
       });
-      finish(renderJson(rendered, metrics, { notes, ...(outcome.json ?? {}) }), ev.state);
+      finish(renderJson(rendered, metrics, { notes, ...(outcome.json ?? {}) }, maxOutput), ev.state);
     } else {
       finish(renderText(rendered, maxOutput), ev.state);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      finish(unknownLine(def.label, `${err.message} (see ${def.name} --help)`), State.UNKNOWN);
+      finish(errorOutput(def.label, `${err.message} (see ${def.name} --help)`), State.UNKNOWN);
     } else if (err instanceof PluginError) {
-      finish(unknownLine(def.label, err.message, err.state), err.state);
+      finish(errorOutput(def.label, err.message, err.state), err.state);
     } else {
       const stack = verbose >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : [];
-      finish(unknownLine(def.label, `internal error: ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
+      finish(errorOutput(def.label, `internal error: ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
     }
   }
 }

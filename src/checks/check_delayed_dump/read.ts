@@ -3,7 +3,8 @@
  * counter with a fixed-size buffer. The last line counts even without a trailing LF: OpMon
  * writes the dump in one go when it stops or is asked to.
  */
-import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { PluginError, describeError } from '../../lib/errors.js';
 import { LineAssembler, pump } from '../../lib/tail/lines.js';
 import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
@@ -21,7 +22,12 @@ export async function readDump(path: string, maxLine: number, deadline: number):
     // synchronous (no thread pool to start) and O_NONBLOCK (a FIFO at the path cannot block)
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, counts };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      // a missing dump is normal (deleted after a re-import); a missing directory is a typo
+      const dir = dirname(path);
+      if (!existsSync(dir)) throw new PluginError(`the directory of the dump, ${dir}, does not exist (check -f)`);
+      return { exists: false, counts };
+    }
     throw new PluginError(`cannot read ${describeError(e)}`);
   }
   try {

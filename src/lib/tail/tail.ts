@@ -61,6 +61,15 @@ interface Candidate {
 }
 
 const ROTATED_SUFFIX = /^[._-]/;
+
+/**
+ * A copy may carry its original's time cut to the second (gzip's header holds seconds) or to
+ * the millisecond (utimes from a Date): a time that looks cut is compared up to that precision.
+ */
+function timeSlack(mtimeMs: number): number {
+  if (mtimeMs % 1000 === 0) return 1000;
+  return Math.abs(mtimeMs - Math.round(mtimeMs)) < 0.01 ? 1 : 0;
+}
 /** O_NONBLOCK: opening a FIFO put at a log path must not block a thread (Node cannot exit then). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
@@ -263,7 +272,7 @@ export class Tailer {
    * cp -p keep), and not a file already read on the way to the saved position.
    */
   private async writtenSince(prev: FilePosition, c: Candidate): Promise<boolean> {
-    if (c.st.mtimeMs < prev.mtimeMs) return false;
+    if (c.st.mtimeMs < prev.mtimeMs - timeSlack(c.st.mtimeMs)) return false;
     return !(await this.wasDrained(prev, c.path));
   }
 
