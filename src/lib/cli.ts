@@ -1,12 +1,13 @@
 /**
  * Command-line parsing shared by every plugin: the reserved Nagios options plus the plugin's own.
- * One option table drives both the run-path parser (getopt.ts, GNU getopt_long's grammar) and the
- * help text (yargs, loaded only for --help). Every parse problem becomes a UsageError so the runner
- * reports it as one UNKNOWN line.
+ * One option table drives the run-path parser (getopt.ts, GNU getopt_long's grammar), the help
+ * text (help.ts) and, in the tests, yargs, which must read every command line it accepts the same
+ * way. Every parse problem becomes a UsageError so the runner reports it as one UNKNOWN line.
  */
 import type { Options } from 'yargs';
 import { UsageError } from './errors.js';
 import { camel, getopt, optionName } from './getopt.js';
+import { renderHelp } from './help.js';
 import { parseState, State } from './status.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -24,12 +25,6 @@ export function parseTimeout(text: string): TimeoutSpec {
   if (!(seconds >= 1) || seconds > 86400) throw new Error(`'${text}' must be between 1s and 1d`);
   return { seconds, state: st ? parseState(st) : State.UNKNOWN };
 }
-
-/** -h/--help and -V/--version are handled before parsing; listed here for the help text only. */
-export const HELP_LINES = [
-  '  -h, --help            Show this help and exit (status 3, as monitoring-plugins do)',
-  '  -V, --version         Show the version and exit (status 3)',
-];
 
 export const STANDARD_OPTIONS: OptionSpecs = {
   verbose: { alias: 'v', type: 'count', describe: 'More detail; repeat up to 3 times (-vvv adds stack traces)' },
@@ -111,38 +106,35 @@ export function parseArgs(argv: string[], options: OptionSpecs, standard: Option
   return a;
 }
 
-/** The help, rendered by yargs from the same table for an 80-column terminal (yargs is loaded only here). */
-export async function helpText(name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS): Promise<string> {
-  const { default: yargs } = await import('yargs/yargs');
-  const shown: OptionSpecs = {};
-  for (const [k, v] of Object.entries({ ...options, ...standard })) {
-    const { coerce: _c, ...rest } = v;
-    // an empty list default says nothing; the real defaults are in the description
-    shown[k] = Array.isArray(rest.default) && rest.default.length === 0 ? { ...rest, default: undefined } : rest;
-  }
-  let y = yargs([]).scriptName(name).usage(usage).options(shown).help(false).version(false).exitProcess(false).wrap(80);
-  for (const [cmd, desc] of examples) y = y.example(cmd, desc);
-  const text = await y.getHelp();
-  return text.replace(/\nOptions:\n/, `\nOptions:\n${HELP_LINES.join('\n')}\n`);
+/** The help text from the same option table (help.ts): `usage` is "Usage: ...\n\ndescription". */
+export function helpText(name: string, options: OptionSpecs, usage: string, examples: [string, string][], standard: OptionSpecs = STANDARD_OPTIONS, metaExit = 3): string {
+  const cut = usage.indexOf('\n\n');
+  return renderHelp({
+    name, usage: cut < 0 ? usage : usage.slice(0, cut), description: cut < 0 ? '' : usage.slice(cut + 2),
+    options: { ...options, ...standard }, examples, metaExit,
+  });
 }
 
 /** A single-valued option converted by `f` (getopt has already refused a repeated one). */
 const single = <T>(f: (text: string) => T) => (v: unknown): T => f(String(v));
 
-/** yargs `coerce` helpers: a thrown message (without the option's name: the caller adds it) becomes the usage error. */
+/** Names the value in the help (`--window DURATION`). */
+const named = <F extends object>(placeholder: string, f: F): F => Object.assign(f, { placeholder });
+
+/** `coerce` helpers: a thrown message (without the option's name: the caller adds it) becomes the usage error. */
 export const coerce = {
-  duration: () => single(parseDuration),
+  duration: () => named('DURATION', single(parseDuration)),
   /** a size of at least `min` bytes */
-  size: (min = 0) => single((text) => {
+  size: (min = 0) => named('SIZE', single((text) => {
     const n = parseSize(text);
     if (n < min) throw new Error(`'${text}' is too small: at least ${min} bytes`);
     return n;
-  }),
-  state: () => single(parseState),
-  positiveInt: (min = 1) => single((text) => {
+  })),
+  state: () => named('STATE', single(parseState)),
+  positiveInt: (min = 1) => named('N', single((text) => {
     const n = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
     if (!Number.isSafeInteger(n) || n < min) throw new Error(`must be a whole number >= ${min}, got '${text}'`);
     return n;
-  }),
+  })),
   list: () => (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),
 };

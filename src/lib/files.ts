@@ -1,5 +1,5 @@
 /** Small file and process helpers shared by the readers, the state store and the handler. */
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { chownSync, closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 /**
  * Up to `len` bytes of a file from `pos`. Synchronous on purpose: the first asynchronous fs call
@@ -30,4 +30,30 @@ export function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/** Who owns `path`, in words: `root`, `nagios (uid 110)`; a name from /etc/passwd when there is one. */
+export function ownerOf(path: string): string {
+  let uid: number;
+  try { uid = statSync(path).uid; } catch { return 'unknown'; }
+  return userName(uid);
+}
+
+export function userName(uid: number): string {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'latin1').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && Number(f[2]) === uid) return uid === 0 ? f[0] : `${f[0]} (uid ${uid})`;
+    }
+  } catch { /* no passwd file */ }
+  return `uid ${uid}`;
+}
+
+/**
+ * Run as root, give what we just created to the owner of `like` (the dump's directory): one
+ * manual run as root must not leave files the scheduler's user cannot write next time.
+ */
+export function adoptOwner(path: string, like: { uid: number; gid: number }): void {
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return;
+  try { chownSync(path, like.uid, like.gid); } catch { /* best effort: the run's result does not depend on it */ }
 }

@@ -5,6 +5,7 @@
  * exit 0-3 and never as a Node stack trace with exit 1.
  */
 import { startupSnapshot } from 'node:v8';
+import { renderRows, wrapText } from './help.js';
 import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
@@ -186,11 +187,11 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       opts = { help: true } as O & ParsedArgs;
     }
     if (opts.help) {
-      let text = await helpText(def.name, options, usage, examples);
+      let text = helpText(def.name, options, usage, examples);
       text += `\n\nMetrics (use as -w/-c NAME=RANGE; primary: ${def.primary}):\n`;
-      text += def.metrics.map((m) => `  ${m.name.padEnd(22)}${m.uom ? `[${m.uom}] ` : ''}${m.help}`).join('\n');
-      if (def.helpEpilogue) text += `\n\n${def.helpEpilogue}`;
-      text += `\n\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).\n`;
+      text += renderRows(def.metrics.map((m) => [m.name, `${m.uom ? `[${m.uom}] ` : ''}${m.help}`]));
+      if (def.helpEpilogue) text += `\n\n${wrapText(def.helpEpilogue)}`;
+      text += `\n\n${wrapText('Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).')}\n`;
       finish(text, State.UNKNOWN);
       return;
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
 import type { Batch } from '../../src/checks/check_broker_command_timeouts/window.js';
-import { countLines, countTooLong, newCounts, sortedQueues } from '../../src/checks/check_delayed_dump/count.js';
+import { countLines, countTooLong, newCounts, sortedQueues } from '../../src/dump/count.js';
 import { getopt } from '../../src/lib/getopt.js';
 import { UsageError } from '../../src/lib/errors.js';
 import { STANDARD_OPTIONS } from '../../src/lib/cli.js';

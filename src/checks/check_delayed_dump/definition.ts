@@ -8,7 +8,7 @@ import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunCo
 import { State } from '../../lib/status.js';
 import { counted, formatDuration } from '../../lib/units.js';
 import { dataLabel } from '../../lib/perfdata.js';
-import { sortedQueues, type DumpCounts } from './count.js';
+import { sortedQueues, type DumpCounts } from '../../dump/count.js';
 import { combine, DUMP_STATE, type History } from './history.js';
 import { readDump } from './read.js';
 import { requestDump, stamp, waitForChange } from './request.js';

@@ -7,7 +7,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, type Stats } fro
 import { dirname } from 'node:path';
 import { PluginError, describeError } from '../../lib/errors.js';
 import { LineAssembler, pump } from '../../lib/tail/lines.js';
-import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from './count.js';
+import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from '../../dump/count.js';
 
 export interface DumpRead {
   exists: boolean;

@@ -4,8 +4,10 @@
  * unterminated line has stopped changing (OpMon writes the dump in one go).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { readAt } from '../../lib/files.js';
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { countLine, countLines, countTooLong, newCounts } from '../../dump/count.js';
+import { adoptOwner, readAt } from '../../lib/files.js';
+import { LineAssembler } from '../../lib/tail/lines.js';
 import { basename, join } from 'node:path';
 import { sleepSync } from '../../lib/write.js';
 
@@ -14,6 +16,9 @@ export interface Copy {
   bytes: number;
   sha256: string;
   lines: number;
+  /** counted as check_delayed_dump counts (same code, same default 1 MiB line limit) */
+  messages: number;
+  malformed: number;
 }
 
 const CHUNK = 1 << 20;
@@ -64,27 +69,40 @@ export function hashPrefix(path: string, bytes: number): { sha256: string; got: 
   }
 }
 
-export function archiveDump(dump: string, archiveDir: string): Copy {
-  mkdirSync(archiveDir, { recursive: true, mode: 0o700 });
+/** `owner`: who the files created here are given to when run as root (the dump directory's owner). */
+export function archiveDump(dump: string, archiveDir: string, owner: { uid: number; gid: number }): Copy {
+  if (!existsSync(archiveDir)) {
+    mkdirSync(archiveDir, { recursive: true, mode: 0o700 });
+    adoptOwner(archiveDir, owner);
+  }
   const bytes = extent(dump);
   const path = join(archiveDir, `${basename(dump)}.${stamp()}.${process.pid}`);
   const out = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  adoptOwner(path, owner);
   const inp = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
+  const counts = newCounts();
+  const asm = new LineAssembler({ lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) }, 0, 1 << 20);
   let r;
   try {
     r = scan(inp, bytes, (chunk) => {
       let w = 0;
       while (w < chunk.length) w += writeSync(out, chunk, w, chunk.length - w);
+      asm.push(chunk);
     });
     fsyncSync(out);
   } finally {
     closeSync(inp);
     closeSync(out);
   }
+  if (asm.nextOffset > asm.consumed) { // the last line without LF, as the check counts it
+    const last = asm.pending();
+    if (last === null) countTooLong(counts);
+    else countLine(counts, last, 0, last.length, last.indexOf(0) >= 0);
+  }
   const dfd = openSync(archiveDir, constants.O_RDONLY | constants.O_DIRECTORY);
   try { fsyncSync(dfd); } catch { /* not supported everywhere */ } finally { closeSync(dfd); }
   if (r.got !== bytes) throw new Error(`the dump shrank while it was copied (${r.got} of ${bytes} bytes)`);
   const check = hashPrefix(path, Number.MAX_SAFE_INTEGER);
   if (check.got !== bytes || check.sha256 !== r.sha256) throw new Error(`verification of ${path} failed (size ${check.got}/${bytes}, hash mismatch)`);
-  return { path, bytes, sha256: r.sha256, lines: r.lines + (r.lastByte !== 10 ? 1 : 0) };
+  return { path, bytes, sha256: r.sha256, lines: r.lines + (r.lastByte !== 10 ? 1 : 0), messages: counts.messages, malformed: counts.malformed };
 }

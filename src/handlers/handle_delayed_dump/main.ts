@@ -5,16 +5,19 @@
  * for what was imported, every step logged. Exit 0: did what was needed (including nothing);
  * 1: refused by a guard (lock held, OpMon still running); 2: failed (dump left in place).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { coerce, helpText, parseArgs, type OptionSpecs } from '../../lib/cli.js';
-import { describeError, PluginError, UsageError } from '../../lib/errors.js';
-import { processAlive } from '../../lib/files.js';
-import { Lock } from '../../lib/state/lock.js';
+import { describeError, errnoText, PluginError, UsageError } from '../../lib/errors.js';
+import { ownerOf, processAlive, userName } from '../../lib/files.js';
+import { wrapText } from '../../lib/help.js';
+import { cutBytes } from '../../lib/output.js';
+import { Lock, LockError } from '../../lib/state/lock.js';
+import { counted } from '../../lib/units.js';
 import { VERSION } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
 import { archiveDump } from './archive.js';
-import { decide } from './decide.js';
+import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
 import { settle } from './settle.js';
@@ -57,11 +60,47 @@ function pidAlive(pidFile: string): { alive: boolean; pid: number | null } {
   return { alive: processAlive(pid), pid };
 }
 
-async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: string }> {
-  const d = decide(
-    { state: o.serviceState ?? process.env.NAGIOS_SERVICESTATE ?? '', type: o.stateType ?? process.env.NAGIOS_SERVICESTATETYPE ?? '', attempt: Number(o.attempt ?? process.env.NAGIOS_SERVICEATTEMPT) || null },
-    { on: o.on.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean), softAttempt: o.softAttempt ?? null },
-  );
+const STATES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
+const TYPES = ['SOFT', 'HARD'];
+
+/** The trigger, from the options or the NAGIOS_* environment; a value that is not a Nagios state is refused, never ignored. */
+function triggerOf(o: Opts): Trigger {
+  const state = o.serviceState ?? process.env.NAGIOS_SERVICESTATE;
+  const type = o.stateType ?? process.env.NAGIOS_SERVICESTATETYPE;
+  const attempt = o.attempt ?? process.env.NAGIOS_SERVICEATTEMPT;
+  if (state === undefined && type === undefined) {
+    throw new UsageError('needs the service state and its type: run it as the event handler of the dump check (the scheduler sets NAGIOS_SERVICESTATE and NAGIOS_SERVICESTATETYPE), or pass --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$');
+  }
+  const from = (opt: unknown, env: string, flag: string) => (opt !== undefined ? flag : `$${env}`);
+  if (state === undefined || !STATES.includes(state.toUpperCase())) {
+    throw new UsageError(`${from(o.serviceState, 'NAGIOS_SERVICESTATE', '--service-state')}: '${state ?? ''}' is not a Nagios state (${STATES.join(', ')})`);
+  }
+  if (type === undefined || !TYPES.includes(type.toUpperCase())) {
+    throw new UsageError(`${from(o.stateType, 'NAGIOS_SERVICESTATETYPE', '--state-type')}: '${type ?? ''}' is not a state type (SOFT, HARD)`);
+  }
+  if (attempt !== undefined && attempt !== '' && !/^\d{1,6}$/.test(attempt)) {
+    throw new UsageError(`${from(o.attempt, 'NAGIOS_SERVICEATTEMPT', '--attempt')}: '${attempt}' is not an attempt number`);
+  }
+  return { state: state.toUpperCase(), type: type.toUpperCase(), attempt: attempt ? Number(attempt) : null };
+}
+
+function policyOf(o: Opts): Policy {
+  const on = o.on.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const bad = on.find((s) => !STATES.includes(s));
+  if (bad !== undefined || on.length === 0) throw new UsageError(`--on: '${bad ?? ''}' is not a Nagios state (${STATES.join(', ')})`);
+  return { on, softAttempt: o.softAttempt ?? null };
+}
+
+const KIND = (st: Stats) => (st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file');
+
+/** "permission denied (X is owned by root; this run is nagios (uid 110))" */
+function why(e: unknown, path: string): string {
+  const t = errnoText(e);
+  if (!/permission denied|not permitted/.test(t)) return t;
+  return `${t} (${path} is owned by ${ownerOf(path)}; this run is ${userName(process.geteuid?.() ?? -1)})`;
+}
+
+async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dirSt: Stats): Promise<{ code: number; summary: string }> {
   if (!d.act) {
     j.log(`did nothing: ${d.why}`);
     return { code: 0, summary: `nothing done (${d.why})` };
@@ -69,13 +108,30 @@ async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: str
   j.log(`triggered by ${d.why}`);
   const archiveDir = o.archiveDir ?? join(dirname(o.file), 'delayed-messages.archive');
 
+  // what is at the dump path: refused before anything is created if it is not a file
+  let st: Stats | null = null;
+  try { st = statSync(o.file); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new PluginError(`cannot read ${o.file}: ${why(e, o.file)}`);
+  }
+  if (st && !st.isFile()) {
+    j.log(`refused: ${o.file} is ${KIND(st)}, not a dump file; nothing done`);
+    return { code: 1, summary: `refused: ${o.file} is ${KIND(st)}, not a dump file; nothing done (check -f)` };
+  }
+
   const lock = new Lock(join(dirname(o.file), `.${basename(o.file)}.handler.lock`));
   if (!o.dryRun) {
     try {
       await lock.acquire(o.lockWait * 1000);
     } catch (e) {
-      j.log(`refused: ${(e as Error).message}`);
-      return { code: 1, summary: `refused: another import is running (${(e as Error).message})` };
+      if (e instanceof LockError && e.busy) {
+        const msg = `another import is running${e.holder ? ` (pid ${e.holder})` : ''}; gave up after ${o.lockWait}s`;
+        j.log(`refused: ${msg}`);
+        return { code: 1, summary: `refused: ${msg}` };
+      }
+      const reason = e instanceof LockError ? e.reason : errnoText(e);
+      const msg = `cannot create the lock file ${lock.path}: ${/permission/.test(reason) ? why(Object.assign(new Error(reason), { code: 'EACCES' }), dirname(o.file)) : reason}; nothing done`;
+      j.log(`failed: ${msg}`);
+      return { code: 2, summary: `failed: ${msg}` };
     }
   }
   try {
@@ -89,8 +145,7 @@ async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: str
         return { code: 1, summary: `refused: OpMon (pid ${p.pid}) is running; stop it first (--require-stopped)` };
       }
     }
-    let size = 0;
-    try { size = statSync(o.file).size; } catch { /* absent */ }
+    const size = st?.size ?? 0;
     if (size === 0) {
       j.log(`nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}`);
       return { code: 0, summary: `nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}` };
@@ -103,12 +158,14 @@ async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: str
 
     let copy;
     try {
-      copy = archiveDump(o.file, archiveDir);
+      copy = archiveDump(o.file, archiveDir, dirSt);
     } catch (e) {
-      j.log(`failed to archive ${o.file} into ${archiveDir}: ${describeError(e)}; nothing imported, dump untouched`);
-      return { code: 2, summary: `failed: cannot archive the dump (${describeError(e)}); dump untouched` };
+      const reason = (e as NodeJS.ErrnoException).code ? why(e, existsSync(archiveDir) ? archiveDir : dirname(archiveDir)) : describeError(e);
+      j.log(`failed to archive ${o.file} into ${archiveDir}: ${reason}; nothing imported, dump untouched`);
+      return { code: 2, summary: `failed: cannot archive the dump into ${archiveDir} (${reason}); dump untouched` };
     }
-    j.log(`archived ${copy.lines} messages (${copy.bytes} bytes, sha256 ${copy.sha256.slice(0, 16)}...) as ${copy.path}; copy verified`);
+    const what = `${counted(copy.messages, 'message')}${copy.malformed ? ` and ${counted(copy.malformed, 'malformed line')}` : ''}`;
+    j.log(`archived ${what} (${copy.bytes} bytes, sha256 ${copy.sha256.slice(0, 16)}...) as ${copy.path}; copy verified`);
     const cmd = commandLine(o.importCommand, copy.path);
     let pattern: RegExp | null = null;
     if (o.successPattern) pattern = new RegExp(o.successPattern);
@@ -117,25 +174,44 @@ async function handle(o: Opts, j: Journal): Promise<{ code: number; summary: str
     j.log(`import ${r.ok ? 'succeeded' : 'FAILED'} (${r.why}); output:\n${r.output.trimEnd() || '(none)'}`);
     if (!r.ok) {
       j.log(`dump left in place; the archived copy ${copy.path} is kept for the vendor`);
-      return { code: 2, summary: `import failed (${r.why}); ${copy.lines} messages left in ${o.file}, copy in ${copy.path}` };
+      return { code: 2, summary: `import failed (${r.why}); ${what} left in ${o.file}, copy in ${copy.path}` };
     }
     const s = settle(o.file, copy);
-    const what = s.how === 'absent' ? 'the dump had already been removed'
+    const after = s.how === 'absent' ? 'the dump had already been removed'
       : s.kept === 0 ? 'dump removed'
-      : `${s.kept} messages added during the import were kept in the dump`;
-    j.log(`imported ${copy.lines} messages; ${what}`);
-    return { code: 0, summary: `imported ${copy.lines} messages from ${o.file} (archived as ${copy.path}); ${what}` };
+      : `${counted(s.kept, 'message')} added during the import ${s.kept === 1 ? 'was' : 'were'} kept in the dump`;
+    j.log(`imported ${what}; ${after}`);
+    return { code: 0, summary: `imported ${what} from ${o.file} (archived as ${copy.path}); ${after}` };
   } finally {
     lock.release();
   }
 }
 
+const USAGE = `Usage: ${NAME} --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$ [options]\n\n`
+  + 'Event handler that re-imports the OpMon delayed-messages dump safely: one run at a time, a verified archive copy first, the dump touched only after a successful import and only for what was imported, every step in the action log.';
+const EXAMPLES: [string, string][] = [
+  ['handle_delayed_dump --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$', 'as the event_handler of the dump check: acts on CRITICAL HARD'],
+  ['handle_delayed_dump --service-state CRITICAL --state-type HARD --dry-run -v', 'by hand: say what would be done, change nothing'],
+  ["handle_delayed_dump --service-state CRITICAL --state-type HARD --require-stopped /var/run/opmon.pid --success-pattern 'imported'", 'the vendor procedure: only with OpMon stopped, and only an import that says it imported'],
+];
+const EXIT = 'Exit status: 0 done, or nothing to do; 1 refused by a guard (another import running, OpMon running, not a dump file); 2 failed (dump left in place) or bad options. -h and -V exit 0.';
+
+function say(lines: string[], code: number): void {
+  // the scheduler logs this: each line cut at 1000 bytes, at most 8 KiB in all
+  const out: string[] = [];
+  let budget = 8192;
+  for (const l of lines.slice(-60).map((x) => cutBytes(x.replace(/[\r\n]+/g, ' '), 1000))) {
+    budget -= Buffer.byteLength(l) + 1;
+    if (budget < 0) break;
+    out.push(l);
+  }
+  writeAllSync(1, out.join('\n') + '\n');
+  process.exitCode = code;
+}
+
 async function main(argv: string[]): Promise<void> {
-  const usage = `Usage: ${NAME} --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$ [options]\n\n` +
-    'Event handler that re-imports the OpMon delayed-messages dump safely. Exit 0: done (or nothing to do);\n1: refused by a guard; 2: failed, dump left in place.';
   if (argv.includes('-h') || argv.includes('--help')) {
-    writeAllSync(1, (await helpText(NAME, OPTIONS, usage, [], {})) + '\n');
-    process.exitCode = 0;
+    writeAllSync(1, `${helpText(NAME, OPTIONS, USAGE, EXAMPLES, {}, 0)}\n\n${wrapText(EXIT)}\n`);
     return;
   }
   if (argv.includes('-V') || argv.includes('--version')) {
@@ -143,28 +219,33 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   let o: Opts;
+  let d: { act: boolean; why: string };
+  let dirSt: Stats;
   try {
     o = parseArgs(argv, OPTIONS, {}) as unknown as Opts;
     if (o.successPattern) new RegExp(o.successPattern);
+    d = decide(triggerOf(o), policyOf(o));
+    const dir = dirname(o.file);
+    try { dirSt = statSync(dir); } catch (e) {
+      throw new UsageError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `the dump's directory ${dir} does not exist (check -f)` : `cannot reach the dump's directory ${dir}: ${errnoText(e)}`);
+    }
+    if (!dirSt.isDirectory()) throw new UsageError(`${dir} is not a directory (check -f)`);
   } catch (e) {
-    writeAllSync(1, `${NAME}: ${(e as Error).message} (see ${NAME} --help)\n`);
-    process.exitCode = 2;
-    return;
+    return say([`${NAME}: ${(e as Error).message} (see ${NAME} --help)`], 2);
   }
-  const j = new Journal(o.log ?? join(dirname(o.file), `${NAME}.log`), o.dryRun);
+  const j = new Journal(o.log ?? join(dirname(o.file), `${NAME}.log`), o.dryRun, dirSt);
   let res: { code: number; summary: string };
   try {
-    res = await handle(o, j);
+    res = await handle(o, j, d, dirSt);
   } catch (e) {
-    const msg = e instanceof PluginError || e instanceof UsageError ? e.message : describeError(e);
+    const msg = e instanceof PluginError ? e.message : describeError(e);
     j.log(`failed: ${msg}`);
     res = { code: 2, summary: `failed: ${msg}` };
   }
-  const out = o.verbose ? [...j.lines, `${NAME}: ${res.summary}`] : [`${NAME}: ${res.summary}`];
-  writeAllSync(1, out.join('\n') + '\n');
-  process.exitCode = res.code;
+  const summary = `${NAME}: ${res.summary}${j.problem ? `; ${j.problem}` : ''}`;
+  say(o.verbose ? [...j.lines, summary] : [summary], res.code);
 }
 
-process.on('uncaughtException', (e) => { writeAllSync(1, `${NAME}: failed: internal error: ${describeError(e)}\n`); process.exit(2); });
-process.on('unhandledRejection', (e) => { writeAllSync(1, `${NAME}: failed: internal error: ${describeError(e)}\n`); process.exit(2); });
+process.on('uncaughtException', (e) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); });
+process.on('unhandledRejection', (e) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); });
 void main(process.argv.slice(2));

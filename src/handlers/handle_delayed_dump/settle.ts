@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readAt } from '../../lib/files.js';
+import { adoptOwner, readAt } from '../../lib/files.js';
 import { hashPrefix, type Copy } from './archive.js';
 
 export interface Settled {
@@ -32,10 +32,11 @@ function linesOf(buf: Buffer): Buffer[] {
 const key = (b: Buffer) => createHash('sha1').update(b).digest('base64');
 
 /** Puts `keep` back at the dump path without clobbering a dump written meanwhile. */
-function putBack(dump: string, keep: Buffer): void {
+function putBack(dump: string, keep: Buffer, owner: { uid: number; gid: number }): void {
   if (keep.length === 0) return;
   const tmp = `${dump}.keep-${process.pid}`;
   writeFileSync(tmp, keep, { mode: 0o644, flag: 'wx' });
+  adoptOwner(tmp, owner); // the dump stays OpMon's, even after a run as root
   try {
     linkSync(tmp, dump); // fails if a new dump appeared meanwhile
   } catch (e) {
@@ -52,7 +53,8 @@ export function settle(dump: string, copy: Copy): Settled {
   if (!existsSync(dump)) return { removed: true, kept: 0, how: 'absent' };
   const aside = `${dump}.importing-${process.pid}`;
   renameSync(dump, aside);
-  const size = statSync(aside).size;
+  const st = statSync(aside);
+  const size = st.size;
   const prefix = size >= copy.bytes ? hashPrefix(aside, copy.bytes) : null;
   let keep: Buffer;
   let how: Settled['how'];
@@ -72,7 +74,7 @@ export function settle(dump: string, copy: Copy): Settled {
     keep = kept.length ? Buffer.concat(kept.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0);
     how = 'rewritten';
   }
-  putBack(dump, keep);
+  putBack(dump, keep, st);
   unlinkSync(aside);
   const kept = keep.length ? linesOf(keep).length : 0;
   return { removed: kept === 0, kept, how };

@@ -51,6 +51,13 @@ function readLock(path: string): LockInfo | null {
   }
 }
 
+/** A lock that could not be taken: `busy` when another live process holds it, else `reason` says what failed. */
+export class LockError extends PluginError {
+  constructor(message: string, readonly busy: boolean, readonly reason: string, readonly holder: number | null = null) {
+    super(message);
+  }
+}
+
 const FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 function tryCreate(path: string): boolean {
@@ -59,7 +66,7 @@ function tryCreate(path: string): boolean {
     fd = openSync(path, FLAGS, 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new PluginError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`);
+    throw new LockError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`, false, errnoText(e));
   }
   try {
     faultPoint('lock-created');
@@ -68,7 +75,7 @@ function tryCreate(path: string): boolean {
   } catch (e) {
     closeSync(fd);
     try { unlinkSync(path); } catch { /* ignore */ }
-    throw new PluginError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`);
+    throw new LockError(`cannot lock state in ${dirname(path)}: ${errnoText(e)}; the previous state is kept`, false, errnoText(e));
   }
   closeSync(fd);
   return true;
@@ -123,7 +130,7 @@ export class Lock {
       if (Date.now() >= until) {
         const info = readLock(this.path);
         const who = info && info.pid > 0 ? ` (pid ${info.pid}, for ${Math.round((Date.now() - info.since) / 1000)}s)` : '';
-        throw new PluginError(`another run holds the state lock ${this.path}${who}; gave up after ${(waitMs / 1000).toFixed(1)}s`);
+        throw new LockError(`another run holds the state lock ${this.path}${who}; gave up after ${(waitMs / 1000).toFixed(1)}s`, true, 'held by another run', info && info.pid > 0 ? info.pid : null);
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(50, delay * 2);

@@ -1,6 +1,7 @@
 /**
- * Pure counting of dump lines, `<queue> <message>` each. Works on byte ranges of complete lines
- * so that a multi-GiB dump is counted without decoding or copying each line.
+ * Pure counting of OpMon delayed-messages dump lines, `<queue> <message>` each, shared by the
+ * check and the event handler so that both count one dump the same way. Works on byte ranges of
+ * complete lines so that a multi-GiB dump is counted without decoding or copying each line.
  */
 
 export type MalformedKind = 'no-space' | 'empty-queue' | 'empty-line' | 'binary' | 'too-long' | 'empty-message';
