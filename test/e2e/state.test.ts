@@ -79,12 +79,23 @@ describe('state directory', () => {
     expect(r.line1).toMatch(/is not a directory/);
   });
 
-  it.skipIf(!isRoot)('refuses a directory owned by another user', async () => {
+  it.skipIf(!isRoot)('refuses a directory owned by another user, and says to run as that user (never to remove its state)', async () => {
     mkdirSync(stateDir, { mode: 0o700 });
     chownSync(stateDir, 65534, 65534);
     const r = await run();
     expect(r.code).toBe(3);
-    expect(r.line1).toMatch(/owned by uid 65534, not by this user/);
+    expect(r.line1).toMatch(/belongs to nobody \(uid 65534\), not to this run \(root\), refused; it holds that user's state: run as that user \(e\.g\. sudo -u nobody \.\.\.\)/);
+    expect(r.line1).not.toMatch(/remove/);
+  });
+
+  it.skipIf(!isRoot)('a state directory the user may not create: says how root creates it once, for this user', async () => {
+    const parent = join(dir, 'lib');
+    mkdirSync(parent, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const sd = join(parent, 'msgwatch');
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(BIN, P), '-f', dump, '--state-dir', sd], { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toMatch(/cannot create state directory .*: permission denied \(.* is owned by root; this run is nobody \(uid 65534\)\); create it once as root: install -d -o nobody -m 0700 /);
   });
 
   it('refuses a directory others can write', async () => {

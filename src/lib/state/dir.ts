@@ -4,7 +4,9 @@
  * than used, because state there could be read, replaced or turned into a symlink attack.
  */
 import { lstatSync, mkdirSync } from 'node:fs';
-import { PluginError } from '../errors.js';
+import { dirname } from 'node:path';
+import { errnoText, PluginError } from '../errors.js';
+import { ownerOf, userName } from '../files.js';
 
 export function defaultStateDir(): string {
   const env = process.env.MSGWATCH_STATE_DIR;
@@ -15,6 +17,8 @@ export function defaultStateDir(): string {
 
 export function ensureStateDir(dir: string): void {
   const euid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
+  const me = userName(euid);
+  const createOnce = () => `create it once as root: install -d -o ${me.split(' ')[0]} -m 0700 ${dir} (or choose another with --state-dir)`;
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
@@ -23,23 +27,28 @@ export function ensureStateDir(dir: string): void {
       try {
         mkdirSync(dir, { mode: 0o700, recursive: true });
       } catch (e2) {
-        throw new PluginError(`cannot create state directory ${dir}: ${(e2 as Error).message}; use --state-dir`);
+        throw new PluginError(`cannot create state directory ${dir}: ${errnoText(e2)}; ${createOnce()}`);
       }
     } else if (code !== 'EEXIST') {
-      throw new PluginError(`cannot create state directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; use --state-dir or MSGWATCH_STATE_DIR`);
+      const parent = dirname(dir);
+      const who = code === 'EACCES' || code === 'EPERM' ? ` (${parent} is owned by ${ownerOf(parent)}; this run is ${me})` : '';
+      throw new PluginError(`cannot create state directory ${dir}: ${errnoText(e)}${who}; ${createOnce()}`);
     }
   }
   let st;
   try {
     st = lstatSync(dir);
   } catch (e) {
-    throw new PluginError(`cannot inspect state directory ${dir}: ${(e as Error).message}`);
+    throw new PluginError(`cannot inspect state directory ${dir}: ${errnoText(e)}`);
   }
   const fix = `remove it or choose another with --state-dir`;
   if (st.isSymbolicLink()) throw new PluginError(`state directory ${dir} is a symbolic link, refused (possible attack); ${fix}`);
   if (!st.isDirectory()) throw new PluginError(`state directory ${dir} is not a directory; ${fix}`);
-  if (st.uid !== euid) throw new PluginError(`state directory ${dir} is owned by uid ${st.uid}, not by this user (uid ${euid}), refused; ${fix}`);
+  if (st.uid !== euid) {
+    // most often a manual run as another user than the scheduler's: that state is not ours to touch
+    throw new PluginError(`state directory ${dir} belongs to ${userName(st.uid)}, not to this run (${me}), refused; it holds that user's state: run as that user (e.g. sudo -u ${userName(st.uid).split(' ')[0]} ...), or give this run its own with --state-dir`);
+  }
   if ((st.mode & 0o022) !== 0) {
-    throw new PluginError(`state directory ${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}), refused; run chmod 700 ${dir} or ${fix}`);
+    throw new PluginError(`state directory ${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}), refused; run chmod 700 ${dir} or choose another with --state-dir`);
   }
 }
