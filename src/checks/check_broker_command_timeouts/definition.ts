@@ -84,6 +84,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const positions: Record<string, FilePosition> = {};
   let bytes = 0;
 
+  let absent = 0; // logs that have never existed: nothing can be said about them
   for (const f of files) {
     const r = await tailFile(f, prev.files[f], scanner, {
       // a log that appeared since the previous run is new in full; only a true first run skips history
@@ -93,7 +94,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     bytes += r.bytesRead;
     if (r.position) positions[f] = r.position;
     noteTail(ctx, f, r);
-    if (r.status === 'missing' && !r.position) findings.push({ state: o.missing, text: `${f} does not exist (yet)` });
+    if (r.status === 'missing' && !r.position) { findings.push({ state: o.missing, text: `${f} does not exist (yet)` }); absent++; }
     else if (r.status === 'missing') findings.push({ state: o.missing, text: `${f} is missing (rotated and not recreated?)` });
   }
 
@@ -117,8 +118,11 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     summary: (ev) => {
       const extra = findings.map((f) => f.text);
       let s: string;
-      if (problems.length === 0) {
-        s = `no command call failures ${span} (read ${formatBytes(bytes)} from ${files.length} log${files.length === 1 ? '' : 's'})`;
+      if (problems.length === 0 && absent === files.length) {
+        return extra.join('; '); // "no failures" would claim what was never read
+      } else if (problems.length === 0) {
+        const read = absent ? `${files.length - absent} of ${files.length} logs` : `${files.length} log${files.length === 1 ? '' : 's'}`;
+        s = `no command call failures ${span} (read ${formatBytes(bytes)} from ${read})`;
       } else {
         const failed = total('timeouts_failed') + total('send_errors') + total('exec_errors');
         const head = failed > 0
