@@ -8,6 +8,7 @@
  * which the kernel keeps atomic.
  */
 import { closeSync, constants, lstatSync, openSync, statSync, writeSync } from 'node:fs';
+import { errnoText } from '../../lib/errors.js';
 import { State } from '../../lib/status.js';
 
 export interface RequestOutcome {
@@ -35,7 +36,7 @@ export function requestDump(commandFile: string, now: number): RequestOutcome {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENXIO') return { sent: false, problem: { state: State.WARNING, text: `nobody reads the command pipe ${commandFile}: OpMon is not running; reporting the dump on disk` } };
-    return { sent: false, problem: { state: State.UNKNOWN, text: `cannot open command pipe ${commandFile}: ${code ?? (e as Error).message}` } };
+    return { sent: false, problem: { state: State.UNKNOWN, text: `cannot open command pipe ${commandFile}: ${errnoText(e)}` } };
   }
   try {
     const cmd = Buffer.from(`[${Math.floor(now / 1000)}] _OPDB_DUMP_DELAYED\n`, 'ascii');
@@ -44,7 +45,7 @@ export function requestDump(commandFile: string, now: number): RequestOutcome {
     return { sent: true };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EAGAIN' ? 'the pipe is full (OpMon is not reading commands)' : code === 'EPIPE' ? 'the reader went away' : (code ?? String(e));
+    const why = code === 'EAGAIN' ? 'the pipe is full (OpMon is not reading commands)' : code === 'EPIPE' ? 'the reader went away' : errnoText(e);
     return { sent: false, problem: { state: State.WARNING, text: `could not send _OPDB_DUMP_DELAYED to ${commandFile}: ${why}` } };
   } finally {
     closeSync(fd);

@@ -92,7 +92,7 @@ export class StateFile<T> {
     try {
       raw = readAllNoFollow(this.path);
     } catch (e) {
-      return { data: undefined, note: `state file ${this.path} ignored (${(e as Error).message}); starting fresh` };
+      return { data: undefined, note: `state file ${this.path} ignored (${(e as NodeJS.ErrnoException).code ? errnoText(e) : (e as Error).message}); starting fresh` };
     }
     if (raw === null) return { data: undefined };
     let env: Envelope<unknown>;
