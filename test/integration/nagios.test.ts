@@ -20,6 +20,7 @@ const ARGS: Record<string, string[]> = {
 let dir: string;
 let cleanup: () => void;
 let nagios: ChildProcess | undefined;
+let opmon: ChildProcess | undefined;
 let cases: Case[];
 let hdump: string;
 let record: string;
@@ -99,6 +100,19 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     commands.push(`define command {\n  command_name handle_delayed_dump\n  command_line ${handlerLine}\n}`);
     service('dump_with_handler', 'dump_with_handler', '\n  event_handler handle_delayed_dump\n  event_handler_enabled 1');
 
+    // --fetch against a stand-in OpMon: its command pipe and log, from the example command
+    const odir = join(dir, 'opmon');
+    mkdirSync(odir);
+    const fifo = join(odir, 'opmon.cmd');
+    const olog = join(odir, 'opmon.log');
+    await execa('mkfifo', ['-m', '0666', fifo]);
+    writeFileSync(olog, '', { mode: 0o644 });
+    const fetchLine = fromExample(ex.check_delayed_fetch, libexec, { plugin: 'check_delayed_dump', want: 'WARNING', file: join(odir, 'delayed-messages.dump'), extra: '' })
+      .replace('/usr/local/opmon/var/rw/opmon.cmd', fifo).replace('/usr/local/opmon/var/opmon.log', olog);
+    commands.push(`define command {\n  command_name check_delayed_fetch\n  command_line ${fetchLine}\n}`);
+    service('delayed_fetch', 'check_delayed_fetch');
+    opmon = spawn(process.execPath, [join(ROOT, 'test', 'stand-ins', 'fake-opmon.mjs'), JSON.stringify({ fifo, log: olog, count: 17, delayMs: 200 })], { stdio: 'ignore', env: {} });
+
     writeFileSync(join(dir, 'objects.cfg'), [
       'define timeperiod {\n  timeperiod_name 24x7\n  alias always\n' + ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => `  ${d} 00:00-24:00`).join('\n') + '\n}',
       'define contact {\n  contact_name nobody\n  host_notifications_enabled 0\n  service_notifications_enabled 0\n  host_notification_period 24x7\n  service_notification_period 24x7\n  host_notification_options n\n  service_notification_options n\n  host_notification_commands noop\n  service_notification_commands noop\n}',
@@ -122,7 +136,7 @@ describe.skipIf(!available)('Nagios Core 4', () => {
   }, 60_000);
 
   afterAll(() => {
-    if (nagios?.pid) { try { process.kill(nagios.pid, 'SIGTERM'); } catch { /* gone */ } }
+    for (const p of [nagios, opmon]) if (p?.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
     cleanup?.();
   });
 
@@ -153,5 +167,15 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     expect(readFileSync(join(dir, 'handler', 'handle_delayed_dump.log'), 'utf8')).toMatch(/triggered by CRITICAL HARD/);
     expect(readFileSync(join(dir, 'nagios.log'), 'utf8')).toMatch(/SERVICE EVENT HANDLER: msgwatch-test;dump_with_handler;CRITICAL;HARD/);
     await until('the service OK again', () => serviceStatus().get('dump_with_handler')?.current_state === '0');
+  });
+
+  it('a service using --fetch goes WARNING when the stand-in OpMon reports waiting messages', async () => {
+    const s = await until('the --fetch service checked', () => {
+      const st = serviceStatus().get('delayed_fetch');
+      return st?.has_been_checked === '1' ? st : undefined;
+    });
+    expect(s.current_state, s.plugin_output).toBe('1');
+    expect(s.plugin_output).toMatch(/live count: 17 messages waiting in OpMon's memory \[WARNING\]/);
+    expect(s.performance_data).toMatch(/'queued'=17;0;;0/);
   });
 });

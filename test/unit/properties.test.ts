@@ -18,6 +18,7 @@ import { parseHeader } from '../../src/um/header.js';
 import type { Block } from '../../src/um/model.js';
 import { LbmmonParser } from '../../src/um/parse.js';
 import { parseSent } from '../../src/um/sent.js';
+import { answerCount, compileAnswer, DEFAULT_FETCH_PATTERN } from '../../src/checks/check_delayed_dump/answer.js';
 import { parsePerf, ROOT } from '../helpers';
 
 const RUNS = Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300);
@@ -145,5 +146,25 @@ describe('command line', () => {
     fc.assert(fc.property(fc.array(arg, { maxLength: 8 }), (argv) => {
       try { getopt(argv, { file: { alias: 'f', type: 'string' }, ...STANDARD_OPTIONS }); } catch (e) { expect(e).toBeInstanceOf(UsageError); }
     }), { numRuns: RUNS * 10, seed: 18 });
+  });
+});
+
+describe('the --fetch answer', () => {
+  const re = compileAnswer(DEFAULT_FETCH_PATTERN);
+  it('takes the count near "delayed", never the log time or the echo of the command', () => {
+    expect(answerCount('[1732252800] Delayed messages: 42', re)).toBe(42);
+    expect(answerCount('[1732252800] 42 messages in delayed_messages', re)).toBe(42);
+    expect(answerCount('[1732252800] EXTERNAL COMMAND: _OPDB_FETCH_DELAYED;', re)).toBeNull();
+    expect(answerCount('[1732252800] SERVICE ALERT: h;s;OK;HARD;1;fine', re)).toBeNull();
+  });
+  it('does bounded work on any line, with the default or any accepted pattern', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 3000 }), (t) => { answerCount(t, re); }), { numRuns: RUNS * 3, seed: 19 });
+    const long = `delayed ${'x'.repeat(1 << 20)}`;
+    const t0 = performance.now();
+    expect(answerCount(long, re)).toBeNull();
+    expect(performance.now() - t0).toBeLessThan(1000); // cut at 1024 characters: not 1 MiB of backtracking
+    expect(() => compileAnswer('(a*)*(\\d+)')).toThrow(/exponential/);
+    expect(() => compileAnswer('(?:x+)+(\\d+)')).toThrow(/exponential/);
+    expect(() => compileAnswer('((\\d+))')).not.toThrow();
   });
 });

@@ -5,10 +5,12 @@
  */
 import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
-import { State } from '../../lib/status.js';
-import { counted, formatDuration } from '../../lib/units.js';
 import { dataLabel } from '../../lib/perfdata.js';
+import { State, stateName, worst } from '../../lib/status.js';
+import { counted, formatDuration } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
+import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
+import { fetchQueued, type Fetched } from './fetch.js';
 import { combine, DUMP_STATE, type History } from './history.js';
 import { readDump } from './read.js';
 import { requestDump, stamp, waitForChange } from './request.js';
@@ -21,6 +23,10 @@ export interface Options {
   dumpWait: number;
   maxLine: number;
   queuePerfdata: number;
+  fetch: boolean;
+  opmonLog: string;
+  fetchWait: number;
+  fetchPattern: RegExp;
 }
 
 const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
@@ -82,6 +88,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     }
   }
 
+  let live: Fetched | null = null;
+  if (o.fetch) {
+    live = await fetchQueued({ commandFile: o.commandFile, opmonLog: o.opmonLog, waitMs: o.fetchWait * 1000, pattern: o.fetchPattern, deadline: ctx.deadline }, ctx.setPhase);
+    if (live.problem) findings.push(live.problem);
+  }
+
   ctx.setPhase(`reading ${o.file}`);
   const dump = await readDump(o.file, o.maxLine, ctx.deadline);
   const c = dump.counts;
@@ -90,7 +102,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   if (!dump.exists && o.missing !== State.OK) {
     findings.push({ state: o.missing, text: `${o.file} does not exist` });
   }
-  state.save(h.next);
+  const prevQueued = state.data?.queued ?? null;
+  const queued = live?.queued ?? null;
+  state.save({ ...h.next, ...(o.fetch ? { queued } : {}) });
 
   const metrics: Metric[] = [
     { name: 'messages', value: c.messages, min: 0 },
@@ -99,6 +113,10 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'age', value: h.ageSeconds, uom: 's', min: 0 },
     { name: 'growth', value: h.growth },
   ];
+  if (o.fetch) {
+    metrics.push({ name: 'queued', value: queued, min: 0 });
+    metrics.push({ name: 'queued_growth', value: queued !== null && prevQueued !== null ? queued - prevQueued : null });
+  }
   for (const [q, n] of sortedQueues(c).slice(0, o.queuePerfdata)) {
     metrics.push({ name: `queue_${q}`, label: dataLabel('queue_', q), value: n, min: 0 });
   }
@@ -106,12 +124,25 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     metrics,
     findings,
     summary: (ev) => {
-      const base = summarize(o.file, dump.exists, c, h, ev);
+      let base = summarize(o.file, dump.exists, c, h, ev);
+      if (o.fetch && queued !== null) {
+        // both counts, each marked when it is the one that alerts
+        const mark = (names: string[]) => {
+          const s = worst(...names.map((n) => ev.metricStates.get(n) ?? State.OK));
+          return s === State.OK ? '' : ` [${stateName(s)}]`;
+        };
+        const growth = prevQueued !== null && queued !== prevQueued ? `, ${queued > prevQueued ? '+' : ''}${queued - prevQueued} since the last check` : '';
+        base = `live count: ${counted(queued, 'message')} waiting in OpMon's memory${growth}${mark(['queued', 'queued_growth'])}; dump: ${base}${mark(['messages', 'malformed', 'bytes', 'age', 'growth'])}`;
+      }
       const extra = findings.map((f) => f.text);
       return extra.length ? `${extra.join('; ')}; ${base}` : base;
     },
-    details: details(c, h, dump.exists),
-    json: { queues: Object.fromEntries(sortedQueues(c)), since: h.since, reimported: h.reimported },
+    details: [
+      ...(live?.queued !== null && live?.queued !== undefined ? [`OpMon's answer: ${live.lines[0]}`] : []),
+      ...(live && live.queued === null && live.lines.length ? ['last lines of the OpMon log while waiting:', ...live.lines.map((l) => `  ${l}`)] : []),
+      ...details(c, h, dump.exists),
+    ],
+    json: { queues: Object.fromEntries(sortedQueues(c)), since: h.since, reimported: h.reimported, ...(o.fetch ? { queued } : {}) },
   };
 }
 
@@ -132,12 +163,20 @@ export const definition: PluginDefinition<Options> = {
     'command-file': { type: 'string', default: '/usr/local/opmon/var/rw/opmon.cmd', requiresArg: true, describe: "OpMon's external command pipe (must be a FIFO)" },
     'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
     'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Lines longer than this are counted as malformed' },
+    fetch: { type: 'boolean', default: false, describe: "Also ask OpMon for the live count of messages waiting in its memory (_OPDB_FETCH_DELAYED) and read its answer from --opmon-log" },
+    'opmon-log': { type: 'string', default: '/usr/local/opmon/var/opmon.log', requiresArg: true, describe: 'Where OpMon writes its answer to --fetch' },
+    'fetch-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for the answer (within -t)' },
+    'fetch-pattern': {
+      type: 'string', default: DEFAULT_FETCH_PATTERN, requiresArg: true, coerce: (v: unknown) => compileAnswer(String(v)),
+      describe: 'Regular expression (case-insensitive) for the answer line; its first matching capture group is the count',
+    },
     'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
   },
   examples: [
     ['check_delayed_dump', 'WARNING as soon as the dump holds a message (the vendor advice)'],
     ['check_delayed_dump -c messages=1000 -c age=1800', 'CRITICAL past 1000 messages or after 30 minutes'],
     ['check_delayed_dump --request-dump -t 20', 'ask a running OpMon for a fresh dump first'],
+    ['check_delayed_dump --fetch -t 15', "also OpMon's live count of waiting messages, long before any dump"],
   ],
   metrics: [
     { name: 'messages', help: 'well-formed lines (messages waiting)' },
@@ -145,9 +184,11 @@ export const definition: PluginDefinition<Options> = {
     { name: 'bytes', uom: 'B', help: 'size of the dump file' },
     { name: 'age', uom: 's', help: 'how long the dump has held messages without being emptied' },
     { name: 'growth', help: 'messages added since the previous run (negative after a partial re-import)' },
+    { name: 'queued', help: "--fetch: messages waiting in OpMon's memory, OpMon's live count (default WARNING > 0)" },
+    { name: 'queued_growth', help: '--fetch: change of the live count since the previous run' },
   ],
   primary: 'messages',
-  defaults: { messages: { warn: '0' } },
+  defaults: { messages: { warn: '0' }, queued: { warn: '0' } },
   helpEpilogue:
     "Per-queue perfdata is labelled 'queue_<name>' (no thresholds). Default thresholds: -w messages=0.\n" +
     'Ranges use the Nagios syntax; age thresholds are seconds (-c age=1800).',

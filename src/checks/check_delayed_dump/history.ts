@@ -1,14 +1,16 @@
 /** Combines this run's counts with the saved state: age, growth, and re-import detection. */
-import { count, nullable, obj, time, where, type Schema } from '../../lib/state/schema.js';
+import { count, nullable, obj, optional, time, where, type Schema } from '../../lib/state/schema.js';
 
 export interface DumpState {
   /** when the dump was first seen holding messages (ms), null when it was empty/absent */
   nonEmptySince: number | null;
   messages: number;
   seenAt: number;
+  /** OpMon's live count at the previous run (--fetch), when it answered */
+  queued?: number | null;
 }
 
-export const DUMP_STATE: Schema<DumpState> = where(obj<DumpState>({ nonEmptySince: nullable(time), messages: count, seenAt: time }),
+export const DUMP_STATE: Schema<DumpState> = where(obj<DumpState>({ nonEmptySince: nullable(time), messages: count, seenAt: time, queued: optional(nullable(count)) }),
   (s) => (s.nonEmptySince !== null && s.nonEmptySince > s.seenAt ? 'nonEmptySince is after seenAt' : null));
 
 export interface History {

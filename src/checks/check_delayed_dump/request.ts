@@ -1,5 +1,6 @@
 /**
- * --request-dump: ask OpMon to write a fresh dump through its external command pipe.
+ * Commands to OpMon through its external command pipe: --request-dump (_OPDB_DUMP_DELAYED, write
+ * a fresh dump) and --fetch (_OPDB_FETCH_DELAYED, log the live count).
  *
  * `echo ... > opmon.cmd` hangs when OpMon is stopped but the FIFO remains, and creates a regular
  * file (which then stops OpMon from creating its pipe) when the FIFO is gone. So: the path must
@@ -17,7 +18,8 @@ export interface RequestOutcome {
   problem?: { state: State; text: string };
 }
 
-export function requestDump(commandFile: string, now: number): RequestOutcome {
+/** Sends `[<epoch>] <command>` to OpMon's pipe, or says why it could not. */
+export function sendCommand(commandFile: string, command: string, now: number): RequestOutcome {
   let st;
   try {
     st = lstatSync(commandFile);
@@ -39,17 +41,21 @@ export function requestDump(commandFile: string, now: number): RequestOutcome {
     return { sent: false, problem: { state: State.UNKNOWN, text: `cannot open command pipe ${commandFile}: ${errnoText(e)}` } };
   }
   try {
-    const cmd = Buffer.from(`[${Math.floor(now / 1000)}] _OPDB_DUMP_DELAYED\n`, 'ascii');
+    const cmd = Buffer.from(`[${Math.floor(now / 1000)}] ${command}\n`, 'ascii');
     const n = writeSync(fd, cmd, 0, cmd.length);
     if (n !== cmd.length) return { sent: false, problem: { state: State.UNKNOWN, text: `short write to ${commandFile}` } };
     return { sent: true };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EAGAIN' ? 'the pipe is full (OpMon is not reading commands)' : code === 'EPIPE' ? 'the reader went away' : errnoText(e);
-    return { sent: false, problem: { state: State.WARNING, text: `could not send _OPDB_DUMP_DELAYED to ${commandFile}: ${why}` } };
+    return { sent: false, problem: { state: State.WARNING, text: `could not send ${command} to ${commandFile}: ${why}` } };
   } finally {
     closeSync(fd);
   }
+}
+
+export function requestDump(commandFile: string, now: number): RequestOutcome {
+  return sendCommand(commandFile, '_OPDB_DUMP_DELAYED', now);
 }
 
 export interface FileStamp {
