@@ -4,7 +4,6 @@
  * (bad option, thrown error, unhandled rejection, timeout, SIGTERM) ends as one clear line with
  * exit 0-3 and never as a Node stack trace with exit 1.
  */
-import { startupSnapshot } from 'node:v8';
 import { renderRows, wrapText } from './help.js';
 import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { describeError, PluginError, UsageError } from './errors.js';
@@ -247,16 +246,21 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
           phase = `waiting for the state lock ${file.lock.path}`;
           cleanups.push(() => file.lock.release());
           await file.lock.acquire(Math.max(500, timeoutMs * 0.5));
+          file.adoptLegacy();
         }
         const loaded = file.load(schema);
         if (loaded.note) notes.push(loaded.note);
         ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
+        // the checks change their state in place: keep what was read, to skip writing it back unchanged
+        const before = loaded.data === undefined || loaded.note ? null : JSON.stringify(loaded.data);
         return {
           data: loaded.data,
           savedAt: loaded.savedAt,
           path: file.path,
           save: (data: T) => {
             if (opts.dryRun) return;
+            // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
+            if (before !== null && JSON.stringify(data) === before) return;
             phase = `saving state to ${file.path}`;
             file.save(data);
           },
@@ -317,14 +321,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
   }
 }
 
-/**
- * The entry point of every plugin executable. In a startup-snapshot build the modules are
- * evaluated at build time and the run starts when the snapshot is deserialised.
- */
+/** The entry point of every plugin executable. */
 export function startPlugin<O>(def: PluginDefinition<O>): void {
-  if (startupSnapshot?.isBuildingSnapshot()) {
-    startupSnapshot.setDeserializeMainFunction(() => void runPlugin(def, process.argv.slice(2)));
-  } else {
-    void runPlugin(def);
-  }
+  void runPlugin(def);
 }

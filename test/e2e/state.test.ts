@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { execFileSync, spawn } from 'node:child_process';
 import {
-  chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -156,6 +156,35 @@ describe('state content', () => {
     const r = await run(['--dry-run']);
     expect(r.perf.growth).toBe('1');
     expect(readFileSync(join(stateDir, stateFiles()[0]), 'utf8')).toBe(before);
+  });
+});
+
+describe('state writes', () => {
+  it('an unchanged state is not written again (no write, no fsync); a change is', async () => {
+    await run();
+    const f = join(stateDir, stateFiles()[0]);
+    const t0 = statSync(f).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    await run();
+    await run();
+    expect(statSync(f).mtimeMs).toBe(t0);
+    writeFileSync(dump, 'q1 a\nq1 b\nq2 c\nq3 d\n');
+    const r = await run();
+    expect(r.perf.growth).not.toBe('0');
+    expect(statSync(f).mtimeMs).toBeGreaterThan(t0);
+  });
+
+  it('state saved under the pre-0.2 file name (SHA-256) is taken over, not lost', async () => {
+    await run();
+    const now = stateFiles()[0];
+    const { legacyStateFileName } = await import('../../src/lib/state/store');
+    const legacy = legacyStateFileName('check_delayed_dump', [dump]);
+    expect(legacy).not.toBe(now);
+    renameSync(join(stateDir, now), join(stateDir, legacy));
+    writeFileSync(dump, 'q1 a\nq1 b\nq2 c\nq3 d\n');
+    const r = await run();
+    expect(r.perf.growth).toBe('2'); // compared with the saved 2 messages: the state was found
+    expect(stateFiles()).toEqual([now]);
   });
 });
 

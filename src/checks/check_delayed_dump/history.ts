@@ -37,6 +37,8 @@ export function combine(prev: DumpState | undefined, messages: number, mtimeMs: 
     since,
     growth,
     reimported,
-    next: { nonEmptySince: since === null ? null : Math.round(since), messages, seenAt: now },
+    // an unchanged dump keeps the previous seenAt, so that an unchanged state is not rewritten
+    // (a dump that fills later is dated by its mtime, which is after that run anyway)
+    next: { nonEmptySince: since === null ? null : Math.round(since), messages, seenAt: prev && prev.messages === messages && prev.seenAt <= now ? prev.seenAt : now },
   };
 }

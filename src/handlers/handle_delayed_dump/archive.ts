@@ -3,7 +3,7 @@
  * SHA-256) before anything else happens. Only complete lines are copied unless the last,
  * unterminated line has stopped changing (OpMon writes the dump in one go).
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../../lib/builtins.js';
 import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { countLine, countLines, countTooLong, newCounts } from '../../dump/count.js';
 import { adoptOwner, readAt } from '../../lib/files.js';
@@ -42,7 +42,7 @@ function extent(dump: string): number {
 
 /** Reads up to `bytes` from fd in chunks: hashes them, counts LFs, hands each chunk on. */
 function scan(fd: number, bytes: number, each?: (chunk: Buffer) => void): { sha256: string; got: number; lines: number; lastByte: number } {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   const buf = Buffer.allocUnsafe(CHUNK);
   let off = 0;
   let lines = 0;

@@ -6,7 +6,7 @@
  * follows them is kept; if it was rewritten, the lines not in the imported copy are kept (a
  * multiset difference). What is kept is put back at the dump path, merged with any new dump.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../../lib/builtins.js';
 import { appendFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { adoptOwner, readAt } from '../../lib/files.js';
 import { hashPrefix, type Copy } from './archive.js';
@@ -29,7 +29,7 @@ function linesOf(buf: Buffer): Buffer[] {
   return out;
 }
 
-const key = (b: Buffer) => createHash('sha1').update(b).digest('base64');
+const key = (b: Buffer) => crypto().createHash('sha1').update(b).digest('base64');
 
 /** Puts `keep` back at the dump path without clobbering a dump written meanwhile. */
 function putBack(dump: string, keep: Buffer, owner: { uid: number; gid: number }): void {

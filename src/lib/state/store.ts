@@ -6,11 +6,11 @@
  * Loading never throws for bad content: a corrupt, foreign, future-dated or implausible file
  * yields "no state" plus one note for the output, exactly like a first run.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { crypto } from '../builtins.js';
 import { errnoText, PluginError } from '../errors.js';
 import { processAlive } from '../files.js';
 import { ensureStateDir } from './dir.js';
@@ -38,11 +38,38 @@ export interface LoadResult<T> {
   savedAt?: number;
 }
 
+/**
+ * 64-bit FNV-1a of the UTF-16 code units, as 16 hex digits: a file name needs no cryptographic
+ * hash, and this one costs no OpenSSL start-up on every run.
+ */
+function fnv64(text: string): string {
+  let h1 = 0x84222325; let h0 = 0xcbf29ce4; // offset basis 0xcbf29ce484222325, as two 32-bit halves
+  for (let i = 0; i < text.length; i++) {
+    h1 ^= text.charCodeAt(i);
+    // multiply by the FNV prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64
+    const lo = h1 * 0x1b3;
+    const hi = h0 * 0x1b3 + (h1 << 8) + Math.floor(lo / 0x100000000);
+    h1 = lo >>> 0;
+    h0 = hi >>> 0;
+  }
+  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
+}
+
+function slugOf(keyParts: unknown[]): string {
+  const first = keyParts.find((p) => typeof p === 'string' && p.length > 0) as string | undefined;
+  return (first ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+/, '').slice(-40);
+}
+
 /** `<plugin>-<readable part>-<hash>.json`: readable for operators, unique per meaning. */
 export function stateFileName(plugin: string, keyParts: unknown[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([plugin, ...keyParts])).digest('hex').slice(0, 16);
-  const first = keyParts.find((p) => typeof p === 'string' && p.length > 0) as string | undefined;
-  const slug = (first ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+/, '').slice(-40);
+  const slug = slugOf(keyParts);
+  return `${plugin}${slug ? '-' + slug : ''}-${fnv64(JSON.stringify([plugin, ...keyParts]))}.json`;
+}
+
+/** The name versions before 0.2 used (SHA-256): state found there is moved to the new name once. */
+export function legacyStateFileName(plugin: string, keyParts: unknown[]): string {
+  const hash = crypto().createHash('sha256').update(JSON.stringify([plugin, ...keyParts])).digest('hex').slice(0, 16);
+  const slug = slugOf(keyParts);
   return `${plugin}${slug ? '-' + slug : ''}-${hash}.json`;
 }
 
@@ -74,6 +101,8 @@ function readAllNoFollow(path: string): Buffer | null {
   }
 }
 
+let tmpCount = 0;
+
 export class StateFile<T> {
   readonly path: string;
   readonly lock: Lock;
@@ -81,6 +110,13 @@ export class StateFile<T> {
   constructor(readonly dir: string, readonly plugin: string, readonly key: unknown[]) {
     this.path = join(dir, stateFileName(plugin, key));
     this.lock = new Lock(`${this.path}.lock`);
+  }
+
+  /** Moves state saved under the pre-0.2 name to this one (under the lock: call after acquiring it). */
+  adoptLegacy(): void {
+    if (existsSync(this.path)) return;
+    const old = join(this.dir, legacyStateFileName(this.plugin, this.key));
+    try { renameSync(old, this.path); } catch { /* none: a first run */ }
   }
 
   static prepare(dir: string): void {
@@ -140,7 +176,7 @@ export class StateFile<T> {
   save(data: T, now = Date.now()): void {
     const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
     const body = Buffer.from(JSON.stringify(env), 'utf8');
-    const tmp = `${this.path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const tmp = `${this.path}.tmp-${process.pid}-${(tmpCount++).toString(36)}${Date.now().toString(36)}`; // O_EXCL guards the rest
     let fd: number | undefined;
     try {
       fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);

@@ -3,11 +3,10 @@
  * bytes (up to 1 KiB) so that a reused inode or a copy (copytruncate, compression) is told
  * apart from, or matched to, the file it was.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
+import { crypto, zlib } from '../builtins.js';
 import { readAt } from '../files.js';
 import { array, count, num, obj, optional, str, where, type Schema } from '../state/schema.js';
-import { createGunzip } from 'node:zlib';
 
 export const FP_MAX = 1024;
 
@@ -37,7 +36,7 @@ export const FILE_POSITION: Schema<FilePosition> = where(obj<FilePosition>({
   : (p.drained ?? []).every((d) => /^\d{1,4}:[0-9a-f]{40}$/.test(d)) ? null : 'drained is not <length>:<SHA-1>'));
 
 export function hashBytes(b: Buffer): string {
-  return createHash('sha1').update(b).digest('hex');
+  return crypto().createHash('sha1').update(b).digest('hex');
 }
 
 export function isGzip(path: string): boolean {
@@ -52,7 +51,7 @@ export async function headBytes(path: string, len: number): Promise<{ bytes: Buf
       const parts: Buffer[] = [];
       let got = 0;
       const src = createReadStream(path);
-      const gun = createGunzip();
+      const gun = zlib().createGunzip();
       const done = () => { src.destroy(); gun.destroy(); resolve(Buffer.concat(parts).subarray(0, len)); };
       gun.on('data', (c: Buffer) => { parts.push(c); got += c.length; if (got >= len) done(); });
       gun.on('end', done);

@@ -22,7 +22,7 @@
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../builtins.js';
 import { describeError, PluginError } from '../errors.js';
 import { readAt } from '../files.js';
 import { FP_MAX, hashBytes, headBytes, isGzip, sameInode, type FilePosition } from './identity.js';
@@ -156,7 +156,7 @@ export class Tailer {
     let skip = from;
     await new Promise<void>((resolve, reject) => {
       const src = createReadStream(path, { highWaterMark: 1 << 20 });
-      const gun = createGunzip({ chunkSize: 1 << 18 });
+      const gun = zlib().createGunzip({ chunkSize: 1 << 18 });
       const stop = () => { src.unpipe(gun); src.destroy(); gun.destroy(); resolve(); };
       gun.on('data', (chunk: Buffer) => {
         if (skip > 0) {
@@ -359,6 +359,11 @@ export class Tailer {
     }
 
     if (sameInode(prev, cur, this.ignoreDev)) {
+      // untouched since the last run (same size and mtime to the nanosecond): nothing to read,
+      // nothing to hash (hashing loads OpenSSL: the most common run would pay for it)
+      if (cur.size === prev.size && cur.mtimeMs === prev.mtimeMs && cur.size === prev.offset) {
+        return this.result('unchanged', { ...prev }, 0);
+      }
       const m = await matchesFp(this.path, prev);
       // identical lines can regrow a copytruncated file to the same first bytes and size, so a
       // fresh copy of it among the siblings is the only reliable sign that it was truncated
