@@ -15,8 +15,12 @@ const stamp = (t) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 };
 
-/** A Shinken broker log: about 0.1% [ COMMAND CALL ] lines, the rest broker noise. */
-export function brokerLog(path, bytes, seed = 42) {
+/**
+ * A Shinken broker log: about 0.1% [ COMMAND CALL ] lines, the rest broker noise; with `debug`,
+ * the DEBUG level, where half the lines are command calls ("Executing command ...", "... was
+ * executed by the module M in 0.0NNs"), with the same rare failures.
+ */
+export function brokerLog(path, bytes, seed = 42, { debug = false } = {}) {
   const r = rng(seed);
   const o = new Out(path);
   const modules = ['Livestatus', 'WebUI', 'sla', 'graphite'];
@@ -31,13 +35,20 @@ export function brokerLog(path, bytes, seed = 42) {
     (t, m) => `[${t}] ERROR : [ broker-master ] [ ${m} ] [ COMMAND CALL ] [ PID:29341 ] [ CP Server Thread-46 ] Failed to send command call [get_module_info] for module ${m} because of timeout (1s).`,
     (t, m) => `[${t}] DEBUG : [ broker-master ] [ ${m} ] [ COMMAND CALL ] [ PID:29341 ] [ CP Server Thread-46 ] The command call [get_stats] was executed by the module ${m} in 0.${Math.floor(r() * 900) + 100}s`,
   ];
+  const chatter = [
+    (t, m, i) => `[${t}] DEBUG : [ broker-master ] [ ${m} ] [ COMMAND CALL ] [ PID:29341 ] [ CP Server Thread-${i % 60} ] Executing command [get_${['module_info', 'stats', 'hosts'][i % 3]}] with param []`,
+    (t, m, i) => `[${t}] DEBUG : [ broker-master ] [ ${m} ] [ COMMAND CALL ] [ PID:29341 ] [ CP Server Thread-${i % 60} ] The command call [get_${['module_info', 'stats', 'hosts'][i % 3]}] was executed by the module ${m} in 0.0${String(i % 100).padStart(2, '0')}s`,
+  ];
   let t = Date.UTC(2026, 10, 20, 0, 0, 0);
   let i = 0;
   while (o.total + o.len < bytes) {
     i++;
     if (i % 16 === 0) t += 1000;
     const ts = stamp(t);
-    o.push((r() < 0.001 ? calls[Math.floor(r() * 3)](ts, modules[i % 4]) : noise[i % 4](ts, i)) + '\n');
+    const line = r() < 0.001 ? calls[Math.floor(r() * 3)](ts, modules[i % 4])
+      : debug && i % 2 === 0 ? chatter[(i >> 1) % 2](ts, modules[i % 4], i)
+      : noise[i % 4](ts, i);
+    o.push(line + '\n');
   }
   return o.close();
 }

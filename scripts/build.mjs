@@ -40,7 +40,7 @@ await Promise.all(list.map(({ name, main }) => esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  minify: !process.env.MSGWATCH_NO_MINIFY,
   legalComments: 'none',
   define: { __MSGWATCH_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: '#!/usr/bin/env node' },

@@ -177,7 +177,7 @@ describe('state writes', () => {
   it('state saved under the pre-0.2 file name (SHA-256) is taken over, not lost', async () => {
     await run();
     const now = stateFiles()[0];
-    const { legacyStateFileName } = await import('../../src/lib/state/store');
+    const { legacyStateFileName } = await import('../../src/lib/state/store.js');
     const legacy = legacyStateFileName('check_delayed_dump', [dump]);
     expect(legacy).not.toBe(now);
     renameSync(join(stateDir, now), join(stateDir, legacy));

@@ -30,6 +30,36 @@ function oldEvent(l: LogLine): Event | null {
   return null;
 }
 
+const HEAD = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\]\s*([A-Za-z]+)\s*:\s*/;
+const CATEGORIES = new Set(['COMMAND CALL', 'CLEAN AFTER FORK']);
+/** The regex-and-slice line parser the index scanner replaced: the oracle. */
+function oldParseLine(line: string): LogLine | null {
+  const h = HEAD.exec(line);
+  if (!h) return null;
+  let rest = line.slice(h[0].length);
+  const names: string[] = [];
+  let category = '';
+  for (let i = 0; i < 4; i++) {
+    const m = /^\[([^\]]*)\]\s*/.exec(rest);
+    if (!m) return null;
+    rest = rest.slice(m[0].length);
+    const v = m[1].trim();
+    if (CATEGORIES.has(v.toUpperCase())) { category = v.toUpperCase(); break; }
+    names.push(v);
+  }
+  if (!category || names.length === 0) return null;
+  let pid = '';
+  let extra = '';
+  const p = /^\[\s*pid\s*:\s*(\d+)\s*\]\s*/i.exec(rest);
+  if (p) {
+    pid = p[1];
+    rest = rest.slice(p[0].length);
+    const x = /^\[([^\]]*)\]\s*/.exec(rest);
+    if (x) { extra = x[1].trim(); rest = rest.slice(x[0].length); }
+  }
+  return { time: h[1], level: h[2].toUpperCase(), names, category, pid, extra, text: rest.trimEnd() };
+}
+
 const line = (text: string): LogLine => ({ time: '2026-11-22 10:00:00', level: 'ERROR', names: ['broker-1', 'mod'], category: 'COMMAND CALL', pid: '1', extra: 't', text });
 // the regex trims the name's inner spaces only where it can; compare trimmed
 const norm = (e: Event | null) => (e ? { ...e, command: e.command.trim() } : null);
@@ -56,12 +86,27 @@ describe('broker command-call matcher', () => {
 
   it('agrees with the regexes on near-misses built from the messages\' own fragments', () => {
     const frag = fc.constantFrom('The command call ', 'Failed to send command call ', 'Received unknown command ', 'Failed to execute received command ',
-      '[', ']', ' ]', '[ ', 'a', 'x y', ' for module ', ' was sent', ',', ' but the call timed out', 'x', ' because of timeout', ' because of error',
+      '[', ']', ' ]', '[ ', 'a', 'x y', 'K', 'İ', ' for module ', ' was sent', ',', ' but the call timed out', 'x', ' because of timeout', ' because of error',
       ' was sent but another answer was received', ' to execute', ' with error', ' was executed by the module ', ' in ', '0.5', '12', ' s', 's', ' ', 'é', '_');
     fc.assert(fc.property(fc.array(frag, { maxLength: 14 }), (parts) => {
       const t = parts.join('');
       expect(norm(commandEvent(line(t)))).toEqual(norm(oldEvent(line(t))));
     }), { numRuns: 20000, seed: 15 });
+  });
+
+  it('the line parser gives the replaced regex parser\'s answer on lines built from real fragments', () => {
+    const frag = fc.constantFrom('[2026-11-22 10:00:00]', '[2026-11-22 10:00:0]', ' ', '  ', '\t', '\u00a0', 'ERROR', 'info', 'WARNING', ':', ' : ',
+      '[ broker-master ]', '[x]', '[]', '[ Livestatus ]', '[ COMMAND CALL ]', '[command call]', '[ CLEAN AFTER FORK ]', '[ PID:29341 ]', '[pid : 1]', '[ PID:x ]',
+      '[ CP Server Thread-46 ]', 'The command call [a] was executed by the module M in 0.5s', ']', '[', 'é', 'K');
+    fc.assert(fc.property(fc.array(frag, { maxLength: 12 }), (parts) => {
+      const t = parts.join('');
+      expect(parseLine(t)).toEqual(oldParseLine(t));
+    }), { numRuns: 30000, seed: 20 });
+    for (const t of MESSAGES) {
+      const l = `[2026-11-22 10:00:00] ERROR : [ broker-master ] [ Livestatus ] [ COMMAND CALL ] [ PID:29341 ] [ CP Server Thread-46 ] ${t}`;
+      expect(parseLine(l)).toEqual(oldParseLine(l));
+      expect(parseLine(l)).not.toBeNull();
+    }
   });
 
   it('never throws on arbitrary text', () => {

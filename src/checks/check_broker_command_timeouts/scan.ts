@@ -4,9 +4,18 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
+import { fastLine, type Fast } from './fastpath.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
-const NEEDLES = [Buffer.from('COMMAND CALL'), Buffer.from('CLEAN AFTER FORK')];
+/**
+ * Candidate lines are found by a byte search for a needle's tail that starts with a byte rare in
+ * broker logs ('M', 'F'), then the bytes before the hit are checked: the native search stops at
+ * every occurrence of a needle's first byte, and 'C' is everywhere (quiet 256 MiB log: 196 -> 28 ms).
+ */
+const NEEDLES = [
+  { name: Buffer.from('COMMAND CALL'), tail: Buffer.from('MMAND CALL'), head: 2 },
+  { name: Buffer.from('CLEAN AFTER FORK'), tail: Buffer.from('FORK'), head: 12 },
+];
 
 export interface Filters {
   broker: string[];
@@ -21,26 +30,51 @@ export interface ScanCarry {
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
+  /** fast-path lines' groups by their bytes (null: filtered out) */
+  private readonly fastGroups = new Map<string, Group | null>();
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
   lines(buf: Buffer, start: number, end: number): void {
-    for (const needle of NEEDLES) {
+    for (const [n, needle] of NEEDLES.entries()) {
       let pos = start;
       for (;;) {
-        const hit = buf.indexOf(needle, pos);
-        if (hit < 0 || hit >= end) break;
-        const ls = buf.lastIndexOf(10, hit) + 1;
+        const t = buf.indexOf(needle.tail, pos);
+        if (t < 0 || t >= end) break;
+        const hit = t - needle.head;
+        if (hit < start || !headBefore(buf, needle.name, hit, needle.head)) { pos = t + 1; continue; }
+        const ls = Math.max(buf.lastIndexOf(10, hit) + 1, start);
         const nl = buf.indexOf(10, hit);
         const le = nl < 0 || nl >= end ? end : nl;
-        // a line holding both needles is handled by the first search only (searched within the
-        // line: a search to the chunk's end per line would be quadratic on a chunk of such lines)
-        if (needle === NEEDLES[0] || buf.subarray(ls, le).indexOf(NEEDLES[0]) < 0) {
-          this.line(buf.toString('utf8', Math.max(ls, start), le > ls && buf[le - 1] === 13 ? le - 1 : le));
-        }
+        const text = le > ls && buf[le - 1] === 13 ? le - 1 : le;
         pos = le + 1;
+        if (n === 0) {
+          const f = fastLine(buf, ls, text);
+          if (f?.kind === 'chatter') continue;
+          if (f?.kind === 'executed') { this.executed(f); continue; }
+        } else if (buf.subarray(ls, le).indexOf(NEEDLES[0].name) >= 0) {
+          // a line holding both needles is handled by the first search only (searched within the
+          // line: a search to the chunk's end per line would be quadratic on a chunk of such lines)
+          continue;
+        }
+        this.line(buf.toString('utf8', ls, text));
       }
     }
+  }
+
+  /** A "was executed by the module" line read from bytes: the slowest execution per group. */
+  private executed(f: Extract<Fast, { kind: 'executed' }>): void {
+    let g = this.fastGroups.get(f.key);
+    if (g === undefined) {
+      const names = f.names();
+      const broker = names.length >= 2 ? names[0] : '';
+      const module = f.module || names[names.length - 1];
+      g = this.pass(broker, module, f.command) ? getGroup(this.batch, broker, module, f.command) : null;
+      if (this.fastGroups.size > 10_000) this.fastGroups.clear();
+      this.fastGroups.set(f.key, g);
+    }
+    this.lastError = null;
+    if (g && Number.isFinite(f.seconds)) g.execMax = Math.max(g.execMax ?? 0, f.seconds);
   }
 
   private pass(broker: string, module: string, command: string): boolean {
@@ -63,7 +97,7 @@ export class Scanner implements LineSink {
   private add(ev: Event, l: LogLine): void {
     const g = getGroup(this.batch, ev.broker, ev.module, ev.command);
     if (ev.kind === 'exec_time') {
-      g.execMax = Math.max(g.execMax ?? 0, ev.seconds ?? 0);
+      if (Number.isFinite(ev.seconds)) g.execMax = Math.max(g.execMax ?? 0, ev.seconds!); // "0.1.2s" is no time
       this.lastError = null;
       return;
     }
@@ -94,4 +128,11 @@ export class Scanner implements LineSink {
     g.counts[kind] = (g.counts[kind] ?? 0) + 1;
     g.last = { kind, time: l.time, text: l.text.slice(0, 300) };
   }
+}
+
+
+/** The `head` bytes of `name` are at buf[hit, hit + head). */
+function headBefore(buf: Buffer, name: Buffer, hit: number, head: number): boolean {
+  for (let k = 0; k < head; k++) if (buf[hit + k] !== name[k]) return false;
+  return true;
 }
