@@ -1,8 +1,8 @@
 // msgwatch benchmark: start-up, scan throughput and peak memory, side by side with node -e 0,
 // grep, awk, wc and check_logfiles, in one run. Prints a table and writes BENCHMARKS.md.
 //
-//   npm run bench -- [--quick] [--runs N] [--broker-size 1GiB] [--dump-lines 5000000]
-//                    [--lbmmon-size 512MiB] [--dir /tmp/msgwatch-bench]
+//   npm run bench -- [--quick] [--runs N] [--broker-size 1GiB] [--broker-debug-size 256MiB]
+//                    [--dump-lines 10000000] [--lbmmon-size 512MiB] [--dir /tmp/msgwatch-bench]
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,7 +19,8 @@ const size = (t) => { const m = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)?$/.exec(t); retur
 const RUNS = Number(opt('runs', quick ? 3 : 5));
 const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 30));
 const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
-const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 5000000));
+const BROKER_DEBUG = size(opt('broker-debug-size', quick ? '32MiB' : '256MiB'));
+const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 10000000));
 const LBMMON = size(opt('lbmmon-size', quick ? '32MiB' : '512MiB'));
 const dir = opt('dir', '/tmp/msgwatch-bench');
 mkdirSync(dir, { recursive: true });
@@ -29,6 +30,7 @@ const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 delete env.NODE_OPTIONS;
 env.LC_ALL = 'C';
+env.MSGWATCH_MEMORY_REPORT = '1'; // the plugins report anonymous memory at exit (others ignore it)
 
 function input(name, make, param) {
   const path = join(dir, name);
@@ -42,6 +44,7 @@ function input(name, make, param) {
 }
 
 const brokerPath = input('brokerd.log', brokerLog, BROKER);
+const brokerDebugPath = input('brokerd-debug.log', (p, n) => brokerLog(p, n, 43, { debug: true }), BROKER_DEBUG);
 const dumpPath = input('delayed-messages.dump', dump, DUMP_LINES);
 const lbmmonPath = input('lbmmon.log', lbmmonLog, LBMMON);
 const tiny = {
@@ -54,7 +57,9 @@ const tiny = {
 function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
   const walls = [];
   let rss = 0;
+  let anon;
   let code = null;
+  let stdout = '';
   for (let i = 0; i < runs; i++) {
     before?.(i);
     const t0 = process.hrtime.bigint();
@@ -64,11 +69,14 @@ function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
     walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
     const lines = String(r.stderr).trim().split('\n');
     rss = Math.max(rss, Number(lines[lines.length - 1]) / 1024);
+    const m = /msgwatch-memory rss_anon_kib=(\d+)/.exec(String(r.stderr));
+    if (m) anon = Math.max(anon ?? 0, Number(m[1]) / 1024);
     code = r.status;
+    stdout = String(r.stdout);
   }
   walls.sort((a, b) => a - b);
-  const row = { label, median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rss, bytes, code };
-  process.stderr.write(`  ${label}: ${row.median.toFixed(1)} ms (rss ${rss.toFixed(1)} MiB)\n`);
+  const row = { label, median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rss, anon, bytes, code, stdout };
+  process.stderr.write(`  ${label}: ${row.median.toFixed(1)} ms (rss ${rss.toFixed(1)} MiB${anon === undefined ? '' : `, anon ${anon.toFixed(1)} MiB`})\n`);
   return row;
 }
 
@@ -102,38 +110,54 @@ for (const [p, a] of Object.entries(tinyArgs)) {
 section(`2. broker log full scan (${(BROKER / 2 ** 20).toFixed(0)} MiB)`);
 const grepC = measure("grep -c -F 'COMMAND CALL'", 'grep', ['-c', '-F', 'COMMAND CALL', brokerPath], { bytes: BROKER });
 rows.push(grepC);
-const bsd = state('broker');
-const bscan = measure('check_broker_command_timeouts --from-start', join(BIN, 'check_broker_command_timeouts'), ['-f', brokerPath, '--from-start', '--state-dir', bsd, '-t', '600'], { before: fresh(bsd), bytes: BROKER });
-bscan.ratio = ratio(bscan, grepC);
-bscan.note = `${(grepC.median / bscan.median).toFixed(2)}x grep's throughput`;
-rows.push(bscan);
 const clDir = state('check_logfiles');
 mkdirSync(clDir, { recursive: true });
 const clCfg = join(clDir, 'cl.cfg');
 writeFileSync(clCfg, `$seekfilesdir = '${clDir}';\n$protocolsdir = '${clDir}';\n@searches = ({ tag => 'cc', logfile => '${brokerPath}', criticalpatterns => ['COMMAND CALL'], options => 'allyoucaneat,noprotocol' });\n`);
 const clRuns = quick ? 1 : Math.min(RUNS, 3);
+const awkCounts = (out) => Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')));
+const perfCounts = (out) => Object.fromEntries([...out.matchAll(/'(\w+)'=([0-9.]+|U)/g)].filter(([, k]) => !k.startsWith('queue')).map(([, k, v]) => [k, v]));
+const sameCounts = (a, p) => Object.entries(a).every(([k, v]) => Number(v) === Number(p[k] ?? 0));
+function brokerPeers(path, bytes, tag, grep) {
+  const mk = measure(`mawk, the same classification${tag}`, 'mawk', ['-f', join(root, 'bench', 'broker-classify.awk'), path], { bytes });
+  const sd = state(`broker${tag}`);
+  const ours = measure(`check_broker_command_timeouts --from-start${tag}`, join(BIN, 'check_broker_command_timeouts'), ['-f', path, '--from-start', '--state-dir', sd, '-t', '600'], { before: fresh(sd), bytes });
+  const same = sameCounts(awkCounts(mk.stdout), perfCounts(ours.stdout));
+  ours.note = `${(mk.median / ours.median).toFixed(2)}x mawk (target 2x); counts ${same ? 'identical to' : '**differ from**'} mawk's; ${(ours.median / grep.median).toFixed(1)}x grep -c's time`;
+  if (!same) process.stderr.write(`  COUNTS DIFFER: mawk ${mk.stdout.trim().replace(/\n/g, ', ')}; plugin ${JSON.stringify(perfCounts(ours.stdout))}\n`);
+  return [mk, ours];
+}
+const brokerRows = brokerPeers(brokerPath, BROKER, '', grepC);
+rows.push(...brokerRows);
+const bscan = brokerRows[1];
 const cl = measure('check_logfiles (allyoucaneat)', '/usr/lib/nagios/plugins/check_logfiles', ['-f', clCfg], { runs: clRuns, before: () => spawnSync('find', [clDir, '-type', 'f', '!', '-name', 'cl.cfg', '-delete']), bytes: BROKER });
 cl.note = `msgwatch is ${(cl.median / bscan.median).toFixed(1)}x faster`;
 rows.push(cl);
+
+section(`2b. broker log at DEBUG level (${(BROKER_DEBUG / 2 ** 20).toFixed(0)} MiB, half the lines are command calls)`);
+const grepD = measure("grep -c -F 'COMMAND CALL' (DEBUG)", 'grep', ['-c', '-F', 'COMMAND CALL', brokerDebugPath], { bytes: BROKER_DEBUG });
+rows.push(grepD, ...brokerPeers(brokerDebugPath, BROKER_DEBUG, ' (DEBUG)', grepD));
 
 section(`3. delayed dump (${DUMP_LINES} lines, ${(statSync(dumpPath).size / 2 ** 20).toFixed(0)} MiB)`);
 const dumpBytes = statSync(dumpPath).size;
 const wc = measure('wc -l', 'wc', ['-l', dumpPath], { bytes: dumpBytes });
 rows.push(wc);
-const awk = measure("awk '{c[$1]++}'", 'awk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
+const awk = measure("mawk '{c[$1]++}'", 'mawk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
 rows.push(awk);
 const dsd = state('dump');
 const dd = measure('check_delayed_dump', join(BIN, 'check_delayed_dump'), ['-f', dumpPath, '--state-dir', dsd, '-t', '600'], { bytes: dumpBytes });
-dd.note = `${(awk.median / dd.median).toFixed(2)}x awk, ${(wc.median / dd.median).toFixed(2)}x wc -l`;
+dd.note = `${(awk.median / dd.median).toFixed(2)}x mawk (target 2.5x), ${(wc.median / dd.median).toFixed(2)}x wc -l`;
 rows.push(dd);
 
 section(`4. lbmmon first scan (${(LBMMON / 2 ** 20).toFixed(0)} MiB)`);
 const grepS = measure("grep -c 'statistics received'", 'grep', ['-c', 'statistics received', lbmmonPath], { bytes: LBMMON });
 rows.push(grepS);
+const mawkL = measure('mawk, NAK growth per series', 'mawk', ['-f', join(root, 'bench', 'lbmmon-naks.awk'), lbmmonPath], { bytes: LBMMON });
+rows.push(mawkL);
 for (const p of ['check_um_naks', 'check_um_event_queue']) {
   const sd = state(p);
   const m = measure(`${p} first scan`, join(BIN, p), ['-f', lbmmonPath, '--initial-bytes', String(LBMMON * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], { before: fresh(sd), bytes: LBMMON });
-  m.note = `${(grepS.median / m.median).toFixed(2)}x grep's throughput`;
+  m.note = `${(mawkL.median / m.median).toFixed(2)}x mawk (target 5x); ${(m.median / grepS.median).toFixed(1)}x grep's time (target 6x)`;
   rows.push(m);
 }
 
@@ -163,20 +187,23 @@ writeFileSync(`${brokerPath}.params`, String(BROKER));
 // ---- report
 const fmt = (n, d = 1) => (n === undefined ? '' : n.toFixed(d));
 const thr = (r) => (r.bytes ? `${(r.bytes / 2 ** 20 / (r.median / 1000)).toFixed(0)} MiB/s` : '');
-const lines = ['| run | median ms | min | max | throughput | peak RSS MiB | ratio / note |', '|---|---:|---:|---:|---:|---:|---|'];
+const lines = ['| run | median ms | min | max | throughput | peak RSS MiB | anon MiB at exit | ratio / note |', '|---|---:|---:|---:|---:|---:|---:|---|'];
 for (const r of rows) {
-  if (r.section) { lines.push(`| **${r.section}** | | | | | | |`); continue; }
-  lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${thr(r)} | ${fmt(r.rss)} | ${r.note ?? (r.ratio ? `${r.ratio.toFixed(2)}x node -e 0` : '')} |`);
+  if (r.section) { lines.push(`| **${r.section}** | | | | | | | |`); continue; }
+  lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${thr(r)} | ${fmt(r.rss)} | ${fmt(r.anon)} | ${r.note ?? (r.ratio ? `${r.ratio.toFixed(2)}x node -e 0` : '')} |`);
 }
 const cpu = cpus()[0]?.model ?? 'unknown';
 const ver = (c, a) => { try { return String(spawnSync(c, a).stdout).split('\n')[0].trim(); } catch { return '?'; } };
 const header = [
   '# msgwatch benchmarks', '',
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
-  `Node ${process.version}; ${ver('grep', ['--version'])}; ${ver('awk', ['--version'])}; check_logfiles from Debian.`,
+  `Node ${process.version}; ${ver('grep', ['--version'])}; ${ver('mawk', ['-W', 'version'])}; check_logfiles from Debian.`,
   `Standalone executables from dist/bin, NODE_EXTRA_CA_CERTS and NODE_OPTIONS unset, page-cached inputs.`,
   `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs), wall time including process start;`,
-  'peak RSS from /usr/bin/time. Inputs are generated from fixed seeds (bench/generate.mjs).', '',
+  'peak RSS from /usr/bin/time; anonymous memory (RssAnon) reported by the plugins at exit (MSGWATCH_MEMORY_REPORT),',
+  'which leaves out the executable\'s mapped pages. Inputs are generated from fixed seeds (bench/generate.mjs);',
+  'the mawk peers run bench/broker-classify.awk (the broker check\'s classification; its counts are compared with the',
+  'plugin\'s in every run) and bench/lbmmon-naks.awk (NAK growth per series).', '',
 ];
 const notes = existsSync(join(root, 'bench', 'NOTES.md')) ? readFileSync(join(root, 'bench', 'NOTES.md'), 'utf8') : '';
 const table = [...header, ...lines, '', notes].join('\n');

@@ -19,6 +19,7 @@ import { resolveThresholds, thresholdNotes, type ThresholdDefaults, type Thresho
 import { parseSize } from './units.js';
 import { VERSION } from './version.js';
 import { writeAllSync } from './write.js';
+import { readFileSync } from 'node:fs';
 
 export interface MetricSpec {
   name: string;
@@ -102,6 +103,7 @@ function finish(text: string, code: State): never | void {
   }
   writeAllSync(1, text);
   process.exitCode = code;
+  if (process.env.MSGWATCH_MEMORY_REPORT) reportMemory();
   // Output is fully written (synchronously) above, so ending now cannot truncate it; this only
   // stops a stuck handle (a hung read, a FIFO) from keeping the plugin alive past its verdict.
   setTimeout(() => process.exit(code), 20).unref();
@@ -126,6 +128,18 @@ function lookAtArgv(argv: string[]): void {
 }
 
 /** An UNKNOWN (or timeout-state) result: rendered like any other, under the same caps, as JSON when asked. */
+/**
+ * For the benchmark: anonymous memory at the end of the run (RssAnon) and the peak RSS (VmHWM),
+ * on stderr. RSS alone counts the executable's mapped pages, which depend on the page cache.
+ */
+function reportMemory(): void {
+  try {
+    const st = readFileSync('/proc/self/status', 'latin1');
+    const kib = (k: string) => /\d+/.exec(st.split('\n').find((l) => l.startsWith(`${k}:`)) ?? '')?.[0] ?? '?';
+    writeAllSync(2, `msgwatch-memory rss_anon_kib=${kib('RssAnon')} hwm_kib=${kib('VmHWM')}\n`);
+  } catch { /* not Linux */ }
+}
+
 function errorOutput(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
   const r: Rendered = { name: label, state, summary: message, details: extra, perf: [] };
   return prefs.json ? renderJson(r, [], {}, prefs.maxOutput) : renderText(r, prefs.maxOutput);
