@@ -336,6 +336,6 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
 }
 
 /** The entry point of every plugin executable. */
-export function startPlugin<O>(def: PluginDefinition<O>): void {
-  void runPlugin(def);
+export function startPlugin<O>(def: PluginDefinition<O>, argv: string[] = process.argv.slice(2)): void {
+  void runPlugin(def, argv);
 }

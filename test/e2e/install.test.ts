@@ -1,22 +1,41 @@
 import { execa } from 'execa';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers';
 
-it('scripts/install.sh copies every executable into --prefix with mode 0755, and they run from there', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const prefix = join(dir, 'libexec');
-    const r = await execa('bash', [join(ROOT, 'scripts', 'install.sh'), '--prefix', prefix]);
-    expect(r.exitCode).toBe(0);
-    const names = readdirSync(prefix).sort();
-    expect(names).toEqual(['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump']);
-    for (const n of names) expect(statSync(join(prefix, n)).mode & 0o777).toBe(0o755);
-    const v = await execa(join(prefix, 'check_um_naks'), ['-V'], { reject: false, env: { PATH: '/nonexistent' }, extendEnv: false });
-    expect(v.exitCode).toBe(3);
-    expect(v.stdout).toMatch(/^check_um_naks v/);
-  } finally {
-    cleanup();
-  }
-});
+const PROGRAMS = ['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump'];
+
+for (const hard of [false, true]) {
+  it(`scripts/install.sh installs one executable and a ${hard ? 'hardlink' : 'symlink'} per program, each runs as its name`, async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const prefix = join(dir, 'libexec');
+      const r = await execa('bash', [join(ROOT, 'scripts', 'install.sh'), '--prefix', prefix, ...(hard ? ['--hardlinks'] : [])]);
+      expect(r.exitCode).toBe(0);
+      expect(readdirSync(prefix).sort()).toEqual([...PROGRAMS.slice(0, 4), 'handle_delayed_dump', 'msgwatch'].sort());
+      expect(statSync(join(prefix, 'msgwatch')).mode & 0o777).toBe(0o755);
+      for (const n of PROGRAMS) {
+        expect(lstatSync(join(prefix, n)).isSymbolicLink()).toBe(!hard);
+        const v = await execa(join(prefix, n), ['-V'], { reject: false, env: { PATH: '/nonexistent' }, extendEnv: false });
+        expect(v.stdout, n).toMatch(new RegExp(`^${n} v`));
+        expect(v.exitCode, n).toBe(n === 'handle_delayed_dump' ? 0 : 3);
+      }
+      // the whole install: one embedded Node
+      const total = readdirSync(prefix).reduce((s, n) => s + (lstatSync(join(prefix, n)).isSymbolicLink() ? 0 : statSync(join(prefix, n)).size), 0);
+      expect(total / 2 ** 20).toBeLessThan(hard ? 100 * 6 : 100); // a hardlink is listed once per name but stored once
+      // called by another name, through PATH, or as `msgwatch <program>`
+      const p = await execa('check_delayed_dump', ['-V'], { reject: false, env: { PATH: prefix }, extendEnv: false });
+      expect(p.stdout).toMatch(/^check_delayed_dump v/);
+      const m = await execa(join(prefix, 'msgwatch'), ['check_um_naks', '-V'], { reject: false });
+      expect(m.stdout).toMatch(/^check_um_naks v/);
+      const list = await execa(join(prefix, 'msgwatch'), ['--help'], { reject: false });
+      for (const n of PROGRAMS) expect(list.stdout).toContain(n);
+      const bad = await execa(join(prefix, 'msgwatch'), ['check_nothing'], { reject: false });
+      expect(bad.exitCode).toBe(3);
+      expect(bad.stderr).toMatch(/unknown program 'check_nothing'/);
+    } finally {
+      cleanup();
+    }
+  });
+}
