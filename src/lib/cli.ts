@@ -50,7 +50,7 @@ export const STANDARD_OPTIONS: OptionSpecs = {
   },
   'state-dir': {
     type: 'string', requiresArg: true,
-    describe: 'Where state is kept (default $MSGWATCH_STATE_DIR, else /var/tmp/msgwatch-<uid>)',
+    describe: 'Where state is kept (default $MSGWATCH_STATE_DIR, else /var/lib/msgwatch/<user> when the package made it, else /var/tmp/msgwatch-<uid>)',
   },
   'dry-run': {
     type: 'boolean', default: false,

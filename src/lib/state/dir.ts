@@ -3,15 +3,24 @@
  * the path (a symlink, a file, a directory someone else made or can write) is refused rather
  * than used, because state there could be read, replaced or turned into a symlink attack.
  */
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { errnoText, PluginError } from '../errors.js';
 import { ownerOf, userName } from '../files.js';
 
+/**
+ * $MSGWATCH_STATE_DIR, else /var/lib/msgwatch/<user> where the packages created it for this user
+ * (persistent, outside NRPE's PrivateTmp), else /var/tmp/msgwatch-<uid>.
+ */
 export function defaultStateDir(): string {
   const env = process.env.MSGWATCH_STATE_DIR;
   if (env) return env;
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
+  try {
+    const packaged = `/var/lib/msgwatch/${userInfo().username}`;
+    if (statSync(packaged).isDirectory()) return packaged;
+  } catch { /* not a packaged install, or no such user name */ }
   return `/var/tmp/msgwatch-${uid}`;
 }
 
