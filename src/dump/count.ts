@@ -109,20 +109,31 @@ function validQueue(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/**
+ * What is wrong with the line buf[start, end) (no LF; a trailing CR is ignored), or null for a
+ * message: the one rule the check's count and the handler's Gearman import share.
+ */
+export function malformedKind(buf: Buffer, start: number, end: number, checkBinary = true): MalformedKind | null {
+  if (end > start && buf[end - 1] === 13) end--;
+  if (end === start) return 'empty-line';
+  const sp = buf.indexOf(32, start);
+  if (sp < 0 || sp >= end) return 'no-space';
+  if (sp === start) return 'empty-queue';
+  if (sp + 1 >= end) return 'empty-message';
+  if (!validQueue(buf, start, sp)) return 'binary';
+  if (checkBinary) {
+    const nul = buf.indexOf(0, sp);
+    if (nul >= 0 && nul < end) return 'binary';
+  }
+  return null;
+}
+
 /** One line, without its LF (a trailing CR is ignored). The slow, general path. */
 export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number, checkBinary: boolean): void {
   c.lines++;
-  if (end > start && buf[end - 1] === 13) end--;
-  if (end === start) return bad(c, 'empty-line');
+  const kind = malformedKind(buf, start, end, checkBinary);
+  if (kind) return bad(c, kind);
   const sp = buf.indexOf(32, start);
-  if (sp < 0 || sp >= end) return bad(c, 'no-space');
-  if (sp === start) return bad(c, 'empty-queue');
-  if (sp + 1 >= end) return bad(c, 'empty-message');
-  if (!validQueue(buf, start, sp)) return bad(c, 'binary');
-  if (checkBinary) {
-    const nul = buf.indexOf(0, sp);
-    if (nul >= 0 && nul < end) return bad(c, 'binary');
-  }
   c.messages++;
   let k = c.trie.find(buf, start, sp);
   if (k < 0 && c.trie.names.length < MAX_QUEUES) k = c.trie.insert(buf, start, sp);

@@ -16,7 +16,10 @@ import { Lock, LockError } from '../../lib/state/lock.js';
 import { counted } from '../../lib/units.js';
 import { VERSION } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
-import { archiveDump } from './archive.js';
+import { archiveDump, type Copy } from './archive.js';
+import { importToGearman, settleJournal } from './gearman-import.js';
+import { label, parseServer, type Server } from './gearman.js';
+import { malformedKind } from '../../dump/count.js';
 import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
@@ -43,6 +46,16 @@ const OPTIONS: OptionSpecs = {
   log: { type: 'string', requiresArg: true, describe: 'Action log (default: <dump dir>/handle_delayed_dump.log)' },
   'lock-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for another run to finish' },
   'dry-run': { type: 'boolean', default: false, describe: 'Say what would be done; change nothing' },
+  gearman: {
+    type: 'string', array: true, default: [], requiresArg: true, coerce: (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => parseServer(String(x))),
+    describe: 'Re-submit the dump to this Gearman job server (HOST[:PORT], port 4730 by default; repeatable: the next one on failure) instead of running --import-command',
+  },
+  'low-priority': { type: 'boolean', default: false, describe: 'Submit as low-priority background jobs (SUBMIT_JOB_LOW_BG)' },
+  rate: { type: 'string', default: '500', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'At most this many jobs a second, gentle on a server that just came back (0: no limit)' },
+  'max-queue-depth': { type: 'string', default: '10000', requiresArg: true, coerce: coerce.positiveInt(0), describe: "Pause while the target function's queue on the server holds more jobs than this (0: no guard)" },
+  'journal-batch': { type: 'string', default: '100', requiresArg: true, coerce: coerce.positiveInt(), describe: 'fsync the journal of acknowledged jobs every this many: after a crash, at most this many may be submitted twice' },
+  queue: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only re-submit these queues (repeatable); the others stay in the dump' },
+  'skip-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Do not re-submit these queues, e.g. eventhandler (repeatable); they stay in the dump' },
   verbose: { alias: 'v', type: 'count', describe: 'Print the whole log of this run, not only the summary line' },
 };
 
@@ -50,6 +63,7 @@ interface Opts {
   serviceState?: string; stateType?: string; attempt?: string; on: string[]; softAttempt?: number;
   file: string; archiveDir?: string; importCommand: string; importTimeout: number; successPattern?: string;
   requireStopped?: string; log?: string; lockWait: number; dryRun: boolean; verbose: number;
+  gearman: Server[]; lowPriority: boolean; rate: number; maxQueueDepth: number; journalBatch: number; queue: string[]; skipQueue: string[];
 }
 
 function pidAlive(pidFile: string): { alive: boolean; pid: number | null } {
@@ -150,6 +164,7 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
       j.log(`nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}`);
       return { code: 0, summary: `nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}` };
     }
+    if (o.dryRun && o.gearman.length) return dryRunGearman(o, j, archiveDir);
     if (o.dryRun) {
       const cmd = commandLine(o.importCommand, join(archiveDir, `${basename(o.file)}.<timestamp>`));
       j.log(`would copy ${o.file} (${size} bytes) to ${archiveDir}, verify it, run: ${cmd}, then remove the imported lines from the dump`);
@@ -166,6 +181,7 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
     }
     const what = `${counted(copy.messages, 'message')}${copy.malformed ? ` and ${counted(copy.malformed, 'malformed line')}` : ''}`;
     j.log(`archived ${what} (${copy.bytes} bytes, sha256 ${copy.sha256.slice(0, 16)}...) as ${copy.path}; copy verified`);
+    if (o.gearman.length) return await gearmanImport(o, j, copy, archiveDir);
     const cmd = commandLine(o.importCommand, copy.path);
     let pattern: RegExp | null = null;
     if (o.successPattern) pattern = new RegExp(o.successPattern);
@@ -185,6 +201,55 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
   } finally {
     lock.release();
   }
+}
+
+/** --gearman: submit, then take exactly the acknowledged lines out of the dump. */
+async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string): Promise<{ code: number; summary: string }> {
+  j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s)`);
+  const r = await importToGearman(copy, archiveDir, {
+    servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch,
+    queues: o.queue, skipQueues: o.skipQueue, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000,
+  }, j);
+  for (const [queue, n] of [...r.perQueue].sort()) j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}`);
+  const imported = r.acked.size;
+  const s = imported ? settle(o.file, copy, (i) => r.acked.has(i)) : { how: 'unchanged', kept: 0 };
+  if (imported) settleJournal(copy);
+  const left = [
+    r.notAcked ? `${counted(r.notAcked, 'message')} not acknowledged${r.stopped ? ` (${r.stopped})` : ''}` : '',
+    r.skipped ? `${counted(r.skipped, 'message')} of skipped queues` : '',
+    r.malformed ? `${counted(r.malformed, 'malformed line')}` : '',
+  ].filter(Boolean);
+  const where = r.servers.join(', ') || o.gearman.map(label).join(', ');
+  const resumed = r.resumed ? ` (${r.resumed} already acknowledged by an interrupted earlier run)` : '';
+  const summary = `${imported ? `re-submitted ${counted(imported, 'message')} to gearmand ${where}${resumed} in ${(r.ms / 1000).toFixed(1)}s` : `nothing re-submitted to gearmand ${where}`}`
+    + (left.length ? `; left in ${o.file}: ${left.join(', ')}` : s.kept ? `; ${counted(s.kept, 'message')} added meanwhile kept in the dump` : '; dump removed');
+  j.log(summary);
+  const partial = r.notAcked > 0;
+  return { code: partial ? 2 : 0, summary: partial ? `partial import: ${summary}` : summary };
+}
+
+/** --dry-run with --gearman: per queue, how many jobs would go to which server. */
+function dryRunGearman(o: Opts, j: Journal, archiveDir: string): { code: number; summary: string } {
+  const per = new Map<string, number>();
+  let skipped = 0;
+  let malformed = 0;
+  const text = readFileSync(o.file);
+  for (let pos = 0; pos < text.length;) {
+    let nl = text.indexOf(10, pos);
+    if (nl < 0) nl = text.length;
+    if (malformedKind(text, pos, nl) !== null) malformed++;
+    else {
+      const queue = text.toString('latin1', pos, text.indexOf(32, pos));
+      if ((o.queue.length && !o.queue.includes(queue)) || o.skipQueue.includes(queue)) skipped++;
+      else per.set(queue, (per.get(queue) ?? 0) + 1);
+    }
+    pos = nl + 1;
+  }
+  const server = o.gearman.map(label).join(', then ');
+  for (const [queue, n] of [...per].sort()) j.log(`would submit ${counted(n, 'job')} to function ${queue} on ${server}`);
+  const total = [...per.values()].reduce((a, b) => a + b, 0);
+  const rest = [skipped ? `${skipped} of skipped queues` : '', malformed ? counted(malformed, 'malformed line') : ''].filter(Boolean).join(', ');
+  return { code: 0, summary: `dry run: would archive into ${archiveDir} and submit ${counted(total, 'job')} to gearmand ${server} (${[...per].sort().map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})${rest ? `; would leave ${rest} in the dump` : ''}` };
 }
 
 const USAGE = `Usage: ${NAME} --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$ [options]\n\n`

@@ -49,7 +49,11 @@ function putBack(dump: string, keep: Buffer, owner: { uid: number; gid: number }
   }
 }
 
-export function settle(dump: string, copy: Copy): Settled {
+/**
+ * `imported(i)`, when given, says which lines of the copy (0-based) were imported; the others
+ * stay in the dump in their order, before what was appended (a partial Gearman import).
+ */
+export function settle(dump: string, copy: Copy, imported?: (line: number) => boolean): Settled {
   if (!existsSync(dump)) return { removed: true, kept: 0, how: 'absent' };
   const aside = `${dump}.importing-${process.pid}`;
   renameSync(dump, aside);
@@ -58,17 +62,19 @@ export function settle(dump: string, copy: Copy): Settled {
   const prefix = size >= copy.bytes ? hashPrefix(aside, copy.bytes) : null;
   let keep: Buffer;
   let how: Settled['how'];
+  const notImported = imported ? linesOf(readFileSync(copy.path)).filter((_, i) => !imported(i)) : [];
   if (prefix && prefix.got === copy.bytes && prefix.sha256 === copy.sha256) {
-    keep = readAt(aside, size - copy.bytes, copy.bytes);
+    const appended = readAt(aside, size - copy.bytes, copy.bytes);
+    keep = notImported.length ? Buffer.concat([...notImported.flatMap((l) => [l, Buffer.from('\n')]), appended]) : appended;
     how = keep.length ? 'appended' : 'unchanged';
   } else {
-    const imported = new Map<string, number>();
-    for (const l of linesOf(readFileSync(copy.path))) imported.set(key(l), (imported.get(key(l)) ?? 0) + 1);
+    const importedCounts = new Map<string, number>();
+    linesOf(readFileSync(copy.path)).forEach((l, i) => { if (!imported || imported(i)) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) + 1); });
     const kept: Buffer[] = [];
     for (const l of linesOf(readFileSync(aside))) {
       const k = key(l);
-      const n = imported.get(k) ?? 0;
-      if (n > 0) imported.set(k, n - 1);
+      const n = importedCounts.get(k) ?? 0;
+      if (n > 0) importedCounts.set(k, n - 1);
       else kept.push(l);
     }
     keep = kept.length ? Buffer.concat(kept.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0);

@@ -1,0 +1,271 @@
+/**
+ * --gearman: re-submits the archived dump to Gearman directly. A line `<queue> <message>` is a
+ * background job for the function `<queue>` with `<message>` as its payload, byte for byte (the
+ * jobs OpMon could not hand over). A line counts as imported only once the server acknowledged
+ * its job (JOB_CREATED).
+ *
+ * Exactly once, resumable: a journal beside the archived copy records each acknowledged line,
+ * fsynced every `batch` acknowledgements. A run killed at any point leaves the dump untouched; the
+ * next run archives it again and skips the lines a journal of an earlier, unsettled copy already
+ * acknowledged (by line number when that copy is a prefix of the new one, else by content). Only
+ * the lines acknowledged but not yet fsynced, at most one batch, can be submitted twice.
+ *
+ * Gentle on a recovering server: at most `rate` jobs a second, and before and during the import
+ * the server's `status` is read; while the target function's queue is deeper than `maxDepth`,
+ * submission pauses.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { malformedKind } from '../../dump/count.js';
+import { crypto } from '../../lib/builtins.js';
+import { counted } from '../../lib/units.js';
+import type { Copy } from './archive.js';
+import { label, queueDepths, Submitter, type Server } from './gearman.js';
+import type { Journal } from './journal.js';
+
+export interface GearmanOptions {
+  servers: Server[];
+  low: boolean;
+  rate: number; // jobs per second, 0: no limit
+  maxDepth: number; // pause while the function's queue is deeper; 0: no guard
+  batch: number;
+  queues: string[];
+  skipQueues: string[];
+  deadline: number; // ms since the epoch
+  connectTimeoutMs: number;
+  ackTimeoutMs: number;
+}
+
+export interface GearmanOutcome {
+  /** lines of the copy (0-based) acknowledged, in this run or a resumed one */
+  acked: Set<number>;
+  perQueue: Map<string, { submitted: number; acked: number; skipped: number }>;
+  malformed: number;
+  skipped: number;
+  resumed: number;
+  notAcked: number;
+  servers: string[];
+  stopped: string | null; // why the import stopped before the end
+  ms: number;
+}
+
+const WINDOW = 256; // jobs in flight on one connection
+const DEPTH_EVERY_MS = 1000;
+
+/** Lines of a file as [start, end) byte offsets, without the LF (and a trailing CR). */
+function* lines(path: string): Generator<[Buffer, number]> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let rest = Buffer.alloc(0);
+    let index = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const buf = Buffer.concat([rest, chunk.subarray(0, n)]);
+      let pos = 0;
+      for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+        yield [Buffer.from(buf.subarray(pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl)), index++];
+        pos = nl + 1;
+      }
+      rest = Buffer.from(buf.subarray(pos));
+    }
+    if (rest.length) yield [rest, index];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface AckJournal { path: string; fd: number; unsynced: number }
+
+function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
+
+/** Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment). */
+function resumable(copy: Copy, archiveDir: string): { byLine: Set<number>; byContent: Map<string, number>; from: string[] } {
+  const byLine = new Set<number>();
+  const byContent = new Map<string, number>();
+  const from: string[] = [];
+  let names: string[] = [];
+  try { names = readdirSync(archiveDir).filter((n) => n.endsWith('.gearman-journal')); } catch { return { byLine, byContent, from }; }
+  for (const n of names) {
+    const jp = join(archiveDir, n);
+    const old = jp.slice(0, -'.gearman-journal'.length);
+    if (old === copy.path || !existsSync(old)) continue;
+    const text = readFileSync(jp, 'latin1').split('\n');
+    if (text.includes('settled')) continue;
+    const header = text[0].startsWith('copy ') ? text[0].split(' ') : null;
+    if (!header) continue;
+    const [, bytes, sha] = header;
+    const acked = new Set(text.slice(1).filter((l) => /^\d+$/.test(l)).map(Number));
+    if (acked.size === 0) continue;
+    from.push(basename(old));
+    const oldBytes = Number(bytes);
+    const prefix = oldBytes <= copy.bytes && sha === hashOf(copy.path, oldBytes);
+    if (prefix) { for (const i of acked) byLine.add(i); continue; }
+    for (const [line, i] of lines(old)) if (acked.has(i)) { const k = line.toString('latin1'); byContent.set(k, (byContent.get(k) ?? 0) + 1); }
+  }
+  return { byLine, byContent, from };
+}
+
+function hashOf(path: string, bytes: number): string {
+  const h = crypto().createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let off = 0;
+    while (off < bytes) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - off), off);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      off += n;
+    }
+  } finally { closeSync(fd); }
+  return h.digest('hex');
+}
+
+/** Marks a copy's journal as settled: its acknowledged lines have left the dump. */
+export function settleJournal(copy: Copy): void {
+  const p = journalPath(copy);
+  if (!existsSync(p)) return;
+  const fd = openSync(p, 'a');
+  try { writeSync(fd, 'settled\n'); fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
+  const t0 = Date.now();
+  const out: GearmanOutcome = { acked: new Set(), perQueue: new Map(), malformed: 0, skipped: 0, resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
+  const resume = resumable(copy, archiveDir);
+  if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
+  const jf: AckJournal = { path: journalPath(copy), fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0 };
+  writeSync(jf.fd, `copy ${copy.bytes} ${copy.sha256}\n`);
+  fsyncSync(jf.fd);
+  const ack = (i: number) => {
+    out.acked.add(i);
+    writeSync(jf.fd, `${i}\n`);
+    if (++jf.unsynced >= o.batch) { fsyncSync(jf.fd); jf.unsynced = 0; }
+  };
+  const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0 })); return e; };
+
+  let serverIndex = 0;
+  let sub: Submitter | null = null;
+  const connectNext = async (): Promise<Submitter | null> => {
+    for (let tries = 0; tries < o.servers.length; tries++) {
+      const s = o.servers[(serverIndex + tries) % o.servers.length];
+      try {
+        const c = await Submitter.open(s, o.connectTimeoutMs, o.ackTimeoutMs);
+        serverIndex = (serverIndex + tries) % o.servers.length;
+        if (!out.servers.includes(label(s))) out.servers.push(label(s));
+        j.log(`connected to gearmand ${label(s)}`);
+        return c;
+      } catch (e) {
+        j.log(`${(e as Error).message}; trying the next server`);
+      }
+    }
+    return null;
+  };
+
+  const inFlight = new Map<number, Promise<void>>();
+  // depth guard: the function's queue on the current server, read at most once a second; in
+  // between, what this run submitted since is added (an upper bound: workers may have taken some)
+  let depths = new Map<string, number>();
+  const since = new Map<string, number>();
+  let depthsAt = 0;
+  const estimate = (fn: string) => (depths.get(fn) ?? 0) + (since.get(fn) ?? 0);
+  const tooDeep = async (fn: string): Promise<boolean> => {
+    if (o.maxDepth <= 0 || !sub) return false;
+    if (depthsAt === 0 || (estimate(fn) >= o.maxDepth && Date.now() - depthsAt >= DEPTH_EVERY_MS)) {
+      await Promise.allSettled([...inFlight.values()]); // what was submitted is on the server when it is read
+      try { depths = await queueDepths(sub.server, o.connectTimeoutMs); since.clear(); } catch (e) { j.log(`cannot read the queue depths: ${(e as Error).message}`); }
+      depthsAt = Date.now();
+    }
+    return estimate(fn) >= o.maxDepth;
+  };
+
+  const pendingRetry: [Buffer, Buffer, number, string][] = []; // resubmitted after a server change
+  let lastFailure: string | null = null;
+  const send = (fn: Buffer, payload: Buffer, i: number, queue: string) => {
+    const s = sub!;
+    const p = s.submit(fn, payload, o.low).then(
+      () => { ack(i); q(queue).acked++; },
+      (e: Error) => { lastFailure = e.message; pendingRetry.push([fn, payload, i, queue]); },
+    ).finally(() => { inFlight.delete(i); });
+    inFlight.set(i, p);
+  };
+
+  let startedAt = Date.now();
+  let sentThisSecond = 0;
+  sub = await connectNext();
+  if (!sub) out.stopped = 'no Gearman job server could be reached';
+  const skipCounts = new Map(resume.byContent);
+  try {
+    for (const [line, i] of out.stopped ? [] : lines(copy.path)) {
+      // already acknowledged by an interrupted earlier run
+      const k = skipCounts.size ? line.toString('latin1') : '';
+      if (resume.byLine.has(i) || (skipCounts.get(k) ?? 0) > 0) {
+        if (!resume.byLine.has(i)) skipCounts.set(k, skipCounts.get(k)! - 1);
+        ack(i);
+        out.resumed++;
+        continue;
+      }
+      if (malformedKind(line, 0, line.length) !== null) { out.malformed++; continue; } // as the check counts it
+      const sp = line.indexOf(32);
+      const queue = line.toString('latin1', 0, sp);
+      if ((o.queues.length && !o.queues.includes(queue)) || o.skipQueues.includes(queue)) { out.skipped++; q(queue).skipped++; continue; }
+      const fn = line.subarray(0, sp);
+      const payload = line.subarray(sp + 1);
+      // wait: window, rate, depth, failures
+      for (;;) {
+        if (Date.now() >= o.deadline) { out.stopped = 'the import timeout was reached'; break; }
+        if (pendingRetry.length || !sub) {
+          await Promise.allSettled([...inFlight.values()]);
+          sub?.close();
+          j.log(`the connection failed (${lastFailure}); ${counted(pendingRetry.length, 'job')} not acknowledged will be submitted again`);
+          serverIndex = (serverIndex + 1) % o.servers.length;
+          sub = await connectNext();
+          if (!sub) { out.stopped = `no Gearman job server could be reached (${lastFailure})`; break; }
+          for (const [f, p, n, qq] of pendingRetry.splice(0)) { q(qq).submitted++; send(f, p, n, qq); }
+          continue;
+        }
+        if (inFlight.size >= WINDOW) { await Promise.race(inFlight.values()); continue; }
+        if (o.rate > 0) {
+          const now = Date.now();
+          if (now - startedAt >= 1000) { startedAt = now; sentThisSecond = 0; }
+          if (sentThisSecond >= o.rate) { await sleep(1000 - (now - startedAt)); continue; }
+        }
+        if (await tooDeep(queue)) {
+          j.log(`pausing: ${queue} has ${estimate(queue)} jobs queued on ${label(sub.server)} (the limit is ${o.maxDepth})`);
+          await Promise.allSettled([...inFlight.values()]);
+          await sleep(DEPTH_EVERY_MS);
+          continue;
+        }
+        break;
+      }
+      if (out.stopped) break;
+      sentThisSecond++;
+      q(queue).submitted++;
+      since.set(queue, (since.get(queue) ?? 0) + 1);
+      send(fn, payload, i, queue);
+    }
+    // the last acknowledgements, and the jobs of a connection that failed at the very end
+    await Promise.allSettled([...inFlight.values()]);
+    if (pendingRetry.length && !out.stopped && Date.now() < o.deadline) {
+      sub?.close();
+      sub = await connectNext();
+      if (sub) {
+        for (const [f, p, n, qq] of pendingRetry.splice(0)) send(f, p, n, qq);
+        await Promise.allSettled([...inFlight.values()]);
+      }
+    }
+    if (pendingRetry.length && !out.stopped) out.stopped = `jobs were not acknowledged (${lastFailure})`;
+  } finally {
+    sub?.close();
+    fsyncSync(jf.fd);
+    closeSync(jf.fd);
+  }
+  out.notAcked = copy.lines - out.acked.size - out.malformed - out.skipped;
+  out.ms = Date.now() - t0;
+  return out;
+}
+

@@ -1,0 +1,140 @@
+/**
+ * A small Gearman client: background job submission and the admin `status` command, over TCP
+ * to the configured job servers only. The npm Gearman clients are unmaintained (no release in
+ * years, callback APIs without timeouts or pipelining); what is needed here is 3 packet types,
+ * so it is written out and tested against a real gearmand (test/integration/gearman.test.ts).
+ *
+ * Binary protocol (http://gearman.org/protocol/): a packet is a 4-byte magic ("\0REQ" from us,
+ * "\0RES" from the server), a 4-byte big-endian type, a 4-byte big-endian length, then the
+ * arguments separated by NUL bytes (the last one, the payload, may hold anything). Requests on
+ * one connection are answered in order, so submissions are pipelined: many in flight, each
+ * acknowledged by its JOB_CREATED in turn.
+ */
+import { connect, type Socket } from 'node:net';
+
+const REQ = Buffer.from('\0REQ', 'latin1');
+const SUBMIT_JOB_BG = 18;
+const SUBMIT_JOB_LOW_BG = 34;
+const JOB_CREATED = 8;
+const ERROR = 19;
+
+export interface Server { host: string; port: number }
+
+/** `host[:port]`, port 4730 by default; an IPv6 address goes in brackets: `[::1]:4730`. */
+export function parseServer(text: string): Server {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m) throw new Error(`'${text}' is not HOST[:PORT]`);
+  const port = m[3] === undefined ? 4730 : Number(m[3]);
+  if (port < 1 || port > 65535) throw new Error(`'${text}': port out of range`);
+  return { host: m[1] ?? m[2], port };
+}
+
+export const label = (s: Server) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`;
+
+function packet(type: number, args: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  args.forEach((a, i) => { parts.push(a); if (i < args.length - 1) parts.push(Buffer.from([0])); });
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(12);
+  REQ.copy(head, 0);
+  head.writeUInt32BE(type, 4);
+  head.writeUInt32BE(body.length, 8);
+  return Buffer.concat([head, body]);
+}
+
+function opened(s: Server, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: s.host, port: s.port });
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no connection to ${label(s)} within ${timeoutMs / 1000}s`)); }, timeoutMs);
+    sock.once('connect', () => { clearTimeout(timer); sock.setNoDelay(true); resolve(sock); });
+    sock.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot connect to ${label(s)}: ${(e as Error).message}`)); });
+  });
+}
+
+interface Pending { resolve: (handle: string) => void; reject: (e: Error) => void }
+
+/** One connection to one job server, submitting background jobs. */
+export class Submitter {
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly pending: Pending[] = [];
+  private failed: Error | null = null;
+
+  private constructor(readonly server: Server, private readonly sock: Socket, private readonly ackTimeoutMs: number) {
+    sock.on('data', (d: Buffer) => this.receive(d));
+    sock.on('error', (e) => this.fail(new Error(`${label(server)}: ${e.message}`)));
+    sock.on('close', () => this.fail(new Error(`${label(server)} closed the connection`)));
+  }
+
+  static async open(server: Server, connectTimeoutMs: number, ackTimeoutMs: number): Promise<Submitter> {
+    return new Submitter(server, await opened(server, connectTimeoutMs), ackTimeoutMs);
+  }
+
+  get inFlight(): number { return this.pending.length; }
+
+  /** Submits one background job; resolves with its job handle once the server acknowledged it. */
+  submit(fn: Buffer, payload: Buffer, low: boolean): Promise<string> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new Error(`${label(this.server)} did not acknowledge a job within ${this.ackTimeoutMs / 1000}s`)), this.ackTimeoutMs);
+      this.pending.push({ resolve: (h) => { clearTimeout(timer); resolve(h); }, reject: (e) => { clearTimeout(timer); reject(e); } });
+      // an empty unique ID: gearmand gives each job its own, so equal messages are never merged
+      this.sock.write(packet(low ? SUBMIT_JOB_LOW_BG : SUBMIT_JOB_BG, [fn, Buffer.alloc(0), payload]));
+    });
+  }
+
+  private receive(d: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    while (this.buf.length >= 12) {
+      if (this.buf.toString('latin1', 0, 4) !== '\0RES') return this.fail(new Error(`${label(this.server)} sent something that is not a Gearman response`));
+      const type = this.buf.readUInt32BE(4);
+      const len = this.buf.readUInt32BE(8);
+      if (this.buf.length < 12 + len) return;
+      const body = this.buf.subarray(12, 12 + len);
+      this.buf = this.buf.subarray(12 + len);
+      const p = this.pending.shift();
+      if (!p) return this.fail(new Error(`${label(this.server)} answered a job that was not submitted`));
+      if (type === JOB_CREATED) p.resolve(body.toString('latin1'));
+      else if (type === ERROR) {
+        const nul = body.indexOf(0);
+        p.reject(new Error(`${label(this.server)} refused a job: ${body.toString('latin1', nul + 1).slice(0, 200) || body.toString('latin1', 0, nul)}`));
+      } else p.reject(new Error(`${label(this.server)} answered with packet type ${type}`));
+    }
+  }
+
+  private fail(e: Error): void {
+    if (!this.failed) this.failed = e;
+    for (const p of this.pending.splice(0)) p.reject(this.failed);
+    this.sock.destroy();
+  }
+
+  close(): void {
+    this.failed ??= new Error('closed');
+    this.sock.end();
+    this.sock.destroy();
+  }
+}
+
+/** The admin `status` command: jobs queued (total, including running) per function. */
+export async function queueDepths(server: Server, timeoutMs: number): Promise<Map<string, number>> {
+  const sock = await opened(server, timeoutMs);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`${label(server)} did not answer 'status' within ${timeoutMs / 1000}s`)); }, timeoutMs);
+    sock.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (text === '.\n' || text.endsWith('\n.\n')) {
+        clearTimeout(timer);
+        sock.end();
+        const out = new Map<string, number>();
+        for (const line of text.split('\n')) {
+          const f = line.split('\t');
+          if (f.length >= 4) out.set(f[0], Number(f[1]) || 0);
+        }
+        resolve(out);
+      }
+      if (text.length > 16 << 20) { clearTimeout(timer); sock.destroy(); reject(new Error(`${label(server)}: 'status' answer too long`)); }
+    });
+    sock.on('error', (e) => { clearTimeout(timer); reject(new Error(`${label(server)}: ${e.message}`)); });
+    sock.write('status\n');
+  });
+}
