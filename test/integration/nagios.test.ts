@@ -21,6 +21,9 @@ let dir: string;
 let cleanup: () => void;
 let nagios: ChildProcess | undefined;
 let opmon: ChildProcess | undefined;
+let gearmand: ChildProcess | undefined;
+let gport = 0;
+let gdump = '';
 let cases: Case[];
 let hdump: string;
 let record: string;
@@ -100,6 +103,19 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     commands.push(`define command {\n  command_name handle_delayed_dump\n  command_line ${handlerLine}\n}`);
     service('dump_with_handler', 'dump_with_handler', '\n  event_handler handle_delayed_dump\n  event_handler_enabled 1');
 
+    // the full loop with Gearman: a dump appears, CRITICAL HARD, the handler re-submits it to a
+    // real gearmand (the example's Gearman variant), the check returns to OK
+    gport = 20000 + Math.floor(Math.random() * 20000);
+    gearmand = spawn('/usr/sbin/gearmand', ['-L', '127.0.0.1', '-p', String(gport), '-l', join(dir, 'gearmand.log')], { stdio: 'ignore' });
+    const gdir = join(dir, 'gearman');
+    mkdirSync(gdir);
+    gdump = join(gdir, 'delayed-messages.dump');
+    const gc: Case = { plugin: 'check_delayed_dump', want: 'OK', file: gdump, extra: '' };
+    commands.push(`define command {\n  command_name dump_with_gearman\n  command_line ${fromExample(ex.check_delayed_dump, libexec, gc, ARGS.check_delayed_dump)}\n}`);
+    const gLine = fromExample(ex.handle_delayed_dump_gearman, libexec, gc).replace('localhost:4730', `127.0.0.1:${gport}`);
+    commands.push(`define command {\n  command_name handle_delayed_dump_gearman\n  command_line ${gLine}\n}`);
+    service('dump_with_gearman', 'dump_with_gearman', '\n  event_handler handle_delayed_dump_gearman\n  event_handler_enabled 1');
+
     // --fetch against a stand-in OpMon: its command pipe and log, from the example command
     const odir = join(dir, 'opmon');
     mkdirSync(odir);
@@ -136,7 +152,7 @@ describe.skipIf(!available)('Nagios Core 4', () => {
   }, 60_000);
 
   afterAll(() => {
-    for (const p of [nagios, opmon]) if (p?.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
+    for (const p of [nagios, opmon, gearmand]) if (p?.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
     cleanup?.();
   });
 
@@ -178,4 +194,18 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     expect(s.plugin_output).toMatch(/live count: 17 messages waiting in OpMon's memory \[WARNING\]/);
     expect(s.performance_data).toMatch(/'queued'=17;0;;0/);
   });
+
+  it('the full loop with Gearman: a dump appears, CRITICAL HARD, the handler re-submits it, gearmand holds the jobs, OK again', async () => {
+    await until('the Gearman service checked OK', () => serviceStatus().get('dump_with_gearman')?.current_state === '0');
+    const lines = [...Array.from({ length: 1100 }, (_, i) => `check_results payload-${i}`), ...Array.from({ length: 5 }, (_, i) => `host h-${i}`), 'eventhandler old'];
+    writeFileSync(gdump, lines.join('\n') + '\n');
+    chownSync(gdump, Number((await execa('id', ['-u', 'nagios'])).stdout), Number((await execa('id', ['-g', 'nagios'])).stdout));
+    await until('the re-submitted lines gone from the dump', () => existsSync(gdump) && readFileSync(gdump, 'utf8') === 'eventhandler old\n', 120_000);
+    const st = await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(gport), '--status']);
+    const queued = Object.fromEntries(st.stdout.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).map((f) => [f[0], Number(f[1])]));
+    expect(queued).toMatchObject({ check_results: 1100, host: 5 });
+    expect(queued.eventhandler ?? 0).toBe(0); // --skip-queue eventhandler: it stays in the dump
+    expect(readFileSync(join(dir, 'gearman', 'handle_delayed_dump.log'), 'utf8')).toMatch(/queue check_results: 1100 submitted, 1100 acknowledged/);
+    await until('the service back below CRITICAL', () => Number(serviceStatus().get('dump_with_gearman')?.current_state) < 2, 120_000);
+  }, 180_000);
 });
