@@ -3,8 +3,8 @@
 //
 //   npm run bench -- [--quick] [--runs N] [--broker-size 1GiB] [--broker-debug-size 256MiB]
 //                    [--dump-lines 10000000] [--lbmmon-size 512MiB] [--dir /tmp/msgwatch-bench]
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 30));
 const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
 const BROKER_DEBUG = size(opt('broker-debug-size', quick ? '32MiB' : '256MiB'));
 const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 10000000));
+const GEARMAN_LINES = Number(opt('gearman-lines', quick ? 100000 : 1000000));
 const LBMMON = size(opt('lbmmon-size', quick ? '32MiB' : '512MiB'));
 const dir = opt('dir', '/tmp/msgwatch-bench');
 mkdirSync(dir, { recursive: true });
@@ -183,6 +184,43 @@ rows.push(a1);
 spawnSync('truncate', ['-s', String(BROKER), brokerPath]);
 rmSync(`${brokerPath}.params`, { force: true });
 writeFileSync(`${brokerPath}.params`, String(BROKER));
+
+section(`6. re-import of a ${GEARMAN_LINES}-line dump into a local gearmand`);
+if (existsSync('/usr/sbin/gearmand') && existsSync('/usr/bin/gearman')) {
+  const gdir = join(dir, 'gearman');
+  mkdirSync(gdir, { recursive: true });
+  const src = input(`gearman-${GEARMAN_LINES}.dump`, dump, GEARMAN_LINES);
+  // the peer: gearman -b -f QUEUE -n, one process per queue, fed that queue's messages
+  const byQueue = new Map();
+  for (const line of readFileSync(src, 'latin1').split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0) { const q = line.slice(0, sp); (byQueue.get(q) ?? byQueue.set(q, []).get(q)).push(line.slice(sp + 1)); }
+  }
+  for (const [q, msgs] of byQueue) writeFileSync(join(gdir, `peer-${q}`), msgs.join('\n') + '\n', 'latin1');
+  const port = 24000 + Math.floor(Math.random() * 20000);
+  let gearmand = null;
+  const restart = () => {
+    if (gearmand) { try { process.kill(gearmand.pid, 'SIGKILL'); } catch { /* gone */ } spawnSync('sleep', ['0.3']); }
+    gearmand = spawn('/usr/sbin/gearmand', ['-L', '127.0.0.1', '-p', String(port), '-l', join(gdir, 'gearmand.log')], { stdio: 'ignore', detached: true });
+    for (let i = 0; i < 100 && spawnSync('gearadmin', ['-h', '127.0.0.1', '-p', String(port), '--status']).status !== 0; i++) spawnSync('sleep', ['0.05']);
+  };
+  const gruns = quick ? 1 : 3;
+  const peerScript = [...byQueue.keys()].map((q) => `gearman -h 127.0.0.1 -p ${port} -b -f ${q} -n < ${join(gdir, `peer-${q}`)}`).join(' && ');
+  // the CLI waits for each job's acknowledgement in turn: ~10 min a million, so it runs once
+  const peer = measure('gearman -b -f QUEUE -n, one process per queue', 'sh', ['-c', peerScript], { runs: 1, before: restart, bytes: statSync(src).size });
+  rows.push(peer);
+  const gd = join(gdir, 'delayed-messages.dump');
+  const ours = measure('handle_delayed_dump --gearman (archive, submit, settle)', join(BIN, 'handle_delayed_dump'),
+    ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', gd, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '600s'],
+    { runs: gruns, before: () => { restart(); rmSync(join(gdir, 'delayed-messages.archive'), { recursive: true, force: true }); copyFileSync(src, gd); }, bytes: statSync(src).size });
+  const status = String(spawnSync('gearadmin', ['-h', '127.0.0.1', '-p', String(port), '--status']).stdout);
+  const queued = status.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).reduce((s, f) => s + Number(f[1]), 0);
+  ours.note = `${(peer.median / ours.median).toFixed(2)}x the gearman CLI's speed; ${queued} jobs queued after the last run (of ${GEARMAN_LINES})`;
+  rows.push(ours);
+  try { process.kill(gearmand.pid, 'SIGKILL'); } catch { /* gone */ }
+} else {
+  process.stderr.write('  gearmand or gearman not installed: skipped\n');
+}
 
 // ---- report
 const fmt = (n, d = 1) => (n === undefined ? '' : n.toFixed(d));

@@ -212,7 +212,8 @@ async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string
   }, j);
   for (const [queue, n] of [...r.perQueue].sort()) j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}`);
   const imported = r.acked.size;
-  const s = imported ? settle(o.file, copy, (i) => r.acked.has(i)) : { how: 'unchanged', kept: 0 };
+  // every line acknowledged: the plain settle (no per-line bookkeeping on a million-line dump)
+  const s = imported ? settle(o.file, copy, imported === copy.lines ? undefined : (i) => r.acked.has(i)) : { how: 'unchanged', kept: 0 };
   if (imported) settleJournal(copy);
   const left = [
     r.notAcked ? `${counted(r.notAcked, 'message')} not acknowledged${r.stopped ? ` (${r.stopped})` : ''}` : '',
