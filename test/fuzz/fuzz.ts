@@ -13,21 +13,13 @@ import { execa } from 'execa';
 import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+// @ts-expect-error: a plain .mjs module without types
+import { rng } from '../gen/lbmmon.mjs';
 import { allPerfdata, BIN, ROOT, validatePerfdata } from '../helpers';
 
 export interface Failure { seed: number; case: number; what: string; argv: string[]; output: string }
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const CHECKS = {
   check_delayed_dump: { label: 'DELAYED_DUMP', input: 'examples/data/delayed-messages.dump', metrics: ['messages', 'malformed', 'age', 'growth', 'bytes'] },

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers';
+import { ROOT, tempDir, until } from '../helpers';
 import { installPlugins, prepare, type Case } from './inputs';
 
 const ICINGA = '/usr/sbin/icinga2';
@@ -53,15 +53,6 @@ function latest(): Map<string, Record<string, string>> {
   return out;
 }
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.skipIf(!available)('Icinga 2', () => {
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir, validatePerfdata } from '../helpers';
+import { ROOT, tempDir, until, validatePerfdata } from '../helpers';
 import { CODES, fromExample, installPlugins, prepare, type Case } from './inputs';
 
 const NAGIOS = '/usr/sbin/nagios4';
@@ -50,15 +50,6 @@ function serviceStatus(): Map<string, Record<string, string>> {
   return out;
 }
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const svc = (c: Case) => `${c.plugin}_${c.want.toLowerCase()}`;
 
