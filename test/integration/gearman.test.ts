@@ -3,7 +3,7 @@
 // holds is read with gearadmin, payloads with a real worker (gearman -w), one file per job.
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -157,6 +157,17 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect(queued).toBeLessThanOrEqual(20);
     expect(readFileSync(join(dir, 'handle_delayed_dump.log'), 'utf8')).toMatch(/pausing: service has \d+ jobs queued/);
   }, 30_000);
+
+  it.skipIf(process.getuid?.() !== 0)('run as root, the journal is given to the dump directory\'s owner, like the archived copy', async () => {
+    await startGearmand();
+    chownSync(dir, 65534, 65534);
+    writeFileSync(dump, 'check_results a\n');
+    const r = await handler(['--rate', '0']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    const archive = join(dir, 'delayed-messages.archive');
+    const journal = readdirSync(archive).find((n) => n.endsWith('.gearman-journal'))!;
+    expect(statSync(join(archive, journal)).uid).toBe(65534);
+  });
 
   it('no server reachable: nothing leaves the dump', async () => {
     writeFileSync(dump, 'check_results a\n');

@@ -18,6 +18,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { basename, join } from 'node:path';
 import { malformedKind } from '../../dump/count.js';
 import { crypto } from '../../lib/builtins.js';
+import { errnoText } from '../../lib/errors.js';
+import { adoptOwner } from '../../lib/files.js';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
 import { label, queueDepths, Submitter, type Server } from './gearman.js';
@@ -32,6 +34,8 @@ export interface GearmanOptions {
   queues: string[];
   skipQueues: string[];
   deadline: number; // ms since the epoch
+  /** who the journal is given to when run as root (the dump directory's owner) */
+  owner: { uid: number; gid: number };
   connectTimeoutMs: number;
   ackTimeoutMs: number;
 }
@@ -52,8 +56,8 @@ export interface GearmanOutcome {
 const WINDOW = 256; // jobs in flight on one connection
 const DEPTH_EVERY_MS = 1000;
 
-/** Lines of a file as [start, end) byte offsets, without the LF (and a trailing CR). */
-function* lines(path: string): Generator<[Buffer, number]> {
+/** The lines of a file, each with its 0-based index, without the LF (and a trailing CR). */
+export function* lines(path: string): Generator<[Buffer, number]> {
   const fd = openSync(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);
@@ -76,12 +80,23 @@ function* lines(path: string): Generator<[Buffer, number]> {
   }
 }
 
-interface AckJournal { path: string; fd: number; unsynced: number }
+interface AckJournal { fd: number; unsynced: number }
+
+/**
+ * What becomes of one dump line: not a message (as check_delayed_dump counts it), a message of a
+ * queue the filters leave out, or a job for its queue. The import and its dry run share it.
+ */
+export function classify(line: Buffer, queues: string[], skipQueues: string[]): { kind: 'malformed' } | { kind: 'skipped' | 'job'; queue: string; sp: number } {
+  if (malformedKind(line, 0, line.length) !== null) return { kind: 'malformed' };
+  const sp = line.indexOf(32);
+  const queue = line.toString('latin1', 0, sp);
+  return { kind: (queues.length && !queues.includes(queue)) || skipQueues.includes(queue) ? 'skipped' : 'job', queue, sp };
+}
 
 function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
 
 /** Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment). */
-function resumable(copy: Copy, archiveDir: string): { byLine: Set<number>; byContent: Map<string, number>; from: string[] } {
+function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: Set<number>; byContent: Map<string, number>; from: string[] } {
   const byLine = new Set<number>();
   const byContent = new Map<string, number>();
   const from: string[] = [];
@@ -91,7 +106,11 @@ function resumable(copy: Copy, archiveDir: string): { byLine: Set<number>; byCon
     const jp = join(archiveDir, n);
     const old = jp.slice(0, -'.gearman-journal'.length);
     if (old === copy.path || !existsSync(old)) continue;
-    const text = readFileSync(jp, 'latin1').split('\n');
+    let text: string[];
+    try { text = readFileSync(jp, 'latin1').split('\n'); } catch (e) {
+      j.log(`cannot read ${jp} (${errnoText(e)}): its acknowledged lines cannot be skipped and may be submitted again`);
+      continue;
+    }
     if (text.includes('settled')) continue;
     const header = text[0].startsWith('copy ') ? text[0].split(' ') : null;
     if (!header) continue;
@@ -136,9 +155,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
   const t0 = Date.now();
   const out: GearmanOutcome = { acked: new Set(), perQueue: new Map(), malformed: 0, skipped: 0, resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
-  const resume = resumable(copy, archiveDir);
+  const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
-  const jf: AckJournal = { path: journalPath(copy), fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0 };
+  const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0 };
+  adoptOwner(journalPath(copy), o.owner); // like the archived copy beside it: a root run must not lock out the next
   writeSync(jf.fd, `copy ${copy.bytes} ${copy.sha256}\n`);
   fsyncSync(jf.fd);
   const ack = (i: number) => {
@@ -209,12 +229,12 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
         out.resumed++;
         continue;
       }
-      if (malformedKind(line, 0, line.length) !== null) { out.malformed++; continue; } // as the check counts it
-      const sp = line.indexOf(32);
-      const queue = line.toString('latin1', 0, sp);
-      if ((o.queues.length && !o.queues.includes(queue)) || o.skipQueues.includes(queue)) { out.skipped++; q(queue).skipped++; continue; }
-      const fn = line.subarray(0, sp);
-      const payload = line.subarray(sp + 1);
+      const c = classify(line, o.queues, o.skipQueues);
+      if (c.kind === 'malformed') { out.malformed++; continue; }
+      const queue = c.queue;
+      if (c.kind === 'skipped') { out.skipped++; q(queue).skipped++; continue; }
+      const fn = line.subarray(0, c.sp);
+      const payload = line.subarray(c.sp + 1);
       // wait: window, rate, depth, failures
       for (;;) {
         if (Date.now() >= o.deadline) { out.stopped = 'the import timeout was reached'; break; }

@@ -17,9 +17,8 @@ import { counted } from '../../lib/units.js';
 import { VERSION } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
 import { archiveDump, type Copy } from './archive.js';
-import { importToGearman, settleJournal } from './gearman-import.js';
+import { classify, importToGearman, lines, settleJournal } from './gearman-import.js';
 import { label, parseServer, type Server } from './gearman.js';
-import { malformedKind } from '../../dump/count.js';
 import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
@@ -181,7 +180,7 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
     }
     const what = `${counted(copy.messages, 'message')}${copy.malformed ? ` and ${counted(copy.malformed, 'malformed line')}` : ''}`;
     j.log(`archived ${what} (${copy.bytes} bytes, sha256 ${copy.sha256.slice(0, 16)}...) as ${copy.path}; copy verified`);
-    if (o.gearman.length) return await gearmanImport(o, j, copy, archiveDir);
+    if (o.gearman.length) return await gearmanImport(o, j, copy, archiveDir, dirSt);
     const cmd = commandLine(o.importCommand, copy.path);
     let pattern: RegExp | null = null;
     if (o.successPattern) pattern = new RegExp(o.successPattern);
@@ -204,11 +203,11 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
 }
 
 /** --gearman: submit, then take exactly the acknowledged lines out of the dump. */
-async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string): Promise<{ code: number; summary: string }> {
+async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string, owner: Stats): Promise<{ code: number; summary: string }> {
   j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s)`);
   const r = await importToGearman(copy, archiveDir, {
     servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch,
-    queues: o.queue, skipQueues: o.skipQueue, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000,
+    queues: o.queue, skipQueues: o.skipQueue, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000, owner,
   }, j);
   for (const [queue, n] of [...r.perQueue].sort()) j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}`);
   const imported = r.acked.size;
@@ -234,17 +233,11 @@ function dryRunGearman(o: Opts, j: Journal, archiveDir: string): { code: number;
   const per = new Map<string, number>();
   let skipped = 0;
   let malformed = 0;
-  const text = readFileSync(o.file);
-  for (let pos = 0; pos < text.length;) {
-    let nl = text.indexOf(10, pos);
-    if (nl < 0) nl = text.length;
-    if (malformedKind(text, pos, nl) !== null) malformed++;
-    else {
-      const queue = text.toString('latin1', pos, text.indexOf(32, pos));
-      if ((o.queue.length && !o.queue.includes(queue)) || o.skipQueue.includes(queue)) skipped++;
-      else per.set(queue, (per.get(queue) ?? 0) + 1);
-    }
-    pos = nl + 1;
+  for (const [line] of lines(o.file)) {
+    const c = classify(line, o.queue, o.skipQueue);
+    if (c.kind === 'malformed') malformed++;
+    else if (c.kind === 'skipped') skipped++;
+    else per.set(c.queue, (per.get(c.queue) ?? 0) + 1);
   }
   const server = o.gearman.map(label).join(', then ');
   for (const [queue, n] of [...per].sort()) j.log(`would submit ${counted(n, 'job')} to function ${queue} on ${server}`);
