@@ -327,7 +327,9 @@ export class Tailer {
       const end = await this.readAny(item.c.path, item.from, item.gz);
       last = await this.positionFor(item.c.path, item.c.st, end, drained);
       if (this.behind) return { last, stopped: true, found: true, drained };
-      const h = await this.headHash(item.c.path);
+      // a plain file's position already hashes its head; a .gz one's covers only as many bytes
+      // as the file is compressed, too few to tell files apart, so its head is hashed in full
+      const h = item.gz ? await this.headHash(item.c.path) : last.fpLen > 0 ? `${last.fpLen}:${last.fp}` : '';
       if (h && !drained.includes(h)) drained.push(h);
     }
     return { last, stopped: false, found: true, drained: drained.slice(-4) };
