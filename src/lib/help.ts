@@ -67,11 +67,7 @@ export function renderHelp(h: HelpSpec): string {
     const left = `${short ? `-${short}, ` : '    '}--${key}${takes ? ` ${valueName(key, spec)}` : ''}`;
     rows.push([left, `${String(spec.describe ?? '')}${defaultText(spec)}`]);
   }
-  for (const [left, text] of rows) {
-    const body = wrap(text, WIDTH, ' '.repeat(LEFT));
-    if (left.length + 2 <= LEFT - 1) out.push(`  ${left.padEnd(LEFT - 2)}${body[0].trimStart()}`, ...body.slice(1));
-    else out.push(`  ${left}`, ...body);
-  }
+  out.push(renderRows(rows, LEFT));
   if (h.examples.length) {
     out.push('', 'Examples:');
     for (const [cmd, text] of h.examples) out.push(`  ${cmd}`, ...wrap(text, WIDTH, '      '));
@@ -79,7 +75,10 @@ export function renderHelp(h: HelpSpec): string {
   return out.join('\n');
 }
 
-/** A list of `name  text` rows, the text wrapped beside the name (the metrics of a plugin's help). */
+/**
+ * A list of `name  text` rows, the text wrapped beside the name (the options, and the metrics of
+ * a plugin's help); a name too long for its column gets a line of its own.
+ */
 export function renderRows(rows: [string, string][], left = 24): string {
   return rows.map(([name, text]) => {
     const body = wrap(text, WIDTH, ' '.repeat(left));

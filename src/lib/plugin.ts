@@ -127,7 +127,6 @@ function lookAtArgv(argv: string[]): void {
   }
 }
 
-/** An UNKNOWN (or timeout-state) result: rendered like any other, under the same caps, as JSON when asked. */
 /**
  * For the benchmark: anonymous memory at the end of the run (RssAnon) and the peak RSS (VmHWM),
  * on stderr. RSS alone counts the executable's mapped pages, which depend on the page cache.
@@ -140,6 +139,7 @@ function reportMemory(): void {
   } catch { /* not Linux */ }
 }
 
+/** An UNKNOWN (or timeout-state) result: rendered like any other, under the same caps, as JSON when asked. */
 function errorOutput(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
   const r: Rendered = { name: label, state, summary: message, details: extra, perf: [] };
   return prefs.json ? renderJson(r, [], {}, prefs.maxOutput) : renderText(r, prefs.maxOutput);

@@ -19,7 +19,8 @@ const EXECUTING = 'Executing command [';
 const THE_CALL = 'The command call [';
 const EXECUTED_BY = '] was executed by the module ';
 
-function at(buf: Buffer, i: number, text: string): boolean {
+/** The ASCII `text` is at buf[i]. */
+export function at(buf: Buffer, i: number, text: string): boolean {
   if (i + text.length > buf.length) return false;
   for (let k = 0; k < text.length; k++) if (buf[i + k] !== text.charCodeAt(k)) return false;
   return true;

@@ -55,22 +55,21 @@ function fnv64(text: string): string {
   return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
 }
 
-function slugOf(keyParts: unknown[]): string {
+/** `<plugin>-<readable part>-<hash>.json`, the readable part from the first non-empty key string. */
+function nameWith(plugin: string, keyParts: unknown[], hash: string): string {
   const first = keyParts.find((p) => typeof p === 'string' && p.length > 0) as string | undefined;
-  return (first ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+/, '').slice(-40);
+  const slug = (first ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+/, '').slice(-40);
+  return `${plugin}${slug ? '-' + slug : ''}-${hash}.json`;
 }
 
 /** `<plugin>-<readable part>-<hash>.json`: readable for operators, unique per meaning. */
 export function stateFileName(plugin: string, keyParts: unknown[]): string {
-  const slug = slugOf(keyParts);
-  return `${plugin}${slug ? '-' + slug : ''}-${fnv64(JSON.stringify([plugin, ...keyParts]))}.json`;
+  return nameWith(plugin, keyParts, fnv64(JSON.stringify([plugin, ...keyParts])));
 }
 
 /** The name versions before 0.2 used (SHA-256): state found there is moved to the new name once. */
 export function legacyStateFileName(plugin: string, keyParts: unknown[]): string {
-  const hash = crypto().createHash('sha256').update(JSON.stringify([plugin, ...keyParts])).digest('hex').slice(0, 16);
-  const slug = slugOf(keyParts);
-  return `${plugin}${slug ? '-' + slug : ''}-${hash}.json`;
+  return nameWith(plugin, keyParts, crypto().createHash('sha256').update(JSON.stringify([plugin, ...keyParts])).digest('hex').slice(0, 16));
 }
 
 function readAllNoFollow(path: string): Buffer | null {
