@@ -26,8 +26,9 @@ export function defaultStateDir(): string {
 
 export function ensureStateDir(dir: string): void {
   const euid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
-  const me = userName(euid);
-  const createOnce = () => `create it once as root: install -d -o ${me.split(' ')[0]} -m 0700 ${dir} (or choose another with --state-dir)`;
+  // only error messages name the user: reading /etc/passwd on every run would cost start-up time
+  const me = () => userName(euid);
+  const createOnce = () => `create it once as root: install -d -o ${me().split(' ')[0]} -m 0700 ${dir} (or choose another with --state-dir)`;
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
@@ -40,7 +41,7 @@ export function ensureStateDir(dir: string): void {
       }
     } else if (code !== 'EEXIST') {
       const parent = dirname(dir);
-      const who = code === 'EACCES' || code === 'EPERM' ? ` (${parent} is owned by ${ownerOf(parent)}; this run is ${me})` : '';
+      const who = code === 'EACCES' || code === 'EPERM' ? ` (${parent} is owned by ${ownerOf(parent)}; this run is ${me()})` : '';
       throw new PluginError(`cannot create state directory ${dir}: ${errnoText(e)}${who}; ${createOnce()}`);
     }
   }
@@ -55,7 +56,7 @@ export function ensureStateDir(dir: string): void {
   if (!st.isDirectory()) throw new PluginError(`state directory ${dir} is not a directory; ${fix}`);
   if (st.uid !== euid) {
     // most often a manual run as another user than the scheduler's: that state is not ours to touch
-    throw new PluginError(`state directory ${dir} belongs to ${userName(st.uid)}, not to this run (${me}), refused; it holds that user's state: run as that user (e.g. sudo -u ${userName(st.uid).split(' ')[0]} ...), or give this run its own with --state-dir`);
+    throw new PluginError(`state directory ${dir} belongs to ${userName(st.uid)}, not to this run (${me()}), refused; it holds that user's state: run as that user (e.g. sudo -u ${userName(st.uid).split(' ')[0]} ...), or give this run its own with --state-dir`);
   }
   if ((st.mode & 0o022) !== 0) {
     throw new PluginError(`state directory ${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}), refused; run chmod 700 ${dir} or choose another with --state-dir`);

@@ -1,0 +1,36 @@
+/**
+ * The standalone executable's entry point: runs the msgwatch bundle (an asset of the executable)
+ * with a V8 code cache made for the program it was invoked as.
+ *
+ * Why not Node's own `useCodeCache`: that cache is made right after compiling the bundle, so it
+ * holds only the top-level code; every function a run calls is still compiled on first call.
+ * The build runs each program once on sample data and saves the cache at exit, when it holds
+ * those functions too (scripts/warm-cache.cjs): a minimal run is ~3.5 ms faster (BENCHMARKS.md).
+ * A rejected cache (another V8) only costs that time back: the bundle is compiled as usual.
+ *
+ * This file must stay tiny and load nothing but built-ins: it runs before the cache helps.
+ */
+import { basename } from 'node:path';
+import { getAsset } from 'node:sea';
+import { Script } from 'node:vm';
+
+const invoked = basename(process.argv[1] ?? '');
+const program = invoked === 'msgwatch' ? (process.argv[2] ?? '') : invoked;
+
+function asset(key: string): Uint8Array | undefined {
+  try {
+    return new Uint8Array(getAsset(key));
+  } catch {
+    return undefined; // no cache for this name (an unknown link name, `msgwatch --version`)
+  }
+}
+
+const own = asset(`cache/${program}`);
+const cachedData = own ?? asset('cache/msgwatch');
+const script = new Script(getAsset('msgwatch.js', 'utf8'), { filename: 'msgwatch.js', cachedData });
+if (process.env.MSGWATCH_CODE_CACHE_CHECK) {
+  process.stderr.write(`msgwatch code cache for ${own ? program : 'msgwatch'}: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+}
+const module = { exports: {} };
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(
+  module.exports, require, module, process.execPath, '/');
