@@ -77,6 +77,8 @@ delete env.NODE_EXTRA_CA_CERTS;
 function warmCaches() {
   const wrapped = join(build, 'msgwatch.wrapped.js');
   const body = readFileSync(join(dist, 'msgwatch.js'), 'utf8').replace(/^#!.*/, '');
+  // src/sea-main.ts reads it as latin1 (cheaper than UTF-8 decoding): esbuild's output is ASCII
+  if (/[^\x00-\x7f]/.test(body)) throw new Error('dist/msgwatch.js is not ASCII: src/sea-main.ts must decode it as UTF-8');
   writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${body}\n})`);
   const caches = join(build, 'cache');
   rmSync(caches, { recursive: true, force: true });

@@ -27,7 +27,10 @@ function asset(key: string): Uint8Array | undefined {
 
 const own = asset(`cache/${program}`);
 const cachedData = own ?? asset('cache/msgwatch');
-const script = new Script(getAsset('msgwatch.js', 'utf8'), { filename: 'msgwatch.js', cachedData });
+// latin1, not getAsset(key, 'utf8'): TextDecoder would page in ~11 MiB of ICU data on every run;
+// the bundle is ASCII (esbuild escapes everything else; the build checks)
+const source = Buffer.from(getAsset('msgwatch.js')).toString('latin1');
+const script = new Script(source, { filename: 'msgwatch.js', cachedData });
 if (process.env.MSGWATCH_CODE_CACHE_CHECK) {
   process.stderr.write(`msgwatch code cache for ${own ? program : 'msgwatch'}: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
 }

@@ -43,36 +43,49 @@ export const CARRIED_BLOCK: Schema<CarriedBlock> = obj<CarriedBlock>({
 
 const SENTINEL64 = 18446744073709551615;
 
+/** A label's length (mod 64) and last byte, as an index: two labels seldom share it. */
+const SIGS = 1 << 14;
+function sig(buf: Uint8Array, s: number, le: number): number {
+  return (((le - s) & 63) << 8) | buf[le - 1];
+}
+
 /** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
 function isNoise(text: string): boolean {
   return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
 }
 
+/** A wanted label as bytes, with the C label it is stored under. */
+interface Wanted {
+  bytes: Uint8Array;
+  canon: string;
+  /** a 29West-era name: a block using it is in the legacy layout */
+  legacy: boolean;
+}
+
 export class LbmmonParser implements LineSink {
-  private cur: Block | null = null;
+  private cur: (Block & { want: boolean }) | null = null;
   private curHeader = '';
-  private readonly sigs: Set<number> | null;
-  private readonly firsts: Uint8Array | null;
-  /** wanted label (any dialect's name) -> the C label it is stored under; null: every label, aliases mapped */
-  private readonly canon: Map<string, string> | null;
+  /** wanted labels by sig() (length and last byte); null: every label is decoded */
+  private readonly bySig: (Wanted[] | undefined)[] | null = null;
+  /** 1 for a byte some wanted label starts with */
+  private readonly firsts = new Uint8Array(256);
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
   /**
    * `labels`, when given, are the only field labels decoded (with the other dialects' names for
-   * them): the others are rejected by length and first/last byte before any string is made.
+   * them): a field line's label is rejected by its first byte, then by its length and last byte,
+   * and compared byte by byte with the few left, so no string is made for a field not read.
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, labels?: Set<string>) {
-    let all: string[] | null = null;
-    this.canon = null;
-    if (labels) {
-      // one map lookup per field line decides both "wanted?" and "stored under which name?"
-      this.canon = new Map([...labels].map((l) => [l, l]));
-      for (const [alias, canon] of LABEL_ALIASES) if (labels.has(canon)) this.canon.set(alias, canon);
-      all = [...this.canon.keys()];
+    if (!labels) return;
+    const canon = new Map([...labels].map((l) => [l, l]));
+    for (const [alias, c] of LABEL_ALIASES) if (labels.has(c)) canon.set(alias, c);
+    this.bySig = new Array(SIGS);
+    for (const [label, c] of canon) {
+      const w: Wanted = { bytes: Buffer.from(label, 'latin1'), canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
+      (this.bySig[sig(w.bytes, 0, w.bytes.length)] ??= []).push(w);
+      this.firsts[w.bytes[0]] = 1;
     }
-    this.sigs = all ? new Set(all.map((l) => l.length * 65536 + l.charCodeAt(0) * 256 + l.charCodeAt(l.length - 1))) : null;
-    this.firsts = all ? new Uint8Array(256) : null;
-    for (const l of all ?? []) this.firsts![l.charCodeAt(0) & 255] = 1;
   }
 
   lines(buf: Buffer, start: number, end: number): void {
@@ -86,13 +99,13 @@ export class LbmmonParser implements LineSink {
       if (buf[pos] === 9) {
         if (b) {
           b.lines++;
-          if (this.wanted.has(b.header.kind)) this.field(b, buf, pos + 1, le);
+          if (b.want) this.field(b, buf, pos + 1, le);
         } else this.stats.skippedLines++;
       } else if (b && (b.legacy || b.lines === 0) && legacyField(buf, pos, le)) {
         // 29West-era layout: the same field lines without the TAB
         if (!b.legacy) { b.legacy = true; this.stats.legacy++; }
         b.lines++;
-        if (this.wanted.has(b.header.kind)) this.field(b, buf, pos, le);
+        if (b.want) this.field(b, buf, pos, le);
       } else {
         this.other(buf.toString('latin1', pos, le));
       }
@@ -108,16 +121,29 @@ export class LbmmonParser implements LineSink {
 
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
-    if (this.firsts && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
-    const colon = buf.indexOf(58, s);
-    if (colon < 0 || colon >= e) return;
-    let le = colon;
-    while (le > s && buf[le - 1] === 32) le--;
-    if (le === s) return;
-    if (this.sigs && !this.sigs.has((le - s) * 65536 + buf[s] * 256 + buf[le - 1])) return;
-    const label = buf.toString('latin1', s, le);
-    const canon = this.canon ? this.canon.get(label) : (LABEL_ALIASES.get(label) ?? label);
-    if (canon === undefined) return;
+    let colon: number;
+    let canon: string;
+    let legacy: boolean;
+    if (this.bySig) {
+      if (this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
+      colon = buf.indexOf(58, s);
+      if (colon < 0 || colon >= e) return;
+      let le = colon;
+      while (le > s && buf[le - 1] === 32) le--;
+      const found = le > s ? this.match(buf, s, le) : null;
+      if (found === null) return;
+      canon = found.canon;
+      legacy = found.legacy;
+    } else {
+      colon = buf.indexOf(58, s);
+      if (colon < 0 || colon >= e) return;
+      let le = colon;
+      while (le > s && buf[le - 1] === 32) le--;
+      if (le === s) return;
+      const label = buf.toString('latin1', s, le);
+      canon = LABEL_ALIASES.get(label) ?? label;
+      legacy = canon !== label && LEGACY_LABELS.has(label);
+    }
     let i = colon + 1;
     while (i < e && buf[i] === 32) i++;
     const d0 = i;
@@ -130,8 +156,23 @@ export class LbmmonParser implements LineSink {
     if (i === d0) return; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
-    if (canon !== label && !b.legacy && LEGACY_LABELS.has(label)) { b.legacy = true; this.stats.legacy++; }
+    if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
     b.fields.set(canon, sentinel ? null : v);
+  }
+
+  /** The wanted label that is exactly buf[s, le), or null. */
+  private match(buf: Buffer, s: number, le: number): Wanted | null {
+    const cands = this.bySig![sig(buf, s, le)];
+    if (cands === undefined) return null;
+    const L = le - s;
+    for (let c = 0; c < cands.length; c++) {
+      const bytes = cands[c].bytes;
+      if (bytes.length !== L) continue;
+      let j = 0;
+      while (j < L && buf[s + j] === bytes[j]) j++;
+      if (j === L) return cands[c];
+    }
+    return null;
   }
 
   private other(text: string): void {
@@ -142,13 +183,13 @@ export class LbmmonParser implements LineSink {
     if (cur && cur.lines === 0 && !cur.source && !cur.header.ip && text.startsWith('at ')) {
       // a header wrapped before " at <ip>, sent ..." (the 29West sample as a document shows it)
       const h = parseHeader(`${this.curHeader.trimEnd()} ${text}`);
-      if (h) { cur.header = h; this.curHeader = `${this.curHeader.trimEnd()} ${text}`; return; }
+      if (h) { cur.header = h; cur.want = this.wanted.has(h.kind); this.curHeader = `${this.curHeader.trimEnd()} ${text}`; return; }
     }
     this.close();
     const h = parseHeader(text);
     if (h) {
       this.stats.headers++;
-      this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0 };
+      this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0, want: this.wanted.has(h.kind) };
       this.curHeader = text;
     } else {
       this.stats.skippedLines++;
@@ -171,7 +212,7 @@ export class LbmmonParser implements LineSink {
   restore(c: CarriedBlock): void {
     const h = parseHeader(c.header);
     if (!h) return;
-    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, legacy: c.legacy === true };
+    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, legacy: c.legacy === true, want: this.wanted.has(h.kind) };
     this.curHeader = c.header;
   }
 

@@ -15,7 +15,9 @@ import { parseRange, alerts } from '../../src/lib/range.js';
 import { LineAssembler, type LineSink } from '../../src/lib/tail/lines.js';
 import { parseDuration, parseSize } from '../../src/lib/units.js';
 import { parseHeader } from '../../src/um/header.js';
-import type { Block } from '../../src/um/model.js';
+import { LABEL_ALIASES, type Block } from '../../src/um/model.js';
+import { NAK_LABELS } from '../../src/checks/check_um_naks/series.js';
+import { EVQ_LABELS } from '../../src/checks/check_um_event_queue/queues.js';
 import { LbmmonParser } from '../../src/um/parse.js';
 import { parseSent } from '../../src/um/sent.js';
 import { answerCount, compileAnswer, DEFAULT_FETCH_PATTERN } from '../../src/checks/check_delayed_dump/answer.js';
@@ -65,6 +67,28 @@ describe('lbmmon parser', () => {
     fc.assert(fc.property(bytesOrMutated(base), cuts, (bytes, at) => {
       expect(blocksOf(bytes, at)).toEqual(blocksOf(bytes, []));
     }), { numRuns: RUNS, seed: 11 });
+  });
+  it('reading only the wanted labels (byte matcher) gives the general path\'s fields for those labels, on mutated samples and near-miss labels', () => {
+    const labels = new Set([...NAK_LABELS, ...EVQ_LABELS]);
+    const canon = new Set([...labels, ...[...LABEL_ALIASES].filter(([, c]) => labels.has(c)).map(([a]) => a)]);
+    const kinds = new Set(['source', 'receiver', 'im-source', 'im-receiver', 'context', 'event-queue'] as const);
+    const run = (bytes: Buffer, wanted?: Set<string>) => {
+      const out: [string, [string, number | null][]][] = [];
+      const p = new LbmmonParser(kinds, (b: Block) => out.push([b.header.title, [...b.fields].filter(([l]) => labels.has(l)).sort()]), wanted);
+      feed(p, bytes, []);
+      p.finish();
+      return out;
+    };
+    // field lines whose label is a wanted one, one cut short or lengthened, in other case, with a
+    // colon inside, padded differently: only exact labels may be read
+    const label = fc.constantFrom(...canon).chain((l) => fc.oneof(
+      fc.constant(l), fc.constant(l.slice(0, -1)), fc.constant(`${l}x`), fc.constant(`x${l}`), fc.constant(l.toUpperCase()),
+      fc.constant(`${l.slice(0, 3)}:${l.slice(3)}`), fc.constant(`${l} `), fc.constant(` ${l}`)));
+    const line = fc.tuple(label, fc.integer({ min: 0, max: 40 }), fc.nat({ max: 99999 })).map(([l, pad, v]) => `\t${l}${' '.repeat(pad)}: ${v}\n`);
+    const block = fc.array(line, { maxLength: 30 }).map((ls) => `Receiver statistics received from app1 at 10.0.0.1, process ID=1, object ID=2, context instance=0000000000000001, domain ID=0, sent Fri Nov 20 00:00:30 2026\nSource: LBTRM:1\nTransport: LBT-RM\n${ls.join('')}\n`);
+    fc.assert(fc.property(fc.oneof(bytesOrMutated(base), block.map((t) => Buffer.from(t, 'latin1'))), (bytes) => {
+      expect(run(bytes, labels)).toEqual(run(bytes));
+    }), { numRuns: RUNS * 2, seed: 13 });
   });
   it('header and stamp parsers never throw on any text', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (t) => {

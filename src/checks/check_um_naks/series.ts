@@ -58,6 +58,18 @@ function labels(kind: SeriesKind, t: string): Record<string, string> {
   return { fragments: 'Number of data message fragments unrecoverably lost', unresolved: 'Unresolved topics in receiver topic map' };
 }
 
+/**
+ * labels() as entries, made once per (kind, transport): a block costs no string building, and the
+ * same label strings (their hashes kept) are looked up in every block's fields.
+ */
+const labelMemo: Record<SeriesKind, Map<string, [string, string][]>> = { rcv: new Map(), src: new Map(), ctx: new Map() };
+function labelsOf(kind: SeriesKind, t: string): [string, string][] {
+  const memo = labelMemo[kind];
+  let e = memo.get(t);
+  if (e === undefined) memo.set(t, e = Object.entries(labels(kind, t)));
+  return e;
+}
+
 export function kindOfBlock(b: Block): SeriesKind | null {
   const k = b.header.kind;
   const nak = b.transport === 'LBT-RM' || b.transport === 'LBT-RU';
@@ -93,9 +105,9 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   const prev = series[key];
   const sent = b.header.sentMs;
   if (prev && sent !== null && prev.sent !== null && sent < prev.sent) return; // older than what we have: already seen
-  const lab = labels(kind, b.transport);
+  const lab = labelsOf(kind, b.transport);
   const values: Record<string, number | null> = {};
-  for (const [k, label] of Object.entries(lab)) values[k] = b.fields.get(label) ?? null;
+  for (const [k, label] of lab) values[k] = b.fields.get(label) ?? null;
   const next: Series = {
     kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, ctx: b.header.ctxInst, title: b.header.title, source: b.source, transport: b.transport,
     sent, values, streak: 0, nonzero: values.unresolved ? (prev?.nonzero ?? 0) + 1 : 0,
@@ -104,9 +116,9 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   };
   if (prev) {
     const g = zero();
-    for (const k of Object.keys(lab) as (keyof Growth | 'unresolved')[]) {
+    for (const [k] of lab) {
       if (k === 'unresolved') continue;
-      g[k] = counterDelta(prev.values[k], values[k]);
+      g[k as keyof Growth] = counterDelta(prev.values[k], values[k]);
     }
     next.streak = g.naks > 0 ? prev.streak + 1 : 0;
     next.lastGrowth = g;

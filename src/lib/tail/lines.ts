@@ -14,6 +14,7 @@ export interface LineSink {
 }
 
 import { readSync } from 'node:fs';
+import { holdYoungGeneration, SCAN_BYTES } from '../heap.js';
 
 const LONG_HEAD = 4096;
 
@@ -109,6 +110,7 @@ export function pump(fd: number, asm: LineAssembler, stop?: () => boolean): { by
     const n = readSync(fd, asm.buf, asm.writeOffset, asm.room, asm.nextOffset);
     if (n === 0) return { bytes, stopped: false };
     bytes += n;
+    if (bytes >= SCAN_BYTES) holdYoungGeneration();
     asm.commit(n);
     if (stop?.()) return { bytes, stopped: true };
   }
