@@ -10,9 +10,39 @@
  * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated logs.
  */
 
-export type Fast =
-  | { kind: 'chatter' } // "Executing command": never an event; not an ERROR line, so never a continuation
-  | { kind: 'executed'; key: string; names: () => string[]; command: string; module: string; seconds: number };
+/**
+ * An executed line, as byte ranges of the buffer it was read from: the Scanner looks its group up
+ * by these bytes and makes strings only for a group it has not seen. One object, reused.
+ */
+export class Executed {
+  readonly kind = 'executed';
+  buf: Buffer = Buffer.alloc(0);
+  /** the name brackets before [ COMMAND CALL ] (broker, module...), as text */
+  namesFrom = 0;
+  namesTo = 0;
+  /** each name's range, trimmed: nRanges numbers */
+  ranges = new Int32Array(8);
+  nRanges = 0;
+  command0 = 0;
+  command1 = 0;
+  module0 = 0;
+  module1 = 0;
+  seconds = 0;
+
+  names(): string[] {
+    const out: string[] = [];
+    for (let r = 0; r < this.nRanges; r += 2) out.push(this.buf.toString('latin1', this.ranges[r], this.ranges[r + 1]));
+    return out;
+  }
+  get command(): string { return this.buf.toString('latin1', this.command0, this.command1); }
+  get module(): string { return this.buf.toString('latin1', this.module0, this.module1); }
+}
+
+export type Fast = { kind: 'chatter' } | Executed; // chatter: "Executing command", never an event; not an ERROR line, so never a continuation
+
+const CHATTER: Fast = { kind: 'chatter' };
+const RANGES = new Int32Array(8); // at most four names before [ COMMAND CALL ]
+const EXECUTED = new Executed();
 
 const COMMAND_CALL = 'COMMAND CALL';
 const EXECUTING = 'Executing command [';
@@ -30,10 +60,34 @@ const sp = (c: number) => c === 32 || c === 9;
 const digit = (c: number) => c >= 48 && c <= 57;
 const word = (c: number) => digit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
-/** First `byte` in [from, to), or -1. */
+/**
+ * First `byte` in [from, to), or -1. A loop, not Buffer.indexOf: the spans searched here are a
+ * few dozen bytes, and a native call costs more than that (DEBUG scan, BENCHMARKS.md).
+ */
 function find(buf: Buffer, byte: number, from: number, to: number): number {
-  const i = buf.indexOf(byte, from);
-  return i < 0 || i >= to ? -1 : i;
+  for (let i = from; i < to; i++) if (buf[i] === byte) return i;
+  return -1;
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Number(buf[a, b) as text) for digits and dots: with at most 15 digits, an integer divided by an
+ * exact power of ten is the correctly rounded value, as Number() gives; longer ones take Number().
+ */
+function decimal(buf: Buffer, a: number, b: number): number {
+  let v = 0;
+  let dot = -1;
+  for (let i = a; i < b; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (dot >= 0) return NaN; // "0.1.2"
+      dot = i;
+    } else v = v * 10 + (c - 48);
+  }
+  const digits = b - a - (dot >= 0 ? 1 : 0);
+  if (digits > 15 || (dot >= 0 && digits === 0)) return Number(buf.toString('latin1', a, b));
+  return dot < 0 ? v : v / POW10[b - dot - 1];
 }
 
 /** Lowercase `text` in [from, to), ASCII letters in any case (as the general parser matches), or -1. */
@@ -48,7 +102,8 @@ function findText(buf: Buffer, text: string, from: number, to: number): number {
 }
 
 const lower = (c: number) => (c >= 65 && c <= 90 ? c | 32 : c);
-const TIME_SHAPE = 'dddd-dd-dd dd:dd:dd';
+/** `YYYY-MM-DD HH:MM:SS` as bytes, 0 where a digit goes */
+const TIME_SHAPE = Uint8Array.from('dddd-dd-dd dd:dd:dd', (c) => (c === 'd' ? 0 : c.charCodeAt(0)));
 
 function sameCase(buf: Buffer, a: number, b: number, text: string): boolean {
   if (b - a !== text.length) return false;
@@ -62,42 +117,120 @@ function plain(buf: Buffer, a: number, b: number): boolean {
   return true;
 }
 
+/** what readHead() found besides where it stopped (the names' ranges are in RANGES) */
+const HEAD = { namesFrom: 0, nr: 0 };
+
 /**
- * The line buf[ls, le) (no LF, no CR), if it has the usual shape. Strings are made only for what
- * an executed line needs (its key; its names once per key): the rest is compared as bytes.
+ * `LEVEL : [ name ]... [ COMMAND CALL ]` from i (just after the stamp): where it ends, spaces after
+ * it skipped, or -1 when the line is not of the usual shape.
  */
-export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
-  // [YYYY-MM-DD HH:MM:SS] LEVEL :
-  if (le - ls < 30 || buf[ls] !== 91 || buf[ls + 20] !== 93) return null;
-  for (let k = 0; k < 19; k++) if (TIME_SHAPE[k] === 'd' ? !digit(buf[ls + 1 + k]) : buf[ls + 1 + k] !== TIME_SHAPE.charCodeAt(k)) return null;
-  let i = ls + 21;
+function readHead(buf: Buffer, i: number, le: number): number {
   while (i < le && sp(buf[i])) i++;
   const l0 = i;
   while (i < le && ((buf[i] | 32) >= 97 && (buf[i] | 32) <= 122)) i++;
-  if (i === l0 || (buf[l0] | 32) === 101) return null; // no level, or an ERROR-like one: general parser
+  if (i === l0 || (buf[l0] | 32) === 101) return -1; // no level, or an ERROR-like one: general parser
   while (i < le && sp(buf[i])) i++;
-  if (buf[i] !== 58) return null;
+  if (buf[i] !== 58) return -1;
   i++;
   while (i < le && sp(buf[i])) i++;
   // names, then [ COMMAND CALL ]
-  const ranges: number[] = [];
+  const ranges = RANGES;
+  let nr = 0;
   const namesFrom = i;
   let found = false;
   for (let k = 0; k < 4 && !found; k++) {
-    if (buf[i] !== 91) return null;
+    if (buf[i] !== 91) return -1;
     const j = find(buf, 93, i + 1, le);
-    if (j < 0) return null;
+    if (j < 0) return -1;
     let a = i + 1;
     let b = j;
     while (a < b && sp(buf[a])) a++;
     while (b > a && sp(buf[b - 1])) b--;
     if (b - a === COMMAND_CALL.length && at(buf, a, COMMAND_CALL)) found = true;
-    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, 'CLEAN AFTER FORK')) return null; // a category in another case
-    else ranges.push(a, b);
+    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, 'CLEAN AFTER FORK')) return -1; // a category in another case
+    else { ranges[nr++] = a; ranges[nr++] = b; }
     i = j + 1;
     while (i < le && sp(buf[i])) i++;
   }
-  if (!found || ranges.length === 0) return null;
+  if (!found || nr === 0) return -1;
+  HEAD.namesFrom = namesFrom;
+  HEAD.nr = nr;
+  return i;
+}
+
+/**
+ * Heads (from after the stamp to after `[ COMMAND CALL ]`) read before, with what readHead()
+ * found. In a DEBUG log a few heads repeat on every command line; readHead()'s result depends on
+ * a head's bytes alone, so a line whose bytes there equal a cached head's is not read again.
+ * Keyed by where `COMMAND CALL` starts in the head, as the scan's needle search found it.
+ */
+interface Head {
+  bytes: Buffer;
+  namesFrom: number;
+  ranges: Int32Array;
+  nr: number;
+}
+const heads = new Map<number, Head[]>();
+let headCount = 0;
+
+function cachedHead(buf: Buffer, s: number, le: number, hitOff: number): Head | null {
+  const list = heads.get(hitOff);
+  if (list === undefined) return null;
+  for (let h = 0; h < list.length; h++) {
+    const bytes = list[h].bytes;
+    const n = bytes.length;
+    if (s + n > le) continue;
+    let k = 0;
+    while (k < n && buf[s + k] === bytes[k]) k++;
+    if (k === n) return list[h];
+  }
+  return null;
+}
+
+function rememberHead(buf: Buffer, s: number, end: number, hitOff: number): void {
+  if (++headCount > 256) { heads.clear(); headCount = 1; }
+  // the head's bytes without the spaces readHead() skipped after it (a line may have more)
+  let e = end;
+  while (e > s && sp(buf[e - 1])) e--;
+  const ranges = new Int32Array(HEAD.nr);
+  for (let k = 0; k < HEAD.nr; k++) ranges[k] = RANGES[k] - s;
+  const list = heads.get(hitOff) ?? [];
+  list.push({ bytes: Buffer.from(buf.subarray(s, e)), namesFrom: HEAD.namesFrom - s, ranges, nr: HEAD.nr });
+  heads.set(hitOff, list);
+}
+
+/**
+ * The line buf[ls, le) (no LF, no CR), if it has the usual shape. `hit`, when known, is where the
+ * scan found `COMMAND CALL` in it. Strings are made only for what an executed line needs (its
+ * key; its names once per key): the rest is compared as bytes.
+ */
+export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | null {
+  // [YYYY-MM-DD HH:MM:SS] LEVEL :
+  if (le - ls < 30 || buf[ls] !== 91 || buf[ls + 20] !== 93) return null;
+  for (let k = 0; k < 19; k++) {
+    const want = TIME_SHAPE[k];
+    const c = buf[ls + 1 + k];
+    if (want === 0 ? !digit(c) : c !== want) return null;
+  }
+  const s = ls + 21;
+  const ranges = RANGES;
+  let nr: number;
+  let namesFrom: number;
+  let i: number;
+  const cached = hit > s ? cachedHead(buf, s, le, hit - s) : null;
+  if (cached !== null) {
+    namesFrom = s + cached.namesFrom;
+    nr = cached.nr;
+    for (let k = 0; k < nr; k++) ranges[k] = cached.ranges[k] + s;
+    i = s + cached.bytes.length;
+    while (i < le && sp(buf[i])) i++;
+  } else {
+    i = readHead(buf, s, le);
+    if (i < 0) return null;
+    namesFrom = HEAD.namesFrom;
+    nr = HEAD.nr;
+    if (hit > s && hit < i) rememberHead(buf, s, i, hit - s);
+  }
   const namesTo = i;
   // [ PID:n ]
   if (buf[i] !== 91) return null;
@@ -124,28 +257,30 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
 
-  if (at(buf, i, EXECUTING)) return { kind: 'chatter' };
+  if (at(buf, i, EXECUTING)) return CHATTER;
   if (!at(buf, i, THE_CALL)) return null;
   // [c] was executed by the module M in N s: the name ends at the first "] was executed by the module "
   const c0 = i + THE_CALL.length;
   const e = findText(buf, EXECUTED_BY, c0 + 1, le);
   if (e < 0) return null;
-  // the general parser would first try the other "The command call" forms: they need
-  // "] for module " or "] was sent but another answer was received" after the name
-  if (findText(buf, '] for module ', c0 + 1, le) >= 0 || findText(buf, '] was sent but another answer was received', c0 + 1, le) >= 0) return null;
   let a = c0;
   let b = e;
   while (a < b && sp(buf[a])) a++;
   while (b > a && sp(buf[b - 1])) b--;
   if (a === b || find(buf, 93, c0, e) >= 0) return null; // an empty or bracketed name: general parser
   const m0 = e + EXECUTED_BY.length;
+  // the general parser would first try the other "The command call" forms: they need
+  // "] for module " or "] was sent but another answer was received" after the name, so at a ']'
+  // after c0; there is none before e (just checked), and e starts neither: only one after e could
+  if (find(buf, 93, m0, le) >= 0
+    && (findText(buf, '] for module ', c0 + 1, le) >= 0 || findText(buf, '] was sent but another answer was received', c0 + 1, le) >= 0)) return null;
   // the module is the shortest text followed by " in <digits and dots> [spaces] s" and a non-word byte
   for (let k = findText(buf, ' in ', m0 + 1, le); k >= 0; k = findText(buf, ' in ', k + 1, le)) {
     let q = k + 4;
     const d0 = q;
     while (q < le && (digit(buf[q]) || buf[q] === 46)) q++;
     if (q === d0) continue;
-    const num = buf.toString('latin1', d0, q);
+    const d1 = q;
     while (q < le && sp(buf[q])) q++;
     if (lower(buf[q]) !== 115 || (q + 1 < le && word(buf[q + 1]))) continue;
     let ma = m0;
@@ -153,10 +288,18 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
     while (ma < mb && sp(buf[ma])) ma++;
     while (mb > ma && sp(buf[mb - 1])) mb--;
     if (!plain(buf, namesFrom, namesTo) || !plain(buf, a, b) || !plain(buf, ma, mb)) return null;
-    const command = buf.toString('latin1', a, b);
-    const module = buf.toString('latin1', ma, mb);
-    const names = () => { const out: string[] = []; for (let r = 0; r < ranges.length; r += 2) out.push(buf.toString('latin1', ranges[r], ranges[r + 1])); return out; };
-    return { kind: 'executed', key: `${buf.toString('latin1', namesFrom, namesTo)}\u0001${command}\u0001${module}`, names, command, module, seconds: Number(num) };
+    const x = EXECUTED;
+    x.buf = buf;
+    x.namesFrom = namesFrom;
+    x.namesTo = namesTo;
+    x.ranges.set(ranges);
+    x.nRanges = nr;
+    x.command0 = a;
+    x.command1 = b;
+    x.module0 = ma;
+    x.module1 = mb;
+    x.seconds = decimal(buf, d0, d1);
+    return x;
   }
   return null;
 }

@@ -4,7 +4,7 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { at, fastLine, type Fast } from './fastpath.js';
+import { at, fastLine, type Executed } from './fastpath.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -30,8 +30,9 @@ export interface ScanCarry {
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
-  /** fast-path lines' groups by their bytes (null: filtered out) */
-  private readonly fastGroups = new Map<string, Group | null>();
+  /** fast-path lines' groups (null: filtered out) by keyHash(), each with its key bytes */
+  private readonly fastGroups = new Map<number, { key: Buffer; group: Group | null }[]>();
+  private fastKeys = 0;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -49,7 +50,7 @@ export class Scanner implements LineSink {
         const text = le > ls && buf[le - 1] === 13 ? le - 1 : le;
         pos = le + 1;
         if (n === 0) {
-          const f = fastLine(buf, ls, text);
+          const f = fastLine(buf, ls, text, hit);
           if (f?.kind === 'chatter') continue;
           if (f?.kind === 'executed') { this.executed(f); continue; }
         } else if (buf.subarray(ls, le).indexOf(NEEDLES[0].name) >= 0) {
@@ -62,16 +63,27 @@ export class Scanner implements LineSink {
     }
   }
 
-  /** A "was executed by the module" line read from bytes: the slowest execution per group. */
-  private executed(f: Extract<Fast, { kind: 'executed' }>): void {
-    let g = this.fastGroups.get(f.key);
+  /**
+   * A "was executed by the module" line read from bytes: the slowest execution per group. The
+   * group is found by the line's name, command and module bytes, compared with the bytes of the
+   * groups seen before: strings are made only for a new one.
+   */
+  private executed(f: Executed): void {
+    const h = keyHash(f);
+    let list = this.fastGroups.get(h);
+    let g: Group | null | undefined;
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) if (sameKey(list[i].key, f)) { g = list[i].group; break; }
+    }
     if (g === undefined) {
       const names = f.names();
       const broker = names.length >= 2 ? names[0] : '';
       const module = f.module || names[names.length - 1];
-      g = this.pass(broker, module, f.command) ? getGroup(this.batch, broker, module, f.command) : null;
-      if (this.fastGroups.size > 10_000) this.fastGroups.clear();
-      this.fastGroups.set(f.key, g);
+      const command = f.command;
+      g = this.pass(broker, module, command) ? getGroup(this.batch, broker, module, command) : null;
+      if (this.fastKeys++ > 10_000) { this.fastGroups.clear(); this.fastKeys = 0; list = undefined; }
+      if (list === undefined) this.fastGroups.set(h, list = []);
+      list.push({ key: keyBytes(f), group: g });
     }
     this.lastError = null;
     if (g && Number.isFinite(f.seconds)) g.execMax = Math.max(g.execMax ?? 0, f.seconds);
@@ -130,3 +142,30 @@ export class Scanner implements LineSink {
   }
 }
 
+
+/** A cheap hash of an executed line's key ranges (lengths and edge bytes); sameKey() decides. */
+function keyHash(f: Executed): number {
+  const b = f.buf;
+  return ((((f.namesTo - f.namesFrom) * 977 + (f.command1 - f.command0)) * 977 + (f.module1 - f.module0)) * 31
+    + b[f.command0] * 7 + b[f.command1 - 1] * 3 + b[f.module1 - 1]) | 0;
+}
+
+/** The names, command and module bytes of an executed line, each range ended by 0x01 (never in a line). */
+function keyBytes(f: Executed): Buffer {
+  const parts = [[f.namesFrom, f.namesTo], [f.command0, f.command1], [f.module0, f.module1]];
+  return Buffer.concat(parts.map(([a, z]) => Buffer.concat([f.buf.subarray(a, z), Buffer.of(1)])));
+}
+
+function sameKey(key: Buffer, f: Executed): boolean {
+  let k = sameRange(key, 0, f.buf, f.namesFrom, f.namesTo);
+  if (k >= 0) k = sameRange(key, k, f.buf, f.command0, f.command1);
+  if (k >= 0) k = sameRange(key, k, f.buf, f.module0, f.module1);
+  return k === key.length;
+}
+
+/** Whether key[k...] is buf[a, z) then 0x01: the offset after it, or -1. */
+function sameRange(key: Buffer, k: number, buf: Buffer, a: number, z: number): number {
+  if (key[k + z - a] !== 1) return -1;
+  for (let i = a; i < z; i++, k++) if (buf[i] !== key[k]) return -1;
+  return k + 1;
+}
