@@ -102,6 +102,19 @@ describe('check_delayed_dump', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a file with no <queue> <message> line at all (a wrong -f, a binary) is UNKNOWN, not "OK, 0 messages"', async () => {
+    writeFileSync(dump, Buffer.concat([Buffer.from('nospace\nanother\n\n'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x20, 0x01, 0x0a])]));
+    const r = await run();
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toMatch(/^DELAYED_DUMP UNKNOWN - .*is not an OpMon dump: none of its 4 lines is '<queue> <message>' \(.*no-space 2.*\); check -f/);
+    expect(perfValue(r, 'malformed')).toBe(4);
+    // one good line among them is a dump with malformed lines, judged as usual
+    writeFileSync(dump, 'nospace\nq message\n');
+    const ok = await run();
+    expect(ok.code).toBe(1);
+    expect(ok.stdout).not.toContain('not an OpMon dump');
+  });
+
   it('CRLF lines and a last line without newline are messages', async () => {
     writeFileSync(dump, 'a x\r\nb y\r\nc z');
     const r = await run();

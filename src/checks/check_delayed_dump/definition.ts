@@ -102,6 +102,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   if (!dump.exists && o.missing !== State.OK) {
     findings.push({ state: o.missing, text: `${o.file} does not exist` });
   }
+  if (c.messages === 0 && c.malformed > 0) {
+    // nothing in it can be re-imported, and a wrong -f (a log, a binary) looks just like this:
+    // "OK, 0 messages" would hide it
+    const kinds = Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
+    findings.push({ state: State.UNKNOWN, text: `${o.file} is not an OpMon dump: none of its ${counted(c.lines, 'line')} is '<queue> <message>' (${kinds}); check -f` });
+  }
   const prevQueued = state.data?.queued ?? null;
   const queued = live?.queued ?? null;
   state.save({ ...h.next, ...(o.fetch ? { queued } : {}) });
