@@ -121,25 +121,20 @@ export class LbmmonParser implements LineSink {
 
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
-    let colon: number;
+    if (this.bySig && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
+    const colon = buf.indexOf(58, s);
+    if (colon < 0 || colon >= e) return;
+    let le = colon;
+    while (le > s && buf[le - 1] === 32) le--;
+    if (le === s) return;
     let canon: string;
     let legacy: boolean;
     if (this.bySig) {
-      if (this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
-      colon = buf.indexOf(58, s);
-      if (colon < 0 || colon >= e) return;
-      let le = colon;
-      while (le > s && buf[le - 1] === 32) le--;
-      const found = le > s ? this.match(buf, s, le) : null;
+      const found = this.match(buf, s, le);
       if (found === null) return;
       canon = found.canon;
       legacy = found.legacy;
     } else {
-      colon = buf.indexOf(58, s);
-      if (colon < 0 || colon >= e) return;
-      let le = colon;
-      while (le > s && buf[le - 1] === 32) le--;
-      if (le === s) return;
       const label = buf.toString('latin1', s, le);
       canon = LABEL_ALIASES.get(label) ?? label;
       legacy = canon !== label && LEGACY_LABELS.has(label);
@@ -201,7 +196,7 @@ export class LbmmonParser implements LineSink {
     const b = this.cur;
     if (!b) return;
     this.cur = null;
-    if (!this.wanted.has(b.header.kind)) return;
+    if (!b.want) return;
     const want = expectedLines(b);
     if (want !== null && b.lines < want) { this.stats.cutBlocks++; return; }
     this.stats.blocks++;
@@ -224,7 +219,7 @@ export class LbmmonParser implements LineSink {
     const b = this.cur;
     if (!b) return null;
     const want = expectedLines(b);
-    if (!this.wanted.has(b.header.kind) || (want !== null && b.lines >= want)) {
+    if (!b.want || (want !== null && b.lines >= want)) {
       this.close();
       return null;
     }

@@ -142,7 +142,6 @@ export class Scanner implements LineSink {
   }
 }
 
-
 /** A cheap hash of an executed line's key ranges (lengths and edge bytes); sameKey() decides. */
 function keyHash(f: Executed): number {
   const b = f.buf;

@@ -56,14 +56,18 @@ function summarize(file: string, exists: boolean, c: DumpCounts, h: History, ev:
   return s;
 }
 
+/** `no-space 2, binary 1`: how many malformed lines of each kind */
+function malformedKinds(c: DumpCounts): string {
+  return Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
 function details(c: DumpCounts, h: History, exists: boolean): string[] {
   const out: string[] = [];
   for (const [q, n] of sortedQueues(c)) {
     const label = dataLabel('queue_', q);
     out.push(`queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}`);
   }
-  const kinds = Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
-  if (c.malformed) out.push(`malformed lines: ${c.malformed} (${kinds})`);
+  if (c.malformed) out.push(`malformed lines: ${c.malformed} (${malformedKinds(c)})`);
   for (const s of c.samples) out.push(`malformed line ${s.line}: ${s.kind}`);
   if (h.reimported) out.push(`the dump went from ${counted(h.reimported, 'message')} to ${exists ? 'empty' : 'absent'} since the last check (re-imported)`);
   return out;
@@ -105,8 +109,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   if (c.messages === 0 && c.malformed > 0) {
     // nothing in it can be re-imported, and a wrong -f (a log, a binary) looks just like this:
     // "OK, 0 messages" would hide it
-    const kinds = Object.entries(c.malformedKinds).map(([k, n]) => `${k} ${n}`).join(', ');
-    findings.push({ state: State.UNKNOWN, text: `${o.file} is not an OpMon dump: none of its ${counted(c.lines, 'line')} is '<queue> <message>' (${kinds}); check -f` });
+    findings.push({ state: State.UNKNOWN, text: `${o.file} is not an OpMon dump: none of its ${counted(c.lines, 'line')} is '<queue> <message>' (${malformedKinds(c)}); check -f` });
   }
   const prevQueued = state.data?.queued ?? null;
   const queued = live?.queued ?? null;
