@@ -5,10 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
 import { brokerLog } from '../../bench/generate.mjs';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
+import { bodyEnd, Shapes } from '../../src/checks/check_broker_command_timeouts/shapes.js';
 import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
 import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
@@ -22,21 +24,33 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILTERS = { broker: [], module: [], command: [] };
 
-function scanned(bytes: Buffer): Record<string, Group> {
+/** A scanner that also lists every execution time it reads, in order. */
+class Recording extends Scanner {
+  readonly times: string[] = [];
+  protected slowest(g: Group, seconds: number): void {
+    this.times.push(`${g.module}/${g.command}/${seconds}`);
+    super.slowest(g, seconds);
+  }
+}
+
+function scanned(bytes: Buffer, times: string[] = []): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
-  const asm = new LineAssembler(new Scanner(batch, FILTERS, { forkBlock: null }), 0, 1 << 20);
+  const s = new Recording(batch, FILTERS, { forkBlock: null });
+  const asm = new LineAssembler(s, 0, 1 << 20);
   for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
+  times.push(...s.times);
   return batch.groups;
 }
 
-function reference(bytes: Buffer): Record<string, Group> {
+function reference(bytes: Buffer, times: string[] = []): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
-  const s = new Scanner(batch, FILTERS, { forkBlock: null });
+  const s = new Recording(batch, FILTERS, { forkBlock: null });
   const lines = bytes.toString('utf8').split('\n');
   lines.pop(); // a last line without LF is not complete
   // the scanner handles a chunk's command calls before its fork-cleanup lines; one chunk here
   for (const l of lines) if (l.includes('COMMAND CALL')) s.line(l.endsWith('\r') ? l.slice(0, -1) : l);
   for (const l of lines) if (l.includes('CLEAN AFTER FORK') && !l.includes('COMMAND CALL')) s.line(l.endsWith('\r') ? l.slice(0, -1) : l);
+  times.push(...s.times);
   return batch.groups;
 }
 
@@ -49,6 +63,19 @@ function garbage(base: Buffer, seed: number): Buffer {
   }
   return out;
 }
+
+/** Messages and ends of line around the shape cache's edge: a body read before, then another end. */
+const MSGS = [
+  'The command call [c] was executed by the module M in ',
+  'The command call [c] was executed by the module M in 1s in ',
+  'The command call [c] was executed by the module M In ',
+  'The command call [c] for module y was executed by the module M in ',
+  'The command call [c] was sent but another answer was received in ',
+  'Executing command [c] with param [] in ',
+  'Executing command [c',
+];
+const TAILS = ['0.5s', '9s', '9 S', '9\ts', '9sx', '9s,', '9.9.9s', '99999999999999999.5s', '9', '', 's', '.s', '0000000000000000009s', '9s in 1s'];
+const pre = (m: string, t: string) => `[2026-11-22 10:00:0${t}] DEBUG : [ b ] [ ${m} ] [ COMMAND CALL ] [ PID:7 ] [ T-${t} ] `;
 
 describe('broker scanner against the reference', () => {
   const logs: [string, () => Buffer][] = [
@@ -65,12 +92,17 @@ describe('broker scanner against the reference', () => {
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Executing command [x] with param []',
       '[2026-11-22 10:00:00] DEBUG : [ b ] [ m\u000b ] [ COMMAND CALL ] [ PID:7 ] [ t ] The command call [x] was executed by the module M in 5s',
     ].join('\r\n') + '\n')],
+    ['a body read before, then each other end', () => Buffer.from(MSGS.flatMap((msg) => TAILS.flatMap((tail) => [
+      pre('m', '1') + msg + '0.5s', pre('m', '1') + msg + tail,
+    ])).join('\n') + '\n')],
   ];
   for (const [name, make] of logs) {
     it(`${name}: the same groups, counts and slowest executions`, () => {
       const bytes = make();
-      const got = scanned(bytes);
-      expect(got).toEqual(reference(bytes));
+      const [ours, theirs]: string[][] = [[], []];
+      const got = scanned(bytes, ours);
+      expect(got).toEqual(reference(bytes, theirs));
+      expect(ours).toEqual(theirs);
       expect(Object.keys(got).length).toBeGreaterThan(0);
     });
   }
@@ -87,5 +119,80 @@ describe('broker scanner against the reference', () => {
       const max = Math.max(...groups.map((g) => g.execMax ?? 0));
       expect(max).toBe(Number(/exec_time_max (\S+)/.exec(awk)![1]));
     }
+  });
+
+  // A body read before (shapes.ts) is reused for a line with the same bytes but for its seconds:
+  // every execution time read is compared, in order, with the general parser's. Bodies repeat at every offset modulo 4 (the cache compares words) and near
+  // misses differ from a body in one byte, its first or last among them.
+  it('lines whose body was read before read as the general parser reads them', () => {
+    const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm'), t: fc.constantFrom('1', '22', '333'),
+      msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
+      // one byte changed: anywhere, or among the first or last bytes of the body (the words the
+      // cache compares under a mask)
+      flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10) }), { freq: 2 }) });
+    fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 120 }), (ls) => {
+      const text = ls.map(({ m, t, msg, tail, flip }) => {
+        const body = pre(m, t) + msg;
+        const l = Buffer.from(body + tail);
+        if (flip) {
+          const at = flip.from === 'start' ? 21 + (flip.k % 5) : flip.from === 'end' ? body.length - 1 - (flip.k % 5) : 21 + flip.k;
+          if (at < l.length) l[at] = flip.byte;
+        }
+        return l.toString('latin1');
+      }).join('\n') + '\n';
+      const bytes = Buffer.from(text, 'latin1');
+      const [ours, theirs]: string[][] = [[], []];
+      expect(scanned(bytes, ours)).toEqual(reference(bytes, theirs));
+      expect(ours).toEqual(theirs);
+    }), { numRuns: Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300), seed: 21 });
+  });
+});
+
+describe('shape cache (shapes.ts)', () => {
+  // with every body in one hash bucket, only the word compare tells bodies apart
+  const collide = () => new Shapes<string>(() => 0);
+  const put = (buf: Buffer, at: number, body: Buffer) => { body.copy(buf, at); return [at, at + body.length] as const; };
+
+  it('finds a body only where the same bytes are, whatever surrounds them, at any offset modulo 4', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 23 }), fc.nat(3), fc.nat(), fc.integer({ min: 0, max: 255 }), (raw, align, pos, byte) => {
+      const body = Buffer.from(raw);
+      const buf = Buffer.alloc(4096, 0x55);
+      const shapes = collide();
+      const [s, b] = put(buf, 64 + align, body);
+      shapes.remember(buf, s, b, { chatter: false, group: 'g' });
+      // the same bytes elsewhere at the same offset modulo 4, other bytes around them
+      buf.fill(0xaa, 1000, 1100);
+      const [s2, b2] = put(buf, 1024 + align, body);
+      expect(shapes.find(buf, s2, b2)).toEqual({ chatter: false, group: 'g' });
+      // one byte changed, shorter or longer: another body
+      const k = pos % body.length;
+      if (body[k] !== byte) {
+        buf[s2 + k] = byte;
+        expect(shapes.find(buf, s2, b2)).toBeUndefined();
+        buf[s2 + k] = body[k];
+      }
+      expect(shapes.find(buf, s2, b2 - 1)).toBeUndefined();
+      expect(shapes.find(buf, s2, b2 + 1)).toBeUndefined();
+    }), { numRuns: 2000, seed: 22 });
+  });
+
+  it('does not compare a body with one at another offset modulo 4 (its words hold other bytes)', () => {
+    const buf = Buffer.alloc(4096, 0x55);
+    const shapes = collide();
+    shapes.remember(buf, ...put(buf, 64, Buffer.of(1, 2, 3, 4)), { chatter: true });
+    // shifted by one, these bytes fill the words the body's words would be compared with
+    expect(shapes.find(buf, ...put(buf, 1025, Buffer.of(2, 3, 4, 0x55)))).toBeUndefined();
+    expect(shapes.find(buf, ...put(buf, 2048, Buffer.of(1, 2, 3, 4)))).toEqual({ chatter: true });
+  });
+
+  it('reads a body as ending before trailing seconds, and not otherwise', () => {
+    const end = (text: string) => { const b = Buffer.from(`xx${text}`); return b.toString('latin1', 0, bodyEnd(b, 2, b.length)).slice(2); };
+    expect(end('in 0.5s')).toBe('in ');
+    expect(end('in 12 \t S')).toBe('in ');
+    expect(end('in 1.2.3s')).toBe('in ');
+    expect(end('in s')).toBe('in s');
+    expect(end('in 5sx')).toBe('in 5sx');
+    expect(end('9s')).toBe('');
+    expect(end('')).toBe('');
   });
 });

@@ -28,6 +28,9 @@ export class Executed {
   module0 = 0;
   module1 = 0;
   seconds = 0;
+  /** where the seconds' digits start and end, and whether the line ends right after their 's' */
+  seconds0 = 0;
+  seconds1 = 0;
 
   names(): string[] {
     const out: string[] = [];
@@ -38,9 +41,16 @@ export class Executed {
   get module(): string { return this.buf.toString('latin1', this.module0, this.module1); }
 }
 
-export type Fast = { kind: 'chatter' } | Executed; // chatter: "Executing command", never an event; not an ERROR line, so never a continuation
+/** "Executing command": never an event, and not an ERROR line, so never a continuation */
+export class Chatter {
+  readonly kind = 'chatter';
+  /** where the bytes this reading depends on end (the line's bytes after it do not matter) */
+  readTo = 0;
+}
 
-const CHATTER: Fast = { kind: 'chatter' };
+export type Fast = Chatter | Executed;
+
+const CHATTER = new Chatter();
 const RANGES = new Int32Array(8); // at most four names before [ COMMAND CALL ]
 const EXECUTED = new Executed();
 
@@ -75,7 +85,7 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * Number(buf[a, b) as text) for digits and dots: with at most 15 digits, an integer divided by an
  * exact power of ten is the correctly rounded value, as Number() gives; longer ones take Number().
  */
-function decimal(buf: Buffer, a: number, b: number): number {
+export function decimal(buf: Buffer, a: number, b: number): number {
   let v = 0;
   let dot = -1;
   for (let i = a; i < b; i++) {
@@ -199,19 +209,24 @@ function rememberHead(buf: Buffer, s: number, end: number, hitOff: number): void
   heads.set(hitOff, list);
 }
 
+/** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]` and is long enough to be read here. */
+export function stamped(buf: Buffer, ls: number, le: number): boolean {
+  if (le - ls < 30 || buf[ls] !== 91 || buf[ls + 20] !== 93) return false;
+  for (let k = 0; k < 19; k++) {
+    const want = TIME_SHAPE[k];
+    const c = buf[ls + 1 + k];
+    if (want === 0 ? !digit(c) : c !== want) return false;
+  }
+  return true;
+}
+
 /**
  * The line buf[ls, le) (no LF, no CR), if it has the usual shape. `hit`, when known, is where the
  * scan found `COMMAND CALL` in it. Strings are made only for what an executed line needs (its
  * key; its names once per key): the rest is compared as bytes.
  */
 export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | null {
-  // [YYYY-MM-DD HH:MM:SS] LEVEL :
-  if (le - ls < 30 || buf[ls] !== 91 || buf[ls + 20] !== 93) return null;
-  for (let k = 0; k < 19; k++) {
-    const want = TIME_SHAPE[k];
-    const c = buf[ls + 1 + k];
-    if (want === 0 ? !digit(c) : c !== want) return null;
-  }
+  if (!stamped(buf, ls, le)) return null;
   const s = ls + 21;
   const ranges = RANGES;
   let nr: number;
@@ -257,7 +272,10 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
 
-  if (at(buf, i, EXECUTING)) return CHATTER;
+  if (at(buf, i, EXECUTING)) {
+    CHATTER.readTo = i + EXECUTING.length;
+    return CHATTER;
+  }
   if (!at(buf, i, THE_CALL)) return null;
   // [c] was executed by the module M in N s: the name ends at the first "] was executed by the module "
   const c0 = i + THE_CALL.length;
@@ -299,6 +317,8 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
     x.module0 = ma;
     x.module1 = mb;
     x.seconds = decimal(buf, d0, d1);
+    x.seconds0 = d0;
+    x.seconds1 = d1;
     return x;
   }
   return null;

@@ -4,7 +4,8 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { at, fastLine, type Executed } from './fastpath.js';
+import { at, decimal, fastLine, stamped, type Executed } from './fastpath.js';
+import { bodyEnd, Shapes } from './shapes.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -33,6 +34,7 @@ export class Scanner implements LineSink {
   /** fast-path lines' groups (null: filtered out) by keyHash(), each with its key bytes */
   private readonly fastGroups = new Map<number, { key: Buffer; group: Group | null }[]>();
   private fastKeys = 0;
+  private readonly shapes = new Shapes<Group>();
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -50,9 +52,7 @@ export class Scanner implements LineSink {
         const text = le > ls && buf[le - 1] === 13 ? le - 1 : le;
         pos = le + 1;
         if (n === 0) {
-          const f = fastLine(buf, ls, text, hit);
-          if (f?.kind === 'chatter') continue;
-          if (f?.kind === 'executed') { this.executed(f); continue; }
+          if (this.known(buf, ls, text, hit)) continue;
         } else if (buf.subarray(ls, le).indexOf(NEEDLES[0].name) >= 0) {
           // a line holding both needles is handled by the first search only (searched within the
           // line: a search to the chunk's end per line would be quadratic on a chunk of such lines)
@@ -64,11 +64,49 @@ export class Scanner implements LineSink {
   }
 
   /**
+   * Whether the command-call line buf[ls, le) was read without the general parser: its body
+   * (shapes.ts) seen before, or the fast path read it (and its body is remembered when the
+   * reading depends on nothing else).
+   */
+  private known(buf: Buffer, ls: number, le: number, hit: number): boolean {
+    if (!stamped(buf, ls, le)) return false;
+    const s = ls + 21;
+    const b = bodyEnd(buf, s, le);
+    const v = this.shapes.find(buf, s, b);
+    if (v !== undefined) {
+      if (v.chatter) return true;
+      if (b < le) { // an executed body is followed by its seconds
+        this.lastError = null;
+        if (v.group) {
+          let d1 = b;
+          while (d1 < le && ((buf[d1] >= 48 && buf[d1] <= 57) || buf[d1] === 46)) d1++;
+          this.slowest(v.group, decimal(buf, b, d1));
+        }
+        return true;
+      }
+    }
+    const f = fastLine(buf, ls, le, hit);
+    if (f === null) return false;
+    if (f.kind === 'chatter') {
+      if (f.readTo <= b) this.shapes.remember(buf, s, b, { chatter: true });
+      return true;
+    }
+    const g = this.executed(f);
+    if (f.seconds0 === b) this.shapes.remember(buf, s, b, { chatter: false, group: g });
+    return true;
+  }
+
+  /** Every execution time read goes through here (protected: a test records them all). */
+  protected slowest(g: Group, seconds: number): void {
+    if (Number.isFinite(seconds)) g.execMax = Math.max(g.execMax ?? 0, seconds); // "0.1.2s" is no time
+  }
+
+  /**
    * A "was executed by the module" line read from bytes: the slowest execution per group. The
    * group is found by the line's name, command and module bytes, compared with the bytes of the
    * groups seen before: strings are made only for a new one.
    */
-  private executed(f: Executed): void {
+  private executed(f: Executed): Group | null {
     const h = keyHash(f);
     let list = this.fastGroups.get(h);
     let g: Group | null | undefined;
@@ -86,7 +124,8 @@ export class Scanner implements LineSink {
       list.push({ key: keyBytes(f), group: g });
     }
     this.lastError = null;
-    if (g && Number.isFinite(f.seconds)) g.execMax = Math.max(g.execMax ?? 0, f.seconds);
+    if (g) this.slowest(g, f.seconds);
+    return g;
   }
 
   private pass(broker: string, module: string, command: string): boolean {
@@ -109,7 +148,7 @@ export class Scanner implements LineSink {
   private add(ev: Event, l: LogLine): void {
     const g = getGroup(this.batch, ev.broker, ev.module, ev.command);
     if (ev.kind === 'exec_time') {
-      if (Number.isFinite(ev.seconds)) g.execMax = Math.max(g.execMax ?? 0, ev.seconds!); // "0.1.2s" is no time
+      this.slowest(g, ev.seconds!);
       this.lastError = null;
       return;
     }
