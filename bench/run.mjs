@@ -17,7 +17,7 @@ const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 
 const quick = args.includes('--quick');
 const size = (t) => { const m = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)?$/.exec(t); return Math.floor(Number(m[1]) * ({ KiB: 1024, MiB: 1 << 20, GiB: 1 << 30 }[m[2]] ?? 1)); };
 const RUNS = Number(opt('runs', quick ? 3 : 5));
-const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 30));
+const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 40));
 const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
 const BROKER_DEBUG = size(opt('broker-debug-size', quick ? '32MiB' : '256MiB'));
 const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 10000000));
@@ -55,30 +55,54 @@ const tiny = {
 };
 
 /** Runs a command N times: wall time (ms) median/min/max and peak RSS (MiB). */
+/** One run of cmd under /usr/bin/time: wall ms, peak RSS MiB, anonymous MiB the plugin reported, exit code, stdout. */
+function runOnce(cmd, argv) {
+  const t0 = process.hrtime.bigint();
+  // stdout goes to a pipe, as under a scheduler: GNU grep stops at the first match when its
+  // output is /dev/null, which would make it look absurdly fast
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const lines = String(r.stderr).trim().split('\n');
+  const m = /msgwatch-memory rss_anon_kib=(\d+)/.exec(String(r.stderr));
+  return { wall, rss: Number(lines[lines.length - 1]) / 1024, anon: m ? Number(m[1]) / 1024 : undefined, code: r.status, stdout: String(r.stdout) };
+}
+
+function summary(label, samples, bytes) {
+  const walls = samples.map((x) => x.wall).sort((a, b) => a - b);
+  const anons = samples.map((x) => x.anon).filter((a) => a !== undefined);
+  const last = samples[samples.length - 1];
+  const row = {
+    label, median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1],
+    rss: Math.max(...samples.map((x) => x.rss)), anon: anons.length ? Math.max(...anons) : undefined, bytes, code: last.code, stdout: last.stdout,
+  };
+  process.stderr.write(`  ${label}: ${row.median.toFixed(1)} ms (rss ${row.rss.toFixed(1)} MiB${row.anon === undefined ? '' : `, anon ${row.anon.toFixed(1)} MiB`})\n`);
+  return row;
+}
+
 function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
-  const walls = [];
-  let rss = 0;
-  let anon;
-  let code = null;
-  let stdout = '';
+  const samples = [];
   for (let i = 0; i < runs; i++) {
     before?.(i);
-    const t0 = process.hrtime.bigint();
-    // stdout goes to a pipe, as under a scheduler: GNU grep stops at the first match when its
-    // output is /dev/null, which would make it look absurdly fast
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
-    walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const lines = String(r.stderr).trim().split('\n');
-    rss = Math.max(rss, Number(lines[lines.length - 1]) / 1024);
-    const m = /msgwatch-memory rss_anon_kib=(\d+)/.exec(String(r.stderr));
-    if (m) anon = Math.max(anon ?? 0, Number(m[1]) / 1024);
-    code = r.status;
-    stdout = String(r.stdout);
+    samples.push(runOnce(cmd, argv));
   }
-  walls.sort((a, b) => a - b);
-  const row = { label, median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rss, anon, bytes, code, stdout };
-  process.stderr.write(`  ${label}: ${row.median.toFixed(1)} ms (rss ${rss.toFixed(1)} MiB${anon === undefined ? '' : `, anon ${anon.toFixed(1)} MiB`})\n`);
-  return row;
+  return summary(label, samples, bytes);
+}
+
+/**
+ * Short runs compared with each other, measured in rounds: each round runs every command once, in
+ * an order rotated from round to round, so that a change in the machine's load during the batch
+ * weighs on every command alike (measured one after the other, two programs running the same
+ * code for --version came out at 1.06x and 1.22x `node -e 0` in one batch).
+ */
+function interleaved(specs, runs) {
+  const samples = specs.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < specs.length; k++) {
+      const i = (k + r) % specs.length;
+      samples[i].push(runOnce(specs[i].cmd, specs[i].argv));
+    }
+  }
+  return specs.map((sp, i) => summary(sp.label, samples[i]));
 }
 
 const state = (name) => { const d = join(dir, `state-${name}`); rmSync(d, { recursive: true, force: true }); return d; };
@@ -88,8 +112,6 @@ const section = (title) => { rows.push({ section: title }); process.stderr.write
 const ratio = (a, b) => a.median / b.median;
 
 section('1. start-up (tiny inputs)');
-const node0 = measure('node -e 0', process.execPath, ['-e', '0'], { runs: SU_RUNS });
-rows.push(node0);
 const su = {};
 const tinyArgs = {
   check_delayed_dump: ['-f', tiny.dump],
@@ -97,16 +119,21 @@ const tinyArgs = {
   check_um_naks: ['-f', tiny.lbmmon],
   check_um_event_queue: ['-f', tiny.lbmmon],
 };
+const suSpecs = [{ label: 'node -e 0', cmd: process.execPath, argv: ['-e', '0'] }];
 for (const [p, a] of Object.entries(tinyArgs)) {
   const sd = state(`su-${p}`);
   measure(`${p} (prime state)`, join(BIN, p), [...a, '--state-dir', sd], { runs: 1 });
-  su[p] = measure(`${p} minimal run`, join(BIN, p), [...a, '--state-dir', sd], { runs: SU_RUNS });
-  su[p].ratio = ratio(su[p], node0);
-  rows.push(su[p]);
-  const v = measure(`${p} --version`, join(BIN, p), ['--version'], { runs: SU_RUNS });
-  v.ratio = ratio(v, node0);
-  rows.push(v);
+  suSpecs.push({ label: `${p} minimal run`, cmd: join(BIN, p), argv: [...a, '--state-dir', sd], program: p });
+  suSpecs.push({ label: `${p} --version`, cmd: join(BIN, p), argv: ['--version'] });
 }
+const suRows = interleaved(suSpecs, SU_RUNS);
+const node0 = suRows[0];
+rows.push(node0);
+suRows.slice(1).forEach((row, i) => {
+  row.ratio = ratio(row, node0);
+  if (suSpecs[i + 1].program) su[suSpecs[i + 1].program] = row;
+  rows.push(row);
+});
 
 section(`2. broker log full scan (${(BROKER / 2 ** 20).toFixed(0)} MiB)`);
 const grepC = measure("grep -c -F 'COMMAND CALL'", 'grep', ['-c', '-F', 'COMMAND CALL', brokerPath], { bytes: BROKER });
@@ -243,7 +270,7 @@ const header = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
   `Node ${process.version}; ${ver('grep', ['--version'])}; ${ver('mawk', ['-W', 'version'])}; check_logfiles from Debian.`,
   `Standalone executables from dist/bin, NODE_EXTRA_CA_CERTS and NODE_OPTIONS unset, page-cached inputs.`,
-  `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs), wall time including process start;`,
+  `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs; the start-up commands in rounds, one run of each per round), wall time including process start;`,
   'peak RSS from /usr/bin/time; anonymous memory (RssAnon) reported by the plugins at exit (MSGWATCH_MEMORY_REPORT),',
   'which leaves out the executable\'s mapped pages. Inputs are generated from fixed seeds (bench/generate.mjs);',
   'the mawk peers run bench/broker-classify.awk (the broker check\'s classification; its counts are compared with the',
