@@ -172,6 +172,9 @@ const wc = measure('wc -l', 'wc', ['-l', dumpPath], { bytes: dumpBytes });
 rows.push(wc);
 const awk = measure("mawk '{c[$1]++}'", 'mawk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
 rows.push(awk);
+const floorD = measure('node: read + one native LF search per line', process.execPath, [join(root, 'bench', 'line-floor.cjs'), dumpPath], { bytes: dumpBytes });
+floorD.note = `the floor of a line reader (bench/line-floor.cjs): ${(awk.median / floorD.median).toFixed(2)}x mawk`;
+rows.push(floorD);
 const dsd = state('dump');
 const dd = measure('check_delayed_dump', join(BIN, 'check_delayed_dump'), ['-f', dumpPath, '--state-dir', dsd, '-t', '600'], { bytes: dumpBytes });
 dd.note = `${(awk.median / dd.median).toFixed(2)}x mawk (target 2.5x), ${(wc.median / dd.median).toFixed(2)}x wc -l`;
@@ -182,6 +185,9 @@ const grepS = measure("grep -c 'statistics received'", 'grep', ['-c', 'statistic
 rows.push(grepS);
 const mawkL = measure('mawk, NAK growth per series', 'mawk', ['-f', join(root, 'bench', 'lbmmon-naks.awk'), lbmmonPath], { bytes: LBMMON });
 rows.push(mawkL);
+const floorL = measure('node: read + one native LF search per line (lbmmon)', process.execPath, [join(root, 'bench', 'line-floor.cjs'), lbmmonPath], { bytes: LBMMON });
+floorL.note = `the floor of a line reader: ${(mawkL.median / floorL.median).toFixed(2)}x mawk, ${(floorL.median / grepS.median).toFixed(1)}x grep's time`;
+rows.push(floorL);
 for (const p of ['check_um_naks', 'check_um_event_queue']) {
   const sd = state(p);
   const m = measure(`${p} first scan`, join(BIN, p), ['-f', lbmmonPath, '--initial-bytes', String(LBMMON * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], { before: fresh(sd), bytes: LBMMON });
