@@ -84,6 +84,16 @@ describe('check_broker_command_timeouts', () => {
     expect(r.stdout).toMatch(/over-long lines cut/);
   });
 
+  it('a file that is not a broker log (binary, no line end) is UNKNOWN, not "no failures"; a broker log with noise is not', async () => {
+    writeFileSync(log, Buffer.alloc(100_000, 0xa5));
+    let r = await run();
+    expect(r.code).toBe(3);
+    expect(r.line1).toMatch(/^BROKER_COMMANDS UNKNOWN - \S+ does not look like a Shinken broker log: no line ends in its last 64 KiB; check -f \|/);
+    writeFileSync(log, `${'garbage\n'.repeat(1000)}${L.noise(1)}\n${'more garbage\n'.repeat(100)}`);
+    r = await run();
+    expect(r.code).toBe(0);
+  });
+
   it('filters by broker, module and command', async () => {
     add(log, [L.failed('get_module_info'), L.failed('get_stats'), L.sendError('get_stats')]);
     let r = await runBin(P, ['-f', log, '--from-start', '--dry-run', '--command', 'get_stats'], env);

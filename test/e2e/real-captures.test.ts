@@ -178,3 +178,25 @@ describe('other lbmmon dialects', () => {
     expect(Buffer.byteLength(r.line1)).toBeLessThan(1024);
   });
 });
+
+describe('check_broker_command_timeouts on real captures', () => {
+  const BROKER = 'check_broker_command_timeouts';
+  it('the Shinken examples re-joined: one event of each of the 7 kinds, the slowest execution 0.143 s', async () => {
+    const r = await runBin(BROKER, ['-f', join(REAL, 'derived', 'seed002-doc-examples-unwrapped.log'), '--from-start'], env);
+    expect(r.code).toBe(2);
+    for (const k of ['timeouts_failed', 'send_errors', 'exec_errors', 'timeouts_retried', 'wrong_answers', 'unknown_commands', 'fork_cleanup_errors']) expect(perfValue(r, k)).toBe(1);
+    expect(perfValue(r, 'exec_time_max')).toBe(0.143);
+  });
+  it('the Shinken examples as the document wraps them (14 of 40 lines unstamped): still a broker log', async () => {
+    const r = await runBin(BROKER, ['-f', join(REAL, 'shinken', 'seed002-doc-examples-verbatim.log'), '--from-start'], env);
+    expect(r.code).not.toBe(3);
+    expect(r.stdout).not.toMatch(/does not look like/);
+  });
+  it('an lbmmon capture given as the broker log: UNKNOWN, not "no failures"', async () => {
+    for (const args of [[], ['--from-start']]) {
+      const r = await runBin(BROKER, ['-f', UT, ...args], env);
+      expect(r.code).toBe(3);
+      expect(r.line1).toMatch(/^BROKER_COMMANDS UNKNOWN - \S+ does not look like a Shinken broker log: none of the \d+ lines at its end starts with \[YYYY-MM-DD HH:MM:SS\]; check -f \|/);
+    }
+  });
+});

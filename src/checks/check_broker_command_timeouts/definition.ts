@@ -11,6 +11,7 @@ import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
+import { notBrokerLog } from './format.js';
 import { KINDS, type Kind } from './parse.js';
 import { Scanner, type Filters, type ScanCarry } from './scan.js';
 import { BATCH, keep, merge, type Batch, type Group } from './window.js';
@@ -85,6 +86,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   let bytes = 0;
 
   let absent = 0; // logs that have never existed: nothing can be said about them
+  let foreign = 0; // files that are not broker logs: neither
   for (const f of files) {
     const r = await tailFile(f, prev.files[f], scanner, {
       // a log that appeared since the previous run is new in full; only a true first run skips history
@@ -96,6 +98,10 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     noteTail(ctx, f, r);
     if (r.status === 'missing' && !r.position) { findings.push({ state: o.missing, text: `${f} does not exist (yet)` }); absent++; }
     else if (r.status === 'missing') findings.push({ state: o.missing, text: `${f} is missing (rotated and not recreated?)` });
+    else {
+      const why = notBrokerLog(f);
+      if (why) { findings.push({ state: State.UNKNOWN, text: `${f} does not look like a Shinken broker log: ${why}; check -f` }); foreign++; }
+    }
   }
 
   const windowMs = o.window * 1000;
@@ -118,7 +124,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     summary: (ev) => {
       const extra = findings.map((f) => f.text);
       let s: string;
-      if (problems.length === 0 && absent === files.length) {
+      if (problems.length === 0 && absent + foreign === files.length) {
         return extra.join('; '); // "no failures" would claim what was never read
       } else if (problems.length === 0) {
         const read = absent ? `${files.length - absent} of ${files.length} logs` : `${files.length} log${files.length === 1 ? '' : 's'}`;

@@ -211,7 +211,12 @@ function rememberHead(buf: Buffer, s: number, end: number, hitOff: number): void
 
 /** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]` and is long enough to be read here. */
 export function stamped(buf: Buffer, ls: number, le: number): boolean {
-  if (le - ls < 30 || buf[ls] !== 91 || buf[ls + 20] !== 93) return false;
+  return le - ls >= 30 && stampAt(buf, ls, le);
+}
+
+/** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]`. */
+export function stampAt(buf: Buffer, ls: number, le: number): boolean {
+  if (le - ls < 21 || buf[ls] !== 91 || buf[ls + 20] !== 93) return false;
   for (let k = 0; k < 19; k++) {
     const want = TIME_SHAPE[k];
     const c = buf[ls + 1 + k];
