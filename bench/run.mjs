@@ -54,7 +54,6 @@ const tiny = {
   lbmmon: input('tiny-lbmmon.log', (p) => lbmmonLog(p, 20000), 20000),
 };
 
-/** Runs a command N times: wall time (ms) median/min/max and peak RSS (MiB). */
 /** One run of cmd under /usr/bin/time: wall ms, peak RSS MiB, anonymous MiB the plugin reported, exit code, stdout. */
 function runOnce(cmd, argv) {
   const t0 = process.hrtime.bigint();
@@ -79,6 +78,7 @@ function summary(label, samples, bytes) {
   return row;
 }
 
+/** Runs a command N times: wall time (ms) median/min/max, peak RSS and anonymous memory (MiB). */
 function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
   const samples = [];
   for (let i = 0; i < runs; i++) {

@@ -28,9 +28,8 @@ export class Executed {
   module0 = 0;
   module1 = 0;
   seconds = 0;
-  /** where the seconds' digits start and end, and whether the line ends right after their 's' */
+  /** where the seconds' digits start */
   seconds0 = 0;
-  seconds1 = 0;
 
   names(): string[] {
     const out: string[] = [];
@@ -323,7 +322,6 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
     x.module1 = mb;
     x.seconds = decimal(buf, d0, d1);
     x.seconds0 = d0;
-    x.seconds1 = d1;
     return x;
   }
   return null;

@@ -4,8 +4,8 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { at, decimal, fastLine, stamped, type Executed } from './fastpath.js';
-import { bodyEnd, Shapes } from './shapes.js';
+import { at, fastLine, stamped, type Executed } from './fastpath.js';
+import { bodyEnd, secondsAt, Shapes } from './shapes.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -77,11 +77,7 @@ export class Scanner implements LineSink {
       if (v.chatter) return true;
       if (b < le) { // an executed body is followed by its seconds
         this.lastError = null;
-        if (v.group) {
-          let d1 = b;
-          while (d1 < le && ((buf[d1] >= 48 && buf[d1] <= 57) || buf[d1] === 46)) d1++;
-          this.slowest(v.group, decimal(buf, b, d1));
-        }
+        if (v.group) this.slowest(v.group, secondsAt(buf, b, le));
         return true;
       }
     }

@@ -8,9 +8,11 @@
  * A body is the line from after the stamp up to, for a line ending in `<digits and dots> [spaces] s`,
  * the start of those digits, else to its end. What the fast path makes of a line depends only on
  * its bytes, and for an executed line the bytes after the module's " in " are only the seconds
- * (fastpath.ts checks that before a body is remembered as executed): two lines with equal bodies
+ * (the scanner checks that before it remembers a body as executed): two lines with equal bodies
  * read the same, but for the seconds, which are parsed from each line.
  */
+
+import { decimal } from './fastpath.js';
 
 /** What a body was read as: chatter, or an executed line's group (null: filtered out). */
 export type ShapeValue<G> = { chatter: true } | { chatter: false; group: G | null };
@@ -48,6 +50,13 @@ export function bodyEnd(buf: Buffer, s: number, e: number): number {
 }
 
 type Hash = (w: Int32Array, s: number, b: number) => number;
+
+/** The seconds of a line whose body ends at `b`: the digits and dots from there, as a number. */
+export function secondsAt(buf: Buffer, b: number, e: number): number {
+  let d1 = b;
+  while (d1 < e && secondsByte(buf[d1])) d1++;
+  return decimal(buf, b, d1);
+}
 
 export class Shapes<G> {
   /** `hash` is replaced only by a test, to make every body collide */
