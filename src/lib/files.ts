@@ -2,12 +2,12 @@
 import { chownSync, closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 /**
- * Up to `len` bytes of a file from `pos`. Synchronous on purpose: the first asynchronous fs call
- * starts libuv's thread pool, several milliseconds on every run. The open is O_NONBLOCK, so a
- * FIFO put where a file belongs cannot block it.
+ * Up to `len` bytes of a file (a path, or a descriptor already open) from `pos`. Synchronous on
+ * purpose: the first asynchronous fs call starts libuv's thread pool, several milliseconds on
+ * every run. The open is O_NONBLOCK, so a FIFO put where a file belongs cannot block it.
  */
-export function readAt(path: string, len: number, pos: number): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+export function readAt(file: string | number, len: number, pos: number): Buffer {
+  const fd = typeof file === 'number' ? file : openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const b = Buffer.alloc(len);
     let off = 0;
@@ -18,7 +18,7 @@ export function readAt(path: string, len: number, pos: number): Buffer {
     }
     return b.subarray(0, off);
   } finally {
-    closeSync(fd);
+    if (fd !== file) closeSync(fd);
   }
 }
 

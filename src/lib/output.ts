@@ -9,7 +9,9 @@
  * Line 1 with its perfdata stays under 1 KiB (the NRPE v2 packet keeps about 1023 bytes), extra
  * perfdata goes after a `|` on a later line (Nagios 3+ reads it there), and the whole text is
  * capped with an explicit "... N more" marker. A `|` inside text would start perfdata, so every
- * text has it replaced.
+ * text shows it as `%7C`; a `%` that is followed by two hex digits is shown as `%25`, so that
+ * percent-decoding any `%XX` gives the original text back (a path `/tmp/a|b.log` is shown as
+ * `/tmp/a%7Cb.log`, and a path really named `/tmp/a%7Cb.log` as `/tmp/a%257Cb.log`).
  */
 import { formatPerfItem, type PerfItem } from './perfdata.js';
 import { State, stateName } from './status.js';
@@ -26,7 +28,7 @@ export interface Rendered {
 
 export function sanitizeText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\|/g, '/').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?');
+  return text.replace(/%(?=[0-9A-Fa-f]{2})/g, '%25').replace(/\|/g, '%7C').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?');
 }
 
 function oneLine(text: string): string {
@@ -48,9 +50,11 @@ export function cutBytes(s: string, max: number, marker = '...'): string {
 
 export function renderText(r: Rendered, maxOutput: number): string {
   const head = `${r.name} ${stateName(r.state)} - `;
-  const summary = cutBytes(oneLine(r.summary), Math.min(600, maxOutput - byteLen(head) - 1));
-  let line1 = head + summary;
   const perfTexts = r.perf.map(formatPerfItem);
+  // perfdata is never cut: the summary gives way so that all of it fits in --max-output
+  const perfBytes = perfTexts.reduce((n, t) => n + byteLen(t) + 1, perfTexts.length ? 2 : 0);
+  const summary = cutBytes(oneLine(r.summary), Math.max(60, Math.min(600, maxOutput - byteLen(head) - 1 - perfBytes)));
+  let line1 = head + summary;
   let i = 0;
   if (perfTexts.length > 0 && byteLen(line1) + 3 + byteLen(perfTexts[0]) <= LINE1_LIMIT) {
     line1 += ' | ' + perfTexts[0];

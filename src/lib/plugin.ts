@@ -13,11 +13,12 @@ import { alerts, type Range } from './range.js';
 import { defaultStateDir } from './state/dir.js';
 import { faultEnabled, faultPoint } from './state/faults.js';
 import type { Schema } from './state/schema.js';
+import { LockError } from './state/lock.js';
 import { StateFile } from './state/store.js';
 import { State, stateName, worst } from './status.js';
 import { resolveThresholds, thresholdNotes, type ThresholdDefaults, type Thresholds } from './thresholds.js';
 import { parseSize } from './units.js';
-import { VERSION } from './version.js';
+import { versionLine } from './version.js';
 import { writeAllSync } from './write.js';
 import { readFileSync } from 'node:fs';
 
@@ -95,13 +96,31 @@ export interface PluginDefinition<O> {
 let finished = false;
 const cleanups: (() => void)[] = [];
 
-function finish(text: string, code: State): never | void {
+/**
+ * State staged by this run (written and fsynced, not yet renamed into place): committed only
+ * once the result is on stdout, so that no kill point between reading and printing loses events.
+ * A kill after the print and before the rename reports the same events again next run.
+ */
+let pendingCommit: (() => void) | null = null;
+
+function finish(text: string, code: State, commit = false): never | void {
   if (finished) return;
   finished = true;
+  writeAllSync(1, text);
+  if (commit && pendingCommit) {
+    faultPoint('result-printed');
+    try {
+      pendingCommit();
+    } catch (e) {
+      // too late to change the result: the next run reads the same lines again (no loss)
+      writeAllSync(2, `${describeError(e)}\n`);
+    }
+  }
+  pendingCommit = null;
+  // cleanups (the lock among them) run after the commit: another run must not read the old state
   for (const c of cleanups.splice(0)) {
     try { c(); } catch { /* cleanup must not change the result */ }
   }
-  writeAllSync(1, text);
   process.exitCode = code;
   if (process.env.MSGWATCH_MEMORY_REPORT) reportMemory();
   // Output is fully written (synchronously) above, so ending now cannot truncate it; this only
@@ -139,10 +158,18 @@ function reportMemory(): void {
   } catch { /* not Linux */ }
 }
 
-/** An UNKNOWN (or timeout-state) result: rendered like any other, under the same caps, as JSON when asked. */
+/** The program's metrics, known once its definition is: a run that ends early measured none of them. */
+let unmeasured: MetricSpec[] = [];
+
+/**
+ * A result that measured nothing (a usage error, a missing file, a timeout, a crash): rendered
+ * like any other, under the same caps, as JSON when asked, with every metric `U`, never 0.
+ */
 function errorOutput(label: string, message: string, state = State.UNKNOWN, extra: string[] = []): string {
-  const r: Rendered = { name: label, state, summary: message, details: extra, perf: [] };
-  return prefs.json ? renderJson(r, [], {}, prefs.maxOutput) : renderText(r, prefs.maxOutput);
+  const perf: PerfItem[] = unmeasured.map((m) => ({ label: m.name, value: null }));
+  const r: Rendered = { name: label, state, summary: message, details: extra, perf };
+  const metrics: JsonMetric[] = unmeasured.map((m) => ({ name: m.name, value: null, uom: m.uom ?? '', warn: null, crit: null, min: null, max: null, state: stateName(state) }));
+  return prefs.json ? renderJson(r, metrics, {}, prefs.maxOutput) : renderText(r, prefs.maxOutput);
 }
 
 /** Installed first, before anything else can throw. */
@@ -184,6 +211,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
   let verbose = 0;
   let phase = 'starting';
   installCrashGuards(def.label, () => verbose);
+  unmeasured = def.metrics;
   const usage = usageOf(def);
   const options = def.options;
   const examples = def.examples ?? [];
@@ -209,7 +237,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       return;
     }
     if (opts.version) {
-      finish(`${def.name} v${VERSION} (msgwatch ${VERSION})\n`, State.UNKNOWN);
+      finish(versionLine(def.name), State.UNKNOWN);
       return;
     }
     verbose = Number(opts.verbose) || 0;
@@ -259,7 +287,13 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
         if (!opts.dryRun) {
           phase = `waiting for the state lock ${file.lock.path}`;
           cleanups.push(() => file.lock.release());
-          await file.lock.acquire(Math.max(500, timeoutMs * 0.5));
+          try {
+            await file.lock.acquire(Math.max(500, timeoutMs * 0.5));
+          } catch (e) {
+            // the wait is half of -t: say so, and end in the state -t asks for
+            if (e instanceof LockError && e.busy) throw new PluginError(`${e.message} (half of -t ${timeout.seconds})`, timeout.state);
+            throw e;
+          }
           file.adoptLegacy();
         }
         const loaded = file.load(schema);
@@ -276,7 +310,7 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
             // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
             if (before !== null && JSON.stringify(data) === before) return;
             phase = `saving state to ${file.path}`;
-            file.save(data);
+            pendingCommit = file.stage(data);
           },
         };
       },
@@ -319,9 +353,9 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
           state: stateName(ev.metricStates.get(m.name) ?? State.OK),
         };
       });
-      finish(renderJson(rendered, metrics, { notes, ...(outcome.json ?? {}) }, maxOutput), ev.state);
+      finish(renderJson(rendered, metrics, { notes, ...(outcome.json ?? {}) }, maxOutput), ev.state, true);
     } else {
-      finish(renderText(rendered, maxOutput), ev.state);
+      finish(renderText(rendered, maxOutput), ev.state, true);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -2,11 +2,13 @@
 import { coerce, type OptionSpecs } from '../lib/cli.js';
 import type { Finding } from '../lib/plugin.js';
 import { State } from '../lib/status.js';
+import { LOG_READ_OPTIONS, lostFinding, staleLogFinding, type LogReadOptions } from '../lib/tail/options.js';
+import type { TailResult } from '../lib/tail/tail.js';
 import { formatDuration } from '../lib/units.js';
 import { describeApp, type Staleness } from './apps.js';
 import type { ParserStats } from './parse.js';
 
-export interface UmOptions {
+export interface UmOptions extends LogReadOptions {
   file: string;
   app: string[];
   stale: number | null;
@@ -28,22 +30,25 @@ export const UM_OPTIONS: OptionSpecs = {
   },
   'stale-log': { type: 'string', default: '5m', requiresArg: true, coerce: coerce.duration(), describe: 'WARNING when the log has not been written for this long (is lbmmon running?)' },
   'initial-bytes': { type: 'string', default: '16MiB', requiresArg: true, coerce: coerce.size(), describe: 'A first run builds baselines from at most this much of the end of the log' },
+  'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (--initial-bytes without a limit)' },
+  ...LOG_READ_OPTIONS,
   missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when the log does not exist' },
   'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
   'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and skipped' },
 };
 
-export function staleFindings(s: Staleness, fileMtimeMs: number | null, o: UmOptions, now: number): { findings: Finding[]; details: string[] } {
+export function staleFindings(s: Staleness, tail: TailResult, o: UmOptions, now: number): { findings: Finding[]; details: string[] } {
   const findings: Finding[] = [];
+  const lost = lostFinding(tail, o.lostLines);
+  if (lost) findings.push(lost);
   const details: string[] = [];
   for (const a of s.stale) {
     const behind = s.newest !== null ? formatDuration((s.newest - a.lastSent) / 1000) : '?';
     details.push(`stale: ${describeApp(a)} stopped reporting; its newest sample is ${behind} older than the newest in the log`);
   }
   for (const a of s.restarted) details.push(`restarted: ${describeApp(a)} was replaced by a new process (counters start again)`);
-  if (fileMtimeMs !== null && now - fileMtimeMs > o.staleLog * 1000) {
-    findings.push({ state: State.WARNING, text: `${o.file} not written for ${formatDuration((now - fileMtimeMs) / 1000)}: is lbmmon running?` });
-  }
+  const staleLog = staleLogFinding(o.file, tail.mtimeMs, o.staleLog, now, 'lbmmon');
+  if (staleLog) findings.push(staleLog);
   return { findings, details };
 }
 

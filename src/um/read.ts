@@ -36,6 +36,8 @@ export interface ReadOptions {
   initialBytes: number;
   maxLine: number;
   ignoreDevice: boolean;
+  fromStart: boolean;
+  rotatedDir: string[];
 }
 
 export async function readLbmmon<O>(
@@ -52,10 +54,10 @@ export async function readLbmmon<O>(
   try {
     const st = statSync(o.file);
     fileMtimeMs = st.mtimeMs;
-    firstRun = Math.max(0, st.size - o.initialBytes);
+    firstRun = o.fromStart ? 0 : Math.max(0, st.size - o.initialBytes);
   } catch { /* missing: reported by the reader */ }
   const tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
-    firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, deadline: ctx.deadline, onPhase: ctx.setPhase,
+    firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
   });
   const carry = parser.finish();
   noteTail(ctx, o.file, tail);

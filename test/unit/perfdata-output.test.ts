@@ -70,11 +70,17 @@ describe('output layout', () => {
     const t = renderText({ ...base, perf: [{ label: 'a', value: 1 }, { label: 'b', value: 2 }] }, 8192);
     expect(t).toBe("TEST WARNING - hello | 'a'=1 'b'=2\n");
   });
-  it('replaces | in every text', () => {
+  it('shows | in every text as %7C, and a % before two hex digits as %25: decoding gives the text back', () => {
     const t = renderText({ ...base, summary: 'a|b', details: ['c|d'], perf: [{ label: 'x', value: 1 }] }, 8192);
-    expect(t.split('\n')[0]).toBe("TEST WARNING - a/b | 'x'=1");
-    expect(t.split('\n')[1]).toBe('c/d');
+    expect(t.split('\n')[0]).toBe("TEST WARNING - a%7Cb | 'x'=1");
+    expect(t.split('\n')[1]).toBe('c%7Cd');
     expect(sanitizeText('x|y|z')).not.toContain('|');
+    // a path that really holds %7C is not mistaken for one holding |
+    expect(sanitizeText('/tmp/a%7Cb.log')).toBe('/tmp/a%257Cb.log');
+    expect(sanitizeText('50% done, 100%')).toBe('50% done, 100%');
+    for (const s of ['/tmp/a|b.log', '/tmp/a%7Cb.log', '/tmp/a%257C|%%41b', '100% |']) {
+      expect(decodeURIComponent(sanitizeText(s).replace(/%(?![0-9A-Fa-f]{2})/g, '%25'))).toBe(s);
+    }
   });
   it('keeps line 1 under 1 KiB and moves the rest of the perfdata after a later |', () => {
     const perf = Array.from({ length: 200 }, (_, i) => ({ label: `metric_number_${i}`, value: i }));

@@ -8,6 +8,7 @@ import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from
 import { State } from '../../lib/status.js';
 import { array, nullable, obj, record, str, type Schema } from '../../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
+import { LOG_READ_OPTIONS, lostFinding, staleLogFinding, type LogReadOptions } from '../../lib/tail/options.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
@@ -16,9 +17,9 @@ import { KINDS, type Kind } from './parse.js';
 import { Scanner, type Filters, type ScanCarry } from './scan.js';
 import { BATCH, keep, merge, type Batch, type Group } from './window.js';
 
-export interface Options {
+export interface Options extends LogReadOptions {
   file: string[];
-  fromStart: boolean;
+  staleLog: number;
   window: number;
   broker: string[];
   module: string[];
@@ -91,8 +92,10 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     const r = await tailFile(f, prev.files[f], scanner, {
       // a log that appeared since the previous run is new in full; only a true first run skips history
       firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine,
-      deadline: ctx.deadline, onPhase: ctx.setPhase,
+      deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
     });
+    const lost = lostFinding(r, o.lostLines);
+    if (lost) findings.push(lost);
     bytes += r.bytesRead;
     if (r.position) positions[f] = r.position;
     noteTail(ctx, f, r);
@@ -101,6 +104,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     else {
       const why = notBrokerLog(f);
       if (why) { findings.push({ state: State.UNKNOWN, text: `${f} does not look like a Shinken broker log: ${why}; check -f` }); foreign++; }
+      const stale = staleLogFinding(f, r.mtimeMs, o.staleLog, now, 'the broker');
+      if (stale) findings.push(stale);
     }
   }
 
@@ -111,9 +116,11 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const groups = merge(batches).sort((a, b) => severity(b) - severity(a));
   const total = (k: Kind) => groups.reduce((s, g) => s + (g.counts[k] ?? 0), 0);
   const execMax = groups.reduce<number | null>((m, g) => (g.execMax === undefined ? m : Math.max(m ?? 0, g.execMax)), null);
+  // no log read at all: nothing was measured, and the perfdata says so (U), not 0
+  const blind = absent + foreign === files.length;
   const metrics: Metric[] = [
-    ...KINDS.map((k) => ({ name: k, value: total(k), min: 0 })),
-    { name: 'exec_time_max', value: execMax, uom: 's' as const, min: 0 },
+    ...KINDS.map((k) => ({ name: k, value: blind ? null : total(k), min: 0 })),
+    { name: 'exec_time_max', value: blind ? null : execMax, uom: 's' as const, min: 0 },
   ];
   const span = o.window > 0 ? `in the last ${formatDuration(o.window)}` : 'since the last check';
   const problems = groups.filter((g) => KINDS.some((k) => g.counts[k]));
@@ -124,7 +131,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     summary: (ev) => {
       const extra = findings.map((f) => f.text);
       let s: string;
-      if (problems.length === 0 && absent + foreign === files.length) {
+      if (problems.length === 0 && blind) {
         return extra.join('; '); // "no failures" would claim what was never read
       } else if (problems.length === 0) {
         const read = absent ? `${files.length - absent} of ${files.length} logs` : `${files.length} log${files.length === 1 ? '' : 's'}`;
@@ -156,6 +163,11 @@ export const definition: PluginDefinition<Options> = {
   options: {
     file: { alias: 'f', type: 'string', array: true, default: [defaultLog], requiresArg: true, coerce: coerce.list(), describe: 'Broker log; repeatable' },
     'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (default: start at its end so history does not alert)' },
+    ...LOG_READ_OPTIONS,
+    'stale-log': {
+      type: 'string', default: '1h', requiresArg: true, coerce: coerce.duration(),
+      describe: 'WARNING when a log has not been written for this long (is the broker running?); 0 = never. A quiet live broker at INFO may write nothing for many minutes',
+    },
     window: {
       type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration(),
       describe: 'An event counts for this long after the run that read it (15m: 5-minute checks x 3 attempts reach HARD); 0 = only since the last run',

@@ -3,6 +3,7 @@
  * to do about them. Pipeline: [request a fresh dump] -> read & count -> combine with state ->
  * thresholds (kit) -> summary.
  */
+import { waitedText, waitWithin } from '../../lib/budget.js';
 import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { dataLabel } from '../../lib/perfdata.js';
@@ -85,16 +86,18 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     if (r.problem) findings.push(r.problem);
     if (r.sent) {
       ctx.setPhase(`waiting for OpMon to rewrite ${o.file}`);
-      const until = Math.min(Date.now() + o.dumpWait * 1000, ctx.deadline - 500);
-      if (!(await waitForChange(o.file, before, until))) {
-        ctx.note(`OpMon did not rewrite ${o.file} within ${o.dumpWait}s of the request; counted the existing file`);
+      const wait = waitWithin(o.dumpWait * 1000, ctx.deadline, 500);
+      if (!(await waitForChange(o.file, before, wait.until))) {
+        const text = `OpMon did not rewrite ${o.file} ${waitedText(wait, '--dump-wait', o.dumpWait, ctx.timeout)} of the request; counted the existing file`;
+        if (wait.cut) findings.push({ state: ctx.timeout.state, text });
+        else ctx.note(text);
       }
     }
   }
 
   let live: Fetched | null = null;
   if (o.fetch) {
-    live = await fetchQueued({ commandFile: o.commandFile, opmonLog: o.opmonLog, waitMs: o.fetchWait * 1000, pattern: o.fetchPattern, deadline: ctx.deadline }, ctx.setPhase);
+    live = await fetchQueued({ commandFile: o.commandFile, opmonLog: o.opmonLog, waitMs: o.fetchWait * 1000, pattern: o.fetchPattern, deadline: ctx.deadline, timeout: ctx.timeout }, ctx.setPhase);
     if (live.problem) findings.push(live.problem);
   }
 

@@ -4,6 +4,8 @@
  * point, with the rotation-safe tail reader (the log may rotate meanwhile), until a line answers
  * or the wait ends. Nothing here can block: the pipe is opened non-blocking, the log is polled.
  */
+import { waitedText, waitState, waitWithin } from '../../lib/budget.js';
+import type { TimeoutSpec } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { Finding } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
@@ -18,6 +20,7 @@ export interface FetchOptions {
   waitMs: number;
   pattern: RegExp;
   deadline: number;
+  timeout: TimeoutSpec;
 }
 
 export interface Fetched {
@@ -62,7 +65,8 @@ export async function fetchQueued(o: FetchOptions, setPhase: (t: string) => void
   if (!sent.sent) return { queued: null, problem: sent.problem, lines: [] };
 
   setPhase(`waiting for OpMon's answer in ${o.opmonLog}`);
-  const until = Math.min(Date.now() + o.waitMs, o.deadline - 300);
+  const wait = waitWithin(o.waitMs, o.deadline, 300);
+  const until = wait.until;
   for (;;) {
     const r = await read(pos, 'start');
     if (r.position) pos = r.position;
@@ -75,8 +79,8 @@ export async function fetchQueued(o: FetchOptions, setPhase: (t: string) => void
     queued: null,
     lines: seen,
     problem: {
-      state: State.UNKNOWN,
-      text: `OpMon did not answer _OPDB_FETCH_DELAYED within ${secs}s (is it running? is --opmon-log right? does --fetch-pattern match its answer?)`,
+      state: waitState(wait, o.timeout, State.UNKNOWN),
+      text: `OpMon did not answer _OPDB_FETCH_DELAYED ${waitedText(wait, '--fetch-wait', secs, o.timeout)}${wait.cut ? '' : ' (is it running? is --opmon-log right? does --fetch-pattern match its answer?)'}`,
     },
   };
 }

@@ -61,7 +61,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
 
-  const sf = staleFindings(stale, read.fileMtimeMs, o, now);
+  const sf = staleFindings(stale, read.tail, o, now);
   const disabled = all.filter(([, q]) => q.disabled).map(([, q]) => `${q.appid} queue ${q.oid}`);
   if (disabled.length) {
     ctx.note(`event queue statistics look disabled for ${disabled.join(', ')} (all zero, minimums never measured): set event_queue queue_count_enabled 1, queue_service_time_enabled 1 and queue_age_enabled 1`);

@@ -110,7 +110,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     if (counts > 0) problems.push({ rank: 1.5e9 + counts, text: `NAKs unanswered: ${text}: a gap of ${c.gap} above the sampling skew (${c.allow}) in ${c.over} consecutive comparisons; NAKs are lost between receivers and source` });
     else if (ctx.verbose > 0 || c.gap > c.allow) infos.push(`NAK accounting: ${text} (gap ${c.gap}, sampling skew allowance ${c.allow}${c.over ? `, above it in ${c.over} comparison${c.over === 1 ? '' : 's'} so far` : ''})`);
   }
-  const sf = staleFindings(stale, read.fileMtimeMs, o, now);
+  const sf = staleFindings(stale, read.tail, o, now);
   findings.push(...sf.findings);
   for (const a of stale.stale) problems.push({ rank: 1.2e9, text: `stale: ${describeApp(a)} stopped reporting (last sample ${clock(a.lastSent)})` });
   problems.sort((a, b) => b.rank - a.rank);

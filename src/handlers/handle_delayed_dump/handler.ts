@@ -14,7 +14,7 @@ import { wrapText } from '../../lib/help.js';
 import { cutBytes } from '../../lib/output.js';
 import { Lock, LockError } from '../../lib/state/lock.js';
 import { counted } from '../../lib/units.js';
-import { VERSION } from '../../lib/version.js';
+import { versionLine } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
 import { archiveDump, type Copy } from './archive.js';
 import { classify, importToGearman, lines, settleJournal } from './gearman-import.js';
@@ -282,7 +282,7 @@ async function handlerMain(argv: string[]): Promise<void> {
     return;
   }
   if (argv.includes('-V') || argv.includes('--version')) {
-    writeAllSync(1, `${NAME} v${VERSION} (msgwatch ${VERSION})\n`);
+    writeAllSync(1, versionLine(NAME));
     return;
   }
   let o: Opts;

@@ -173,10 +173,25 @@ export class StateFile<T> {
   }
 
   save(data: T, now = Date.now()): void {
+    this.stage(data, now)();
+  }
+
+  /**
+   * Writes `data` to a temp file and fsyncs it, and returns the rename that makes it the state.
+   * The runner commits only after the result is written to stdout (at-least-once reporting: a run
+   * killed before it printed leaves the previous state, so the next run reads the same events
+   * again). A full disk or a read-only directory fails here, while the result can still say so.
+   */
+  stage(data: T, now = Date.now()): () => void {
     const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
     const body = Buffer.from(JSON.stringify(env), 'utf8');
     const tmp = `${this.path}.tmp-${process.pid}-${(tmpCount++).toString(36)}${Date.now().toString(36)}`; // O_EXCL guards the rest
     let fd: number | undefined;
+    const fail = (e: unknown): never => {
+      if (fd !== undefined) try { closeSync(fd); } catch { /* ignore */ }
+      try { unlinkSync(tmp); } catch { /* ignore */ }
+      throw new PluginError(`cannot save state in ${this.dir}: ${errnoText(e)}; the previous state is kept`);
+    };
     try {
       fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       faultPoint('state-opened');
@@ -191,17 +206,23 @@ export class StateFile<T> {
       faultPoint('state-synced');
       closeSync(fd);
       fd = undefined;
-      renameSync(tmp, this.path);
+    } catch (e) {
+      fail(e);
+    }
+    // a staged file never committed (the run timed out after staging) is an orphan temp: the
+    // next save removes it, as it does those of killed writers
+    return () => {
+      try {
+        renameSync(tmp, this.path);
+      } catch (e) {
+        fail(e);
+      }
       faultPoint('state-renamed');
       this.removeOrphanTemps();
       try {
         const dfd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
         try { fsyncSync(dfd); } finally { closeSync(dfd); }
       } catch { /* some file systems refuse fsync on directories; the rename is done */ }
-    } catch (e) {
-      if (fd !== undefined) try { closeSync(fd); } catch { /* ignore */ }
-      try { unlinkSync(tmp); } catch { /* ignore */ }
-      throw new PluginError(`cannot save state in ${this.dir}: ${errnoText(e)}; the previous state is kept`);
-    }
+    };
   }
 }

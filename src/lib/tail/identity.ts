@@ -39,14 +39,17 @@ export function hashBytes(b: Buffer): string {
   return crypto().createHash('sha1').update(b).digest('hex');
 }
 
-export function isGzip(path: string): boolean {
+export function isGzip(path: string | number): boolean {
   const b = readAt(path, 2, 0);
   return b.length === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
-/** First `len` bytes of a file (decompressed when it is gzip), or fewer if it is shorter. */
-export async function headBytes(path: string, len: number): Promise<{ bytes: Buffer; gz: boolean }> {
-  if (isGzip(path)) {
+/**
+ * First `len` bytes of a file (decompressed when it is gzip), or fewer if it is shorter. A
+ * descriptor is the live log, read as it is: never decompressed.
+ */
+export async function headBytes(path: string | number, len: number): Promise<{ bytes: Buffer; gz: boolean }> {
+  if (typeof path === 'string' && isGzip(path)) {
     const bytes = await new Promise<Buffer>((resolve) => {
       const parts: Buffer[] = [];
       let got = 0;

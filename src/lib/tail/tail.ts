@@ -25,6 +25,7 @@ import { basename, dirname, join } from 'node:path';
 import { zlib } from '../builtins.js';
 import { describeError, PluginError } from '../errors.js';
 import { readAt } from '../files.js';
+import { faultPoint } from '../state/faults.js';
 import { FP_MAX, hashBytes, headBytes, isGzip, sameInode, type FilePosition } from './identity.js';
 import { LineAssembler, pump, type LineSink } from './lines.js';
 
@@ -36,6 +37,8 @@ export interface TailOptions {
    *  (moved forward to the next line start) */
   firstRun?: 'end' | 'start' | number;
   ignoreDev?: boolean;
+  /** other directories where rotated files go (logrotate's olddir), searched like the log's own */
+  rotatedDirs?: string[];
   maxLine?: number;
   deadline?: number;
   onPhase?: (text: string) => void;
@@ -53,6 +56,13 @@ export interface TailResult {
   behind: boolean;
   bytesLeft: number;
   notes: string[];
+  /**
+   * Bytes existed that this run could not read (rotated and the old file not found, shrunk or
+   * replaced with no copy found): what and where it looked. The checks raise their state on it.
+   */
+  lost?: string;
+  /** the live log's modification time when it was opened (null: no live log) */
+  mtimeMs: number | null;
 }
 
 interface Candidate {
@@ -73,36 +83,45 @@ function timeSlack(mtimeMs: number): number {
 /** O_NONBLOCK: opening a FIFO put at a log path must not block a thread (Node cannot exit then). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
-function siblings(path: string, current: Stats | null, ignoreDev: boolean): Candidate[] {
-  const dir = dirname(path);
+/**
+ * Rotated copies of `path`: files named like it plus a suffix (.1, .1.gz, -20261203), beside it
+ * and in each of `dirs` (logrotate's olddir keeps the name; there the bare name counts too).
+ */
+function siblings(path: string, current: Stats | null, ignoreDev: boolean, dirs: string[] = []): Candidate[] {
+  const own = dirname(path);
   const base = basename(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
   const out: Candidate[] = [];
-  for (const name of names) {
-    if (name === base || !name.startsWith(base) || !ROTATED_SUFFIX.test(name.slice(base.length))) continue;
-    const p = join(dir, name);
+  for (const dir of [own, ...dirs.filter((d) => d !== own)]) {
+    let names: string[];
     try {
-      const st = statSync(p);
-      if (!st.isFile()) continue;
-      if (current && sameInode(current, st, ignoreDev)) continue;
-      out.push({ path: p, st });
-    } catch { /* vanished meanwhile */ }
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.startsWith(base) || (name === base ? dir === own : !ROTATED_SUFFIX.test(name.slice(base.length)))) continue;
+      const p = join(dir, name);
+      try {
+        const st = statSync(p);
+        if (!st.isFile()) continue;
+        if (current && sameInode(current, st, ignoreDev)) continue;
+        out.push({ path: p, st });
+      } catch { /* vanished meanwhile */ }
+    }
   }
   return out;
 }
 
-async function fingerprintOf(path: string, len: number): Promise<{ fp: string; gz: boolean; have: number }> {
+/** The live log is read through one descriptor (its identity is what was opened); rotated files by path. */
+type Src = string | number;
+
+async function fingerprintOf(path: Src, len: number): Promise<{ fp: string; gz: boolean; have: number }> {
   const { bytes, gz } = await headBytes(path, len);
   return { fp: hashBytes(bytes), gz, have: bytes.length };
 }
 
 /** Does candidate hold the same content start as the saved position? */
-async function matchesFp(path: string, pos: FilePosition): Promise<{ ok: boolean; gz: boolean }> {
+async function matchesFp(path: Src, pos: FilePosition): Promise<{ ok: boolean; gz: boolean }> {
   if (pos.fpLen === 0) {
     try { return { ok: true, gz: isGzip(path) }; } catch { return { ok: false, gz: false }; }
   }
@@ -133,20 +152,31 @@ export class Tailer {
   }
 
   /** Reads complete lines of a plain file from `from` to its current end. Returns the offset consumed. */
-  private async readPlain(path: string, from: number): Promise<number> {
+  private async readPlain(src: Src, from: number): Promise<number> {
+    const path = this.nameOf(src);
     this.opts.onPhase?.(`reading ${path}`);
-    const fd = openSync(path, READ_FLAGS);
+    const fd = typeof src === 'number' ? src : openSync(src, READ_FLAGS);
     const asm = new LineAssembler(this.sink, from, this.maxLine);
     try {
       const r = pump(fd, asm, () => this.pastDeadline() && fstatSync(fd).size > asm.nextOffset);
       this.bytesRead += r.bytes;
       if (r.stopped) this.behind = true;
     } finally {
-      closeSync(fd);
+      if (fd !== src) closeSync(fd);
       this.cutLines += asm.cutLines;
     }
     if (!this.sources.includes(path)) this.sources.push(path);
     return asm.consumed;
+  }
+
+  private nameOf(src: Src): string {
+    return typeof src === 'number' ? this.path : src;
+  }
+
+  /** Where this run looked for rotated files, in words. */
+  private lookedIn(): string {
+    const dirs = [dirname(this.path), ...(this.opts.rotatedDirs ?? [])];
+    return [...new Set(dirs)].join(', ');
   }
 
   /** Same for a gzip file; `from` is an uncompressed offset. */
@@ -185,7 +215,7 @@ export class Tailer {
     return gz ? this.readGz(path, from) : this.readPlain(path, from);
   }
 
-  private async positionFor(path: string, st: Stats, offset: number, drained?: string[]): Promise<FilePosition> {
+  private async positionFor(path: Src, st: Stats, offset: number, drained?: string[]): Promise<FilePosition> {
     const len = Math.min(FP_MAX, st.size);
     const f = await fingerprintOf(path, len);
     const pos: FilePosition = { dev: st.dev, ino: st.ino, offset, size: st.size, mtimeMs: st.mtimeMs, fp: f.fp, fpLen: f.have };
@@ -214,7 +244,7 @@ export class Tailer {
   }
 
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
-  private alignedEnd(path: string, size: number): number {
+  private alignedEnd(path: Src, size: number): number {
     if (size === 0) return 0;
     const window = Math.min(size, 1 << 20);
     const b = readAt(path, window, size - window);
@@ -223,7 +253,7 @@ export class Tailer {
   }
 
   /** The first line start at or after `offset`. */
-  private alignedForward(path: string, offset: number, size: number): number {
+  private alignedForward(path: Src, offset: number, size: number): number {
     if (offset <= 0) return 0;
     if (offset >= size) return this.alignedEnd(path, size);
     const b = readAt(path, Math.min(1 << 20, size - offset + 1), offset - 1);
@@ -231,10 +261,15 @@ export class Tailer {
     return nl < 0 ? size : offset + nl;
   }
 
+  private lost: string | undefined;
+  private liveMtime: number | null = null;
+
   private result(status: TailStatus, position: FilePosition | undefined, bytesLeft = 0): TailResult {
     return {
       status, position, sources: this.sources, bytesRead: this.bytesRead, cutLines: this.cutLines,
       behind: this.behind, bytesLeft: this.behind ? bytesLeft : 0, notes: this.notes,
+      ...(this.lost ? { lost: this.lost } : {}),
+      mtimeMs: this.liveMtime,
     };
   }
 
@@ -281,8 +316,8 @@ export class Tailer {
    * offset: the copy of a copytruncate. A backup copy (`cp log log.bak`) is told apart because
    * the current file still holds the copy's last bytes at the same place.
    */
-  private async freshCopy(prev: FilePosition, cur: Stats): Promise<boolean> {
-    const cands = siblings(this.path, cur, this.ignoreDev).filter((c) => c.st.mtimeMs > prev.mtimeMs);
+  private async freshCopy(prev: FilePosition, cur: Stats, live: number): Promise<boolean> {
+    const cands = siblings(this.path, cur, this.ignoreDev, this.opts.rotatedDirs).filter((c) => c.st.mtimeMs > prev.mtimeMs);
     for (const c of cands) {
       if (prev.fpLen < FP_MAX && !(await this.writtenSince(prev, c))) continue;
       if (c.st.size === 0) continue; // an empty copy holds nothing to read
@@ -292,7 +327,7 @@ export class Tailer {
       if (c.st.size < prev.offset) continue;
       if (cur.size < c.st.size) return true;
       const len = Math.min(FP_MAX, c.st.size);
-      if (!readAt(c.path, len, c.st.size - len).equals(readAt(this.path, len, c.st.size - len))) return true;
+      if (!readAt(c.path, len, c.st.size - len).equals(readAt(live, len, c.st.size - len))) return true;
     }
     return false;
   }
@@ -317,7 +352,7 @@ export class Tailer {
    * last file read (or where the deadline stopped it); `stopped` says the deadline did.
    */
   private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean; drained: string[] }> {
-    const cands = siblings(this.path, cur, this.ignoreDev);
+    const cands = siblings(this.path, cur, this.ignoreDev, this.opts.rotatedDirs);
     const old = await this.findOld(prev, cands);
     const drained = [...(prev.drained ?? [])];
     if (!old) return { last: null, stopped: false, found: false, drained };
@@ -335,28 +370,45 @@ export class Tailer {
     return { last, stopped: false, found: true, drained: drained.slice(-4) };
   }
 
+  /**
+   * Opens the live log once and takes its identity from the descriptor (fstat), then reads it
+   * only through that descriptor: a rename at any moment is either read from the file opened or,
+   * on the next run, found as the rotated one. (stat-then-open lost the old file's tail when the
+   * rename fell between the two.)
+   */
   async run(prev: FilePosition | undefined): Promise<TailResult> {
-    let cur: Stats | null = null;
+    let fd: number | null = null;
     try {
-      cur = statSync(this.path);
-      if (!cur.isFile()) throw new PluginError(`${this.path} is not a regular file`);
+      fd = openSync(this.path, READ_FLAGS);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      cur = null;
     }
+    try {
+      return await this.runOn(prev, fd);
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+  }
+
+  private async runOn(prev: FilePosition | undefined, fd: number | null): Promise<TailResult> {
+    faultPoint('tail-opened');
+    const cur = fd === null ? null : fstatSync(fd);
+    if (cur && !cur.isFile()) throw new PluginError(`${this.path} is not a regular file`);
+    this.liveMtime = cur ? cur.mtimeMs : null;
 
     if (!prev) {
-      if (!cur) return this.result('missing', undefined);
+      if (!cur || fd === null) return this.result('missing', undefined);
       const fr = this.opts.firstRun ?? 'end';
-      const start = fr === 'start' ? 0 : fr === 'end' ? this.alignedEnd(this.path, cur.size) : this.alignedForward(this.path, fr, cur.size);
-      const end = start < cur.size ? await this.readPlain(this.path, start) : start;
-      return this.result('first-run', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
+      const start = fr === 'start' ? 0 : fr === 'end' ? this.alignedEnd(fd, cur.size) : this.alignedForward(fd, fr, cur.size);
+      const end = start < cur.size ? await this.readPlain(fd, start) : start;
+      return this.result('first-run', await this.positionFor(fd, fstatSync(fd), end), cur.size - end);
     }
 
-    if (!cur) {
+    if (!cur || fd === null) {
       // rotated away and not yet recreated: still read what was left in the old file
       // (the position stays in the last rotated file, so the next run finds it again by inode)
       const r = await this.drainRotated(prev, null);
+      if (!r.found) this.lost = `${this.path} is gone and no rotated copy of it was found in ${this.lookedIn()}: lines written after byte ${prev.offset} may be lost`;
       return this.result('missing', r.last ?? prev);
     }
 
@@ -366,13 +418,13 @@ export class Tailer {
       if (cur.size === prev.size && cur.mtimeMs === prev.mtimeMs && cur.size === prev.offset) {
         return this.result('unchanged', { ...prev }, 0);
       }
-      const m = await matchesFp(this.path, prev);
+      const m = await matchesFp(fd, prev);
       // identical lines can regrow a copytruncated file to the same first bytes and size, so a
       // fresh copy of it among the siblings is the only reliable sign that it was truncated
-      const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur));
+      const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur, fd));
       if (m.ok && cur.size >= prev.offset && !copied) {
-        const end = cur.size > prev.offset ? await this.readPlain(this.path, prev.offset) : prev.offset;
-        const pos = await this.positionFor(this.path, statSync(this.path), end, prev.drained);
+        const end = cur.size > prev.offset ? await this.readPlain(fd, prev.offset) : prev.offset;
+        const pos = await this.positionFor(fd, fstatSync(fd), end, prev.drained);
         return this.result(end > prev.offset ? 'grew' : 'unchanged', pos, cur.size - end);
       }
       // shrunk or rewritten in place: was it copied away first (copytruncate)?
@@ -380,28 +432,29 @@ export class Tailer {
       if (r.stopped) return this.result('copytruncate', r.last!);
       const status: TailStatus = r.found ? 'copytruncate' : cur.size < prev.offset ? 'truncated' : 'replaced';
       if (!r.found) {
-        this.notes.push(status === 'truncated'
-          ? `${this.path} was truncated (${prev.offset} -> ${cur.size} bytes) and no rotated copy was found; reading it from the start`
-          : `${this.path} was replaced in place; reading it from the start`);
+        this.lost = status === 'truncated'
+          ? `${this.path} shrank (${prev.offset} -> ${cur.size} bytes) and no copy of it was found in ${this.lookedIn()}: lines written after byte ${prev.offset} may be lost`
+          : `${this.path} was rewritten in place and no copy of it was found in ${this.lookedIn()}: lines written after byte ${prev.offset} may be lost`;
+        this.notes.push(`${this.path} read from the start`);
       }
-      const end = await this.readPlain(this.path, 0);
-      return this.result(status, await this.positionFor(this.path, statSync(this.path), end, r.drained), cur.size - end);
+      const end = await this.readPlain(fd, 0);
+      return this.result(status, await this.positionFor(fd, fstatSync(fd), end, r.drained), cur.size - end);
     }
 
     // a different file at the path: rotation by rename (or a move from elsewhere)
     const r = await this.drainRotated(prev, cur);
     if (r.stopped) return this.result('rotated', r.last!);
     if (!r.found) {
-      const same = await matchesFp(this.path, prev);
+      const same = await matchesFp(fd, prev);
       if (same.ok && prev.fpLen > 0 && cur.size >= prev.offset) {
         // same content under a new inode (copied back, or moved across file systems)
-        const end = await this.readPlain(this.path, prev.offset);
-        return this.result('grew', await this.positionFor(this.path, statSync(this.path), end), cur.size - end);
+        const end = await this.readPlain(fd, prev.offset);
+        return this.result('grew', await this.positionFor(fd, fstatSync(fd), end), cur.size - end);
       }
-      this.notes.push(`${this.path} was rotated but the old file was not found among its siblings; lines written to it after the previous run may be missed`);
+      this.lost = `${this.path} was rotated and the old file was not found in ${this.lookedIn()}: lines written to it after byte ${prev.offset} may be lost (--rotated-dir names where rotated logs go)`;
     }
-    const end = await this.readPlain(this.path, 0);
-    return this.result('rotated', await this.positionFor(this.path, statSync(this.path), end, r.drained), cur.size - end);
+    const end = await this.readPlain(fd, 0);
+    return this.result('rotated', await this.positionFor(fd, fstatSync(fd), end, r.drained), cur.size - end);
   }
 }
 
