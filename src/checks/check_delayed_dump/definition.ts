@@ -13,6 +13,7 @@ import { sortedQueues, type DumpCounts } from '../../dump/count.js';
 import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
 import { fetchQueued, type Fetched } from './fetch.js';
 import { combine, DUMP_STATE, type History } from './history.js';
+import { findAside } from './aside.js';
 import { readDump } from './read.js';
 import { requestDump, stamp, waitForChange } from './request.js';
 
@@ -39,6 +40,10 @@ function iso(ms: number): string {
 }
 
 function summarize(file: string, exists: boolean, c: DumpCounts, h: History, ev: Evaluation): string {
+  if (exists && c.messages === 0 && c.malformed > 0) {
+    // bytes are there: never call it empty; the finding before this says what they are
+    return `${counted(c.malformed, 'line')} that no importer can read, no well-formed message`;
+  }
   if (!exists || c.messages === 0) {
     const what = !exists ? `no undelivered messages (${file} absent)` : `no undelivered messages (dump empty)`;
     const re = h.reimported ? `; ${counted(h.reimported, 'message was', 'messages were')} re-imported or cleared since the last check` : '';
@@ -113,6 +118,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     // nothing in it can be re-imported, and a wrong -f (a log, a binary) looks just like this:
     // "OK, 0 messages" would hide it
     findings.push({ state: State.UNKNOWN, text: `${o.file} is not an OpMon dump: none of its ${counted(c.lines, 'line')} is '<queue> <message>' (${malformedKinds(c)}); check -f` });
+  }
+  for (const a of findAside(o.file)) {
+    if (a.lines === 0) continue;
+    findings.push(a.running
+      ? { state: State.OK, text: `${counted(a.lines, 'line')} set aside in ${a.path} by handle_delayed_dump (pid ${a.pid}), importing now` }
+      : { state: State.WARNING, text: `${counted(a.lines, 'line')} in ${a.path}, left aside by an interrupted handle_delayed_dump (pid ${a.pid}, gone): in no dump until the next handler run returns them` });
   }
   const prevQueued = state.data?.queued ?? null;
   const queued = live?.queued ?? null;

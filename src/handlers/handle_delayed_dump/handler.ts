@@ -22,7 +22,7 @@ import { label, parseServer, type Server } from './gearman.js';
 import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
-import { settle } from './settle.js';
+import { recover, settle } from './settle.js';
 
 const NAME = 'handle_delayed_dump';
 const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
@@ -148,8 +148,16 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
     }
   }
   try {
-    for (const n of readdirSync(dirname(o.file)).filter((x) => x.startsWith(`${basename(o.file)}.importing-`))) {
-      j.log(`warning: ${join(dirname(o.file), n)} was left by an interrupted run; it holds messages that may need a re-import (its imported part is in ${archiveDir})`);
+    // before anything else: what an interrupted run left aside goes back to the dump, exactly once
+    let taken: string[] = [];
+    if (o.dryRun) {
+      for (const n of readdirSync(dirname(o.file)).filter((x) => x.startsWith(`${basename(o.file)}.importing-`) || x.startsWith(`${basename(o.file)}.settle-`))) {
+        j.log(`would take back ${join(dirname(o.file), n)}, left by an interrupted run`);
+      }
+    } else {
+      taken = recover(o.file);
+      for (const line of taken) j.log(line);
+      st = statSync(o.file, { throwIfNoEntry: false }) ?? null;
     }
     if (o.requireStopped) {
       const p = pidAlive(o.requireStopped);
@@ -161,7 +169,7 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
     const size = st?.size ?? 0;
     if (size === 0) {
       j.log(`nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}`);
-      return { code: 0, summary: `nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}` };
+      return { code: 0, summary: `nothing to do: ${o.file} is ${existsSync(o.file) ? 'empty' : 'absent'}${taken.length ? ` (${taken.join('; ')})` : ''}` };
     }
     if (o.dryRun && o.gearman.length) return dryRunGearman(o, j, archiveDir);
     if (o.dryRun) {

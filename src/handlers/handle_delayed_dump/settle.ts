@@ -5,16 +5,35 @@
  * dump and is never removed. If the aside file still starts with the imported bytes, only what
  * follows them is kept; if it was rewritten, the lines not in the imported copy are kept (a
  * multiset difference). What is kept is put back at the dump path, merged with any new dump.
+ *
+ * Every step leaves files from which the next run can finish the job exactly once, whatever
+ * moment a kill strikes (recover()):
+ *
+ *   1. <dump>.settle-PID.json    the intent: the verified copy, and the lines of it that were
+ *      <dump>.settle-PID.held    not imported (a partial Gearman import), both fsynced
+ *   2. <dump>.importing-PID      the dump renamed aside
+ *   3. <dump>.settle-PID.keep    what goes back (fsynced), computed from 1 and 2
+ *   4. aside removed; keep linked to the dump path (or appended to a dump written meanwhile,
+ *      renamed .appending first so that a repeat can tell it was done)
+ *   5. the settle files removed
  */
 import { crypto } from '../../lib/builtins.js';
-import { appendFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { adoptOwner, readAt } from '../../lib/files.js';
+import { appendFileSync, closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { adoptOwner, processAlive, readAt } from '../../lib/files.js';
+import { faultPoint } from '../../lib/state/faults.js';
 import { hashPrefix, type Copy } from './archive.js';
 
 export interface Settled {
   removed: boolean;
   kept: number; // lines put back
   how: 'absent' | 'unchanged' | 'appended' | 'rewritten';
+}
+
+interface Intent {
+  copy: string;
+  bytes: number;
+  sha256: string;
 }
 
 function linesOf(buf: Buffer): Buffer[] {
@@ -30,23 +49,104 @@ function linesOf(buf: Buffer): Buffer[] {
 }
 
 const key = (b: Buffer) => crypto().createHash('sha1').update(b).digest('base64');
+const joined = (lines: Buffer[]) => (lines.length ? Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0));
 
-/** Puts `keep` back at the dump path without clobbering a dump written meanwhile. */
-function putBack(dump: string, keep: Buffer, owner: { uid: number; gid: number }): void {
-  if (keep.length === 0) return;
-  const tmp = `${dump}.keep-${process.pid}`;
-  writeFileSync(tmp, keep, { mode: 0o644, flag: 'wx' });
-  adoptOwner(tmp, owner); // the dump stays OpMon's, even after a run as root
+/** The files of one settle, named after the process that made them. */
+function files(dump: string, pid: number) {
+  const base = `${dump}.settle-${pid}`;
+  return { intent: `${base}.json`, held: `${base}.held`, keep: `${base}.keep`, appending: `${base}.appending`, aside: `${dump}.importing-${pid}` };
+}
+
+/** Writes `data` at `path` durably: a temp file, fsync, rename. */
+function writeDurably(path: string, data: Buffer, owner: { uid: number; gid: number }): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   try {
-    linkSync(tmp, dump); // fails if a new dump appeared meanwhile
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const cur = readFileSync(dump);
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  adoptOwner(tmp, owner); // the dump stays OpMon's, even after a run as root
+  renameSync(tmp, path);
+}
+
+function unlinkIfThere(path: string): void {
+  try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+}
+
+/** What of the aside file goes back: what follows the imported bytes, or the lines not imported. */
+function keepOf(aside: string, intent: Intent, held: Buffer): { keep: Buffer; how: Settled['how'] } {
+  const size = statSync(aside).size;
+  const prefix = size >= intent.bytes ? hashPrefix(aside, intent.bytes) : null;
+  if (prefix && prefix.got === intent.bytes && prefix.sha256 === intent.sha256) {
+    const appended = readAt(aside, size - intent.bytes, intent.bytes);
+    const keep = Buffer.concat([held, appended]);
+    return { keep, how: keep.length ? 'appended' : 'unchanged' };
+  }
+  // rewritten: a multiset difference with what was imported (the copy less the held lines)
+  const importedCounts = new Map<string, number>();
+  for (const l of linesOf(readFileSync(intent.copy))) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) + 1);
+  for (const l of linesOf(held)) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) - 1);
+  const kept: Buffer[] = [];
+  for (const l of linesOf(readFileSync(aside))) {
+    const k = key(l);
+    const n = importedCounts.get(k) ?? 0;
+    if (n > 0) importedCounts.set(k, n - 1);
+    else kept.push(l);
+  }
+  return { keep: joined(kept), how: 'rewritten' };
+}
+
+/** Puts the keep file back at the dump path without clobbering a dump written meanwhile. */
+function putBack(dump: string, f: ReturnType<typeof files>): void {
+  if (existsSync(f.keep)) {
+    if (statSync(f.keep).size === 0) return unlinkSync(f.keep);
+    try {
+      linkSync(f.keep, dump); // fails if a new dump appeared meanwhile
+      faultPoint('settle-linked');
+      return unlinkSync(f.keep);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // the dump path may already be the keep file (killed after the link): nothing to add
+      const a = statSync(f.keep);
+      const b = statSync(dump);
+      if (a.ino === b.ino && a.dev === b.dev) return unlinkSync(f.keep);
+    }
+    renameSync(f.keep, f.appending);
+  }
+  if (!existsSync(f.appending)) return;
+  const keep = readFileSync(f.appending);
+  const cur = existsSync(dump) ? readFileSync(dump) : Buffer.alloc(0);
+  // killed after the append: the dump ends with it already
+  const done = cur.length >= keep.length && cur.subarray(cur.length - keep.length).equals(keep);
+  if (!done) {
     const sep = cur.length && cur[cur.length - 1] !== 10 ? Buffer.from('\n') : Buffer.alloc(0);
     appendFileSync(dump, Buffer.concat([sep, keep]));
-  } finally {
-    unlinkSync(tmp);
+    faultPoint('settle-appended');
   }
+  unlinkSync(f.appending);
+}
+
+/** Steps 3 to 5 for the settle files of `pid`, from wherever a kill left them. */
+function finish(dump: string, pid: number, owner: { uid: number; gid: number }): Settled {
+  const f = files(dump, pid);
+  let how: Settled['how'] = 'unchanged';
+  if (existsSync(f.aside) && !existsSync(f.keep) && !existsSync(f.appending)) {
+    const intent = JSON.parse(readFileSync(f.intent, 'utf8')) as Intent;
+    const held = existsSync(f.held) ? readFileSync(f.held) : Buffer.alloc(0);
+    const k = keepOf(f.aside, intent, held);
+    how = k.how;
+    writeDurably(f.keep, k.keep, statSync(f.aside));
+    faultPoint('settle-kept');
+  }
+  unlinkIfThere(f.aside);
+  const kept = existsSync(f.keep) ? linesOf(readFileSync(f.keep)).length : existsSync(f.appending) ? linesOf(readFileSync(f.appending)).length : 0;
+  putBack(dump, f);
+  unlinkIfThere(f.held);
+  unlinkIfThere(f.intent);
+  return { removed: kept === 0, kept, how };
 }
 
 /**
@@ -55,33 +155,50 @@ function putBack(dump: string, keep: Buffer, owner: { uid: number; gid: number }
  */
 export function settle(dump: string, copy: Copy, imported?: (line: number) => boolean): Settled {
   if (!existsSync(dump)) return { removed: true, kept: 0, how: 'absent' };
-  const aside = `${dump}.importing-${process.pid}`;
-  renameSync(dump, aside);
-  const st = statSync(aside);
-  const size = st.size;
-  const prefix = size >= copy.bytes ? hashPrefix(aside, copy.bytes) : null;
-  let keep: Buffer;
-  let how: Settled['how'];
-  const notImported = imported ? linesOf(readFileSync(copy.path)).filter((_, i) => !imported(i)) : [];
-  if (prefix && prefix.got === copy.bytes && prefix.sha256 === copy.sha256) {
-    const appended = readAt(aside, size - copy.bytes, copy.bytes);
-    keep = notImported.length ? Buffer.concat([...notImported.flatMap((l) => [l, Buffer.from('\n')]), appended]) : appended;
-    how = keep.length ? 'appended' : 'unchanged';
-  } else {
-    const importedCounts = new Map<string, number>();
-    linesOf(readFileSync(copy.path)).forEach((l, i) => { if (!imported || imported(i)) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) + 1); });
-    const kept: Buffer[] = [];
-    for (const l of linesOf(readFileSync(aside))) {
-      const k = key(l);
-      const n = importedCounts.get(k) ?? 0;
-      if (n > 0) importedCounts.set(k, n - 1);
-      else kept.push(l);
-    }
-    keep = kept.length ? Buffer.concat(kept.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0);
-    how = 'rewritten';
+  const owner = statSync(dump);
+  const f = files(dump, process.pid);
+  const held = imported ? joined(linesOf(readFileSync(copy.path)).filter((_, i) => !imported(i))) : Buffer.alloc(0);
+  if (held.length) writeDurably(f.held, held, owner);
+  writeDurably(f.intent, Buffer.from(JSON.stringify({ copy: copy.path, bytes: copy.bytes, sha256: copy.sha256 } satisfies Intent)), owner);
+  faultPoint('settle-intent');
+  renameSync(dump, f.aside);
+  faultPoint('settle-aside');
+  return finish(dump, process.pid, owner);
+}
+
+/**
+ * Orphans: settle files and aside dumps left by a handler that is gone. Each is finished as its
+ * owner would have (its lines returned to the dump, in order, exactly once). An aside file with
+ * no intent (left by a version before 0.3) goes back whole: its imported lines may then be
+ * imported twice, never lost. Returns what it did, for the action log.
+ */
+export function recover(dump: string): string[] {
+  const dir = dirname(dump);
+  const base = basename(dump);
+  const done: string[] = [];
+  const pids = new Set<number>();
+  for (const n of readdirSync(dir)) {
+    const m = n.startsWith(base) ? /^\.(?:importing|settle)-(\d+)(?:\.(?:json|held|keep|appending)(?:\.tmp)?)?$/.exec(n.slice(base.length)) : null;
+    if (m) pids.add(Number(m[1]));
   }
-  putBack(dump, keep, st);
-  unlinkSync(aside);
-  const kept = keep.length ? linesOf(keep).length : 0;
-  return { removed: kept === 0, kept, how };
+  for (const pid of pids) {
+    if (pid === process.pid || processAlive(pid)) continue;
+    const f = files(dump, pid);
+    for (const t of [f.intent, f.held, f.keep]) unlinkIfThere(`${t}.tmp`);
+    const owner = existsSync(f.aside) ? statSync(f.aside) : statSync(dir);
+    if (existsSync(f.intent)) {
+      const s = finish(dump, pid, owner);
+      done.push(`finished the settle of interrupted run pid ${pid}: ${s.kept} line(s) returned to ${dump}`);
+    } else {
+      if (existsSync(f.aside)) {
+        writeDurably(f.keep, readFileSync(f.aside), owner);
+        unlinkSync(f.aside);
+      }
+      const kept = existsSync(f.keep) ? linesOf(readFileSync(f.keep)).length : 0;
+      putBack(dump, f);
+      unlinkIfThere(f.held);
+      if (kept) done.push(`returned ${kept} line(s) of ${f.aside}, left by interrupted run pid ${pid}, to ${dump}`);
+    }
+  }
+  return done;
 }

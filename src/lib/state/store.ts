@@ -21,7 +21,6 @@ import { validate, type Schema } from './schema.js';
 export const STATE_FORMAT = 'msgwatch-state';
 export const STATE_VERSION = 1;
 const MAX_STATE_BYTES = 64 * 1024 * 1024;
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 interface Envelope<T> {
   format: string;
@@ -145,18 +144,18 @@ export class StateFile<T> {
     if (typeof env.savedAt !== 'number' || !Number.isFinite(env.savedAt) || env.savedAt < Date.UTC(2000, 0, 1)) {
       return { data: undefined, note: `state file ${this.path} has no valid save time; starting fresh` };
     }
-    // The clock went back since the save (NTP step, VM restore). A small step keeps the state and
-    // each check takes its saved times as "now" at the latest; a larger one would make every age
-    // and window meaningless, so the state is dropped. Either way the output says so.
+    // The clock went back since the save (NTP step, VM restore). Read positions are byte offsets
+    // and fingerprints: they do not depend on the clock, so the state is always kept (dropping it
+    // skipped every line written since the previous run). Each check takes its saved times as
+    // "now" at the latest, so ages and windows restart from now; the output says so.
     const back = env.savedAt - now;
-    if (back > FUTURE_TOLERANCE_MS) {
-      return { data: undefined, note: `the clock went back ${Math.round(back / 1000)}s since the state was saved (more than ${FUTURE_TOLERANCE_MS / 60000} min); state ${this.path} dropped, starting fresh` };
-    }
     const v = validate(schema, env.data, env.savedAt);
     if (!v.ok) {
       return { data: undefined, note: `state file ${this.path} held an impossible value (${v.problem}); starting fresh` };
     }
-    const note = back > 1000 ? `the clock went back ${Math.round(back / 1000)}s since the last run; saved times after now are taken as now` : undefined;
+    const note = back > 1000
+      ? `the clock went back ${Math.round(back / 1000)}s since the last run; read positions kept, saved times after now taken as now (ages and windows restart)`
+      : undefined;
     return { data: v.value, savedAt: Math.min(env.savedAt, now), note };
   }
 
