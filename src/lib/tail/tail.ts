@@ -378,6 +378,7 @@ export class Tailer {
    */
   async run(prev: FilePosition | undefined): Promise<TailResult> {
     let fd: number | null = null;
+    faultPoint('tail-before-open');
     try {
       fd = openSync(this.path, READ_FLAGS);
     } catch (e) {
