@@ -3,9 +3,10 @@
  * random command lines, and checks what every run must satisfy:
  *   exit code 0-3; one well-formed first line (`LABEL STATE - ...`, or one JSON object when asked)
  *   under 1 KiB; valid, unique perfdata; output within --max-output (perfdata aside); no stack
- *   trace; ended by -t + 0.5 s.
+ *   trace; ended by -t + 0.5 s; every perfdata value U when the run read nothing.
  * and, in a second kind of case, exact counts: known broker events appended in random pieces
- * across random rotations are counted exactly once.
+ * across random rotations (beside the log, or into an olddir named by --rotated-dir) are counted
+ * exactly once; a rotation into a directory nobody named is never OK.
  *
  * Seeded and reproducible: a failure names its seed and case; `npm run fuzz -- --seed S` replays.
  */
@@ -90,6 +91,9 @@ export function judge(label: string, argv: string[], code: number | undefined, s
   if (!first.startsWith(`${label} ${state} `)) return `first line says another state than exit ${code}`;
   let labels: string[];
   try { labels = validatePerfdata(allPerfdata(stdout)); } catch (e) { return (e as Error).message; }
+  // a run that read nothing measured nothing: its perfdata is U, never a number
+  if (code === 3 && /does not exist|cannot read|is not a regular file|\(see \S+ --help\)|timed out|internal error/.test(first)
+    && /'[^']+'=-?\d/.test(allPerfdata(stdout))) return `a number in the perfdata of a run that read nothing: ${first.slice(0, 200)}`;
   if (new Set(labels).size !== labels.length) return 'duplicate perfdata labels';
   // --max-output caps everything but the perfdata
   const cap = (() => {
@@ -138,7 +142,10 @@ export async function fuzzRotations(seed: number, rounds: number, dir: string): 
   let events = 0;
   let pending = Buffer.alloc(0); // bytes written in pieces but not yet ending a line
   const failures: Failure[] = [];
-  const argv = ['-f', log, '--window', '30d', '--from-start', '--max-output', '256'];
+  const old = join(dir, 'old');
+  rmSync(old, { recursive: true, force: true });
+  mkdirSync(old);
+  const argv = ['-f', log, '--window', '30d', '--from-start', '--max-output', '256', '--rotated-dir', old];
   const env = { MSGWATCH_STATE_DIR: state };
   const stamp = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
   await runOne('check_broker_command_timeouts', argv, env, 10); // the first run, on the empty log: every event comes after it
@@ -164,8 +171,13 @@ export async function fuzzRotations(seed: number, rounds: number, dir: string): 
       }
     }
     // rotate only at a line boundary, as loggers do
-    const kind = pick(r, ['none', 'none', 'rename', 'rename+gzip', 'copytruncate'] as const);
-    if (kind !== 'none') {
+    const kind = pick(r, ['none', 'none', 'rename', 'rename+gzip', 'copytruncate', 'olddir'] as const);
+    if (kind === 'olddir') {
+      // logrotate's olddir: the rotated log moves to another directory, under a dated name
+      renameSync(log, join(old, `brokerd.log-${round}-${Date.now()}`));
+      writeFileSync(log, '');
+      await new Promise((res) => setTimeout(res, 12));
+    } else if (kind !== 'none') {
       // logrotate's numbering, keeping every rotation (none is deleted before a check reads it)
       const nums = readdirSync(dir).map((f) => /^brokerd\.log\.(\d+)(\.gz)?$/.exec(f)).filter((x): x is RegExpExecArray => !!x).sort((a, b) => Number(b[1]) - Number(a[1]));
       for (const x of nums) renameSync(join(dir, x[0]), join(dir, `brokerd.log.${Number(x[1]) + 1}${x[2] ?? ''}`));
@@ -185,5 +197,13 @@ export async function fuzzRotations(seed: number, rounds: number, dir: string): 
   const out = await runOne('check_broker_command_timeouts', argv, env, 10);
   const m = /'timeouts_failed'=(\d+)/.exec(out.stdout);
   if (!m || Number(m[1]) !== events) failures.push({ seed, case: rounds, what: `counted ${m?.[1]} of ${events} events`, argv, output: out.stdout.slice(0, 2000) });
+  // a rotation into a directory the check was not told of: lines may be lost, and it is never OK
+  appendFileSync(log, `[${stamp()}] INFO   : [ broker-master ] before the rotation\n`);
+  const nowhere = join(dir, 'elsewhere');
+  mkdirSync(nowhere, { recursive: true });
+  renameSync(log, join(nowhere, 'brokerd.log.1'));
+  writeFileSync(log, `[${stamp()}] INFO   : [ broker-master ] after the rotation\n`);
+  const lost = await runOne('check_broker_command_timeouts', argv.map((a) => (a === '30d' ? '0' : a)), env, 10);
+  if (lost.code === 0 || !/was rotated and the/.test(lost.stdout)) failures.push({ seed, case: rounds + 1, what: `exit ${lost.code} after a rotation into a directory not named by --rotated-dir`, argv, output: lost.stdout.slice(0, 2000) });
   return failures;
 }
