@@ -252,3 +252,26 @@ describe('the multi-call binary as a plugin', () => {
     expect(help.stdout).toMatch(/Programs \(each has --help\)/);
   });
 });
+
+describe('the look of a broker log is judged on lines', () => {
+  it('a real log whose newest line is long and cut (a DEBUG "Executing command" of 1 MiB) is still a broker log', async () => {
+    writeFileSync(log, `${L.noise(0)}\n${L.failed()}\n`);
+    appendFileSync(log, `${L.noise(1)} Executing command [ ${'x'.repeat(1 << 20)}`); // the writer stopped mid-line
+    const r = await runBin(B, ['-f', log, '--from-start'], env);
+    expect(r.line1).not.toMatch(/does not look like/);
+    expect(r.code).toBe(2);
+  });
+
+  it('a log recognised before stays recognised, even behind a 20 MiB line', async () => {
+    writeFileSync(log, `${L.noise(0)}\n`);
+    expect((await runBin(B, ['-f', log], env)).code).toBe(0);
+    appendFileSync(log, `${L.noise(1)} ${'y'.repeat(20 << 20)}`);
+    const r = await runBin(B, ['-f', log], env);
+    expect(r.line1).not.toMatch(/does not look like/);
+    expect(r.code).toBe(0);
+    // a file never seen as a broker log is still judged: a binary is UNKNOWN
+    const bin = join(dir, 'other.log');
+    writeFileSync(bin, Buffer.alloc(100_000, 0xa5));
+    expect((await runBin(B, ['-f', bin], env)).code).toBe(3);
+  });
+});

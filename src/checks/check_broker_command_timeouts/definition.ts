@@ -6,7 +6,7 @@
 import { coerce } from '../../lib/cli.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { array, nullable, obj, record, str, type Schema } from '../../lib/state/schema.js';
+import { array, nullable, obj, optional, record, str, type Schema } from '../../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
 import { LOG_READ_OPTIONS, lostFinding, staleLogFinding, type LogReadOptions } from '../../lib/tail/options.js';
 import { noteTail } from '../../lib/tail/report.js';
@@ -33,12 +33,15 @@ interface BrokerState {
   files: Record<string, FilePosition>;
   batches: Batch[];
   carry: ScanCarry;
+  /** logs that looked like broker logs once: they stay recognised (a long line at the end later is no reason to doubt them) */
+  recognised?: string[];
 }
 
 const BROKER_STATE: Schema<BrokerState> = obj<BrokerState>({
   files: record(FILE_POSITION, 1000),
   batches: array(BATCH, 5000),
   carry: obj<ScanCarry>({ forkBlock: nullable(str(1 << 20)) }),
+  recognised: optional(array(str(4096), 1000)),
 });
 
 const CRITICAL_KINDS: Kind[] = ['timeouts_failed', 'send_errors', 'exec_errors'];
@@ -86,6 +89,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const positions: Record<string, FilePosition> = {};
   let bytes = 0;
 
+  const recognised = new Set((prev.recognised ?? []).filter((f) => files.includes(f)));
   let absent = 0; // logs that have never existed: nothing can be said about them
   let foreign = 0; // files that are not broker logs: neither
   for (const f of files) {
@@ -102,8 +106,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     if (r.status === 'missing' && !r.position) { findings.push({ state: o.missing, text: `${f} does not exist (yet)` }); absent++; }
     else if (r.status === 'missing') findings.push({ state: o.missing, text: `${f} is missing (rotated and not recreated?)` });
     else {
-      const why = notBrokerLog(f);
+      const why = recognised.has(f) ? null : notBrokerLog(f);
       if (why) { findings.push({ state: State.UNKNOWN, text: `${f} does not look like a Shinken broker log: ${why}; check -f` }); foreign++; }
+      else if (r.position) recognised.add(f);
       const stale = staleLogFinding(f, r.mtimeMs, o.staleLog, now, 'the broker');
       if (stale) findings.push(stale);
     }
@@ -111,7 +116,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
 
   const windowMs = o.window * 1000;
   const batches = keep(prev.batches, batch, now, windowMs);
-  state.save({ files: positions, batches, carry });
+  state.save({ files: positions, batches, carry, ...(recognised.size ? { recognised: [...recognised] } : {}) });
 
   const groups = merge(batches).sort((a, b) => severity(b) - severity(a));
   const total = (k: Kind) => groups.reduce((s, g) => s + (g.counts[k] ?? 0), 0);

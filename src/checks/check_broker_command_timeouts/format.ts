@@ -38,13 +38,24 @@ export function notBrokerTail(buf: Buffer, whole: boolean): string | null {
   return buf.length - p >= NO_LINE ? `no line ends in its last ${Math.round((buf.length - p) / 1024)} KiB` : null;
 }
 
-/** Why the log at `path` is not a broker log, or null (also when it cannot be read now: the tail has said why). */
+/** how far back the look goes when the end is one long line (a DEBUG "Executing command" cut by the writer) */
+const LOOK_BACK_MAX = 16 << 20;
+
+/**
+ * Why the log at `path` is not a broker log, or null (also when it cannot be read now: the tail
+ * has said why). Judged on lines: when the end is one long line, the look goes further back (up
+ * to 16 MiB) until it finds whole lines to judge.
+ */
 export function notBrokerLog(path: string): string | null {
   try {
     const st = statSync(path);
     if (!st.isFile()) return null;
-    const len = Math.min(st.size, LOOK_BACK);
-    return notBrokerTail(readAt(path, len, st.size - len), len === st.size);
+    let why: string | null = null;
+    for (let look = LOOK_BACK; ; look *= 4) {
+      const len = Math.min(st.size, look);
+      why = notBrokerTail(readAt(path, len, st.size - len), len === st.size);
+      if (why === null || !why.startsWith('no line ends') || len === st.size || look >= LOOK_BACK_MAX) return why;
+    }
   } catch {
     return null;
   }
