@@ -187,6 +187,8 @@ export function recover(dump: string): string[] {
     for (const t of [f.intent, f.held, f.keep]) unlinkIfThere(`${t}.tmp`);
     const owner = existsSync(f.aside) ? statSync(f.aside) : statSync(dir);
     if (existsSync(f.intent)) {
+      // killed between the intent and the rename: the dump still holds the imported lines
+      if (!existsSync(f.aside) && !existsSync(f.keep) && !existsSync(f.appending) && existsSync(dump)) renameSync(dump, f.aside);
       const s = finish(dump, pid, owner);
       done.push(`finished the settle of interrupted run pid ${pid}: ${s.kept} line(s) returned to ${dump}`);
     } else {
