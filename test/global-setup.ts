@@ -7,4 +7,8 @@ export default function setup(): void {
   const need = ['check_delayed_dump', 'check_broker_command_timeouts', 'check_um_naks', 'check_um_event_queue', 'handle_delayed_dump'];
   const missing = need.filter((n) => !existsSync(join(bin, n)));
   if (missing.length) throw new Error(`dist/bin lacks ${missing.join(', ')}: run "npm run build" before "npm test"`);
+  const real = process.env.MSGWATCH_REAL_CAPTURES || join(__dirname, '..', '..', 'shared', 'real');
+  if (!existsSync(join(real, 'README.md'))) {
+    process.stdout.write(`real captures: none at ${real}; their tests are SKIPPED. Put the project's shared/ beside the checkout (../shared/real) or set MSGWATCH_REAL_CAPTURES=DIR (CI does, and fails without them)\n`);
+  }
 }

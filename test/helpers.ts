@@ -1,11 +1,19 @@
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..');
 export const BIN = join(ROOT, 'dist', 'bin');
 export const JS = join(ROOT, 'dist');
+
+/**
+ * The real captures (../shared/real beside the checkout, or MSGWATCH_REAL_CAPTURES): read where
+ * they are, never copied into the repository. A clone without them skips their tests, and the
+ * global setup says so in one line; CI sets the variable and fails when they are missing.
+ */
+export const REAL = process.env.MSGWATCH_REAL_CAPTURES || join(ROOT, '..', 'shared', 'real');
+export const HAVE_REAL = existsSync(join(REAL, 'README.md'));
 
 export function tempDir(prefix = 'msgwatch-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

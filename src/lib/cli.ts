@@ -53,6 +53,10 @@ export const STANDARD_OPTIONS: OptionSpecs = {
     type: 'string', requiresArg: true,
     describe: 'Where state is kept (default $MSGWATCH_STATE_DIR, else /var/lib/msgwatch/<user> when the package made it, else /var/tmp/msgwatch-<uid>)',
   },
+  'extra-opts': {
+    type: 'string', requiresArg: false,
+    describe: 'Read options from an ini file: [SECTION][@FILE] (default section: the program name; default file: $MP_CONFIG_FILE, $NAGIOS_CONFIG_PATH, /etc/monitoring-plugins/monitoring-plugins.ini, ...); the command line wins',
+  },
   'dry-run': {
     type: 'boolean', default: false,
     describe: 'Use the saved state but do not update it (for testing by hand)',

@@ -5,7 +5,8 @@
  * exit 0-3 and never as a Node stack trace with exit 1.
  */
 import { renderRows, wrapText } from './help.js';
-import { helpText, parseArgs, parseTimeout, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
+import { helpText, parseArgs, parseTimeout, STANDARD_OPTIONS, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
+import { expandExtraOpts } from './extra-opts.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
 import { formatPerfItem, uniqueLabels, type PerfItem, type Uom } from './perfdata.js';
@@ -219,6 +220,9 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
   lookAtArgv(argv);
   try {
     faultPoint('startup');
+    // --extra-opts first: the options it stands for are parsed (and judged) like any others
+    argv = expandExtraOpts(argv, def.name, { ...options, ...STANDARD_OPTIONS, help: { alias: 'h' }, version: { alias: 'V' } });
+    lookAtArgv(argv);
     let opts: O & ParsedArgs;
     try {
       opts = parseArgs(argv, options) as O & ParsedArgs;

@@ -51,6 +51,13 @@ function conserved(expectedAll: string[]) {
 }
 
 describe('handle_delayed_dump', () => {
+  it('an import command that is not found is said plainly, naming PATH and --import-command; the dump stays', async () => {
+    const r = await handler(['--service-state', 'CRITICAL', '--state-type', 'HARD', '--attempt', '3', '--import-command', 'import_opmon_delayed_messages {file}']);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/import failed \(exit 127: the import command import_opmon_delayed_messages was not found in this run's PATH \(\/usr\/bin:\/bin\); give its full path with --import-command\)/);
+    expect(lines(dump)).toEqual(ORIGINAL);
+  });
+
   it('imports on CRITICAL HARD: archive copy, importer saw every line once, dump removed', async () => {
     const r = await hard('import-ok', ['--success-pattern', 'imported successfully']);
     expect(r.code).toBe(0);

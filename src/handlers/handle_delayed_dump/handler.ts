@@ -7,7 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { coerce, helpText, parseArgs, type OptionSpecs } from '../../lib/cli.js';
+import { coerce, helpText, parseArgs, STANDARD_OPTIONS, type OptionSpecs } from '../../lib/cli.js';
+import { expandExtraOpts } from '../../lib/extra-opts.js';
 import { describeError, errnoText, PluginError, UsageError } from '../../lib/errors.js';
 import { ownerOf, processAlive, userName } from '../../lib/files.js';
 import { wrapText } from '../../lib/help.js';
@@ -56,6 +57,7 @@ const OPTIONS: OptionSpecs = {
   queue: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only re-submit these queues (repeatable); the others stay in the dump' },
   'skip-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Do not re-submit these queues, e.g. eventhandler (repeatable); they stay in the dump' },
   verbose: { alias: 'v', type: 'count', describe: 'Print the whole log of this run, not only the summary line' },
+  'extra-opts': STANDARD_OPTIONS['extra-opts'],
 };
 
 interface Opts {
@@ -297,6 +299,7 @@ async function handlerMain(argv: string[]): Promise<void> {
   let d: { act: boolean; why: string };
   let dirSt: Stats;
   try {
+    argv = expandExtraOpts(argv, NAME, { ...OPTIONS, help: { alias: 'h' }, version: { alias: 'V' } });
     o = parseArgs(argv, OPTIONS, {}) as unknown as Opts;
     if (o.successPattern) new RegExp(o.successPattern);
     d = decide(triggerOf(o), policyOf(o));

@@ -44,6 +44,12 @@ export function runImport(cmd: string, timeoutMs: number, successPattern: RegExp
       clearTimeout(timer);
       let ok = !timedOut && code === 0;
       let why = timedOut ? `timed out after ${timeoutMs / 1000}s` : code === 0 ? 'exit 0' : signal ? `killed by ${signal}` : `exit ${code}`;
+      // the shell's "not found": say it plainly, with where it looked (a scheduler's PATH is short)
+      if (code === 126 || code === 127) {
+        const word = cmd.trim().split(/\s+/)[0] ?? cmd;
+        why = `exit ${code}: the import command ${word} was ${code === 127 ? 'not found' : 'not executable'}`
+          + `${word.includes('/') ? '' : ` in this run's PATH (${process.env.PATH ?? 'unset'})`}; give its full path with --import-command`;
+      }
       if (ok && successPattern && !successPattern.test(output)) {
         ok = false;
         why = `exit 0 but the output does not match /${successPattern.source}/`;
