@@ -64,6 +64,11 @@ for (const { name } of bundles) chmodSync(join(dist, `${name}.js`), 0o755);
 console.log(`bundled ${list.length} programs and msgwatch in ${Date.now() - t0} ms`);
 if (jsOnly) process.exit(0);
 
+// the registry, read from the bundle itself: every program it names has its folder, and back
+const registry = JSON.parse(execFileSync(NODE, [join(dist, 'msgwatch.js'), '--describe'], { encoding: 'utf8' }));
+const named = registry.programs.map((p) => p.name).sort().join(' ');
+if (named !== list.map((e) => e.name).sort().join(' ')) throw new Error(`src/registry.ts names ${named}; src/checks and src/handlers hold ${list.map((e) => e.name).sort().join(' ')}`);
+
 // One stripped copy of node serves as the base of every executable.
 const base = join(build, 'node-stripped');
 const nodeStat = JSON.stringify([NODE, NODE_VERSION]);
@@ -95,14 +100,10 @@ function warmCaches() {
   const data = join(root, 'examples', 'data');
   const dump = join(tmp, 'delayed-messages.dump');
   copyFileSync(join(data, 'delayed-messages.dump'), dump);
-  // the run a scheduler makes most: the state exists (so each check runs twice, cached the second time)
-  const runs = {
-    check_delayed_dump: ['-f', dump],
-    check_broker_command_timeouts: ['-f', join(data, 'brokerd.log')],
-    check_um_naks: ['-f', join(data, 'lbmmon.log')],
-    check_um_event_queue: ['-f', join(data, 'lbmmon.log')],
-    handle_delayed_dump: ['--service-state', 'OK', '--state-type', 'HARD', '--attempt', '1', '-f', dump],
-  };
+  // the run a scheduler makes most: the state exists (so each check runs twice, cached the second
+  // time); each program's sample run comes from the registry (src/registry.ts)
+  const runs = Object.fromEntries(registry.programs.map((p) => [p.name, p.sample.map((a, i) => (
+    p.sample[i - 1] === '-f' ? (a === 'delayed-messages.dump' ? dump : join(data, a)) : a))]));
   const helper = join(root, 'scripts', 'warm-cache.cjs');
   const assets = { 'msgwatch.js': wrapped };
   for (const [program, args] of Object.entries(runs)) {

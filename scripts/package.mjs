@@ -2,7 +2,7 @@
 // npm run package: a .deb and an .rpm of the built multi-call executable, into dist/pkg/.
 //
 //   .deb  (dpkg-deb)  /usr/lib/nagios/plugins/msgwatch + a symlink per program (Debian's layout),
-//                     Depends from dpkg-shlibdeps, man page from the programs' --help, examples.
+//                     Depends from dpkg-shlibdeps, a man page per program from its tables, examples.
 //   .rpm  (rpmbuild)  /usr/lib64/nagios/plugins (the EPEL layout), Requires read from the binary's
 //                     NEEDED entries and symbol versions, the same docs, and
 //                     /usr/share/msgwatch/opmon-links for /usr/local/opmon/libexec.
@@ -13,6 +13,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { msgwatchPage, programPage } from './man.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -21,7 +22,6 @@ const bin = join(root, 'dist', 'bin');
 const out = join(root, 'dist', 'pkg');
 const work = join(root, 'build', 'pkg');
 if (!existsSync(join(bin, 'msgwatch'))) { console.error('nothing built: run npm run build first'); process.exit(1); }
-const programs = readdirSync(bin).filter((n) => n !== 'msgwatch').sort();
 rmSync(work, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, ...opts });
@@ -48,24 +48,15 @@ const stateDirScript = `for u in ${USERS.join(' ')}; do
   fi
 done`;
 
-/** The man page: every program's --help, as preformatted sections. */
-function manPage() {
-  const esc = (t) => t.replace(/\\/g, '\\e').replace(/^\./gm, '\\&.').replace(/^'/gm, "\\&'");
-  const parts = [
-    `.TH MSGWATCH 1 "${new Date().toISOString().slice(0, 10)}" "msgwatch ${version}" "Monitoring plugins"`,
-    '.SH NAME', `msgwatch \\- ${SUMMARY.replace(/-/g, '\\-')}`,
-    '.SH SYNOPSIS', '.B check_delayed_dump|check_broker_command_timeouts|check_um_naks|check_um_event_queue|handle_delayed_dump', '[options]',
-    '.br', '.B msgwatch', '.I program', '[options]',
-    '.SH DESCRIPTION', esc(DESCRIPTION.join('\n')),
-    'Each program is a link to \\fBmsgwatch\\fR and runs as the name it is called by.',
-  ];
-  for (const p of programs) {
-    const r = spawnSync(join(bin, p), ['--help'], { encoding: 'utf8', env });
-    parts.push(`.SH ${p.toUpperCase()}`, '.nf', esc(r.stdout.trimEnd()), '.fi');
-  }
-  parts.push('.SH FILES', '/var/lib/msgwatch/\\fIuser\\fR: state, one directory per scheduler user.', '.SH SEE ALSO', '/usr/share/doc/msgwatch/README.md.gz, /usr/share/doc/msgwatch/examples/');
-  return parts.join('\n') + '\n';
-}
+/** The man pages, from the programs' own tables (scripts/man.mjs): one per program and msgwatch(1). */
+const described = JSON.parse(run(join(bin, 'msgwatch'), ['--describe'], { env }));
+// the programs: the registry's (src/registry.ts), as the executable reports it
+const programs = described.programs.map((p) => p.name).sort();
+const manDate = new Date().toISOString().slice(0, 10);
+const manPages = Object.fromEntries([
+  ...described.programs.map((p) => [p.name, programPage({ ...p, node: described.node }, version, manDate)]),
+  ['msgwatch', msgwatchPage(described, manDate, SUMMARY)],
+]);
 
 /** A staged file tree under `dir` with the plugins in `plugins` (relative to the root). */
 function stage(dir, plugins) {
@@ -81,8 +72,7 @@ function stage(dir, plugins) {
   writeFileSync(join(doc, 'README.md.gz'), gzipSync(readFileSync(join(root, 'README.md')), { level: 9 }));
   const man = join(dir, 'usr/share/man/man1');
   mkdirSync(man, { recursive: true });
-  writeFileSync(join(man, 'msgwatch.1.gz'), gzipSync(Buffer.from(manPage()), { level: 9 }));
-  for (const p of programs) symlinkSync('msgwatch.1.gz', join(man, `${p}.1.gz`));
+  for (const [p, page] of Object.entries(manPages)) writeFileSync(join(man, `${p}.1.gz`), gzipSync(Buffer.from(page), { level: 9 }));
   return doc;
 }
 

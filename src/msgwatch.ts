@@ -3,37 +3,12 @@
  * symlinks or hardlinks to it, it runs the program it was invoked as (a standalone executable
  * keeps that name in argv[1]); `msgwatch <program> [options]` works too. Each program's modules
  * are evaluated only when it runs (esbuild keeps dynamic imports lazy in the bundle), so one
- * binary starts as fast as five.
+ * binary starts as fast as five. The programs come from the registry (registry.ts).
  */
 import { basename } from 'node:path';
-import { startPlugin } from './lib/plugin.js';
+import { PROGRAM_NAMES, PROGRAMS, programNamed } from './registry.js';
 import { VERSION, versionLine } from './lib/version.js';
 import { writeAllSync } from './lib/write.js';
-
-const PROGRAMS: Record<string, { what: string; run: (argv: string[]) => Promise<void> }> = {
-  check_delayed_dump: {
-    what: "OpMon's undelivered messages",
-    run: async (argv) => startPlugin((await import('./checks/check_delayed_dump/definition.js')).definition, argv),
-  },
-  check_broker_command_timeouts: {
-    what: 'Shinken broker command calls that fail',
-    run: async (argv) => startPlugin((await import('./checks/check_broker_command_timeouts/definition.js')).definition, argv),
-  },
-  check_um_naks: {
-    what: 'Ultra Messaging NAKs and loss (lbmmon)',
-    run: async (argv) => startPlugin((await import('./checks/check_um_naks/definition.js')).definition, argv),
-  },
-  check_um_event_queue: {
-    what: 'Ultra Messaging event queues (lbmmon)',
-    run: async (argv) => startPlugin((await import('./checks/check_um_event_queue/definition.js')).definition, argv),
-  },
-  handle_delayed_dump: {
-    what: 'event handler: re-imports the dump safely',
-    run: async (argv) => (await import('./handlers/handle_delayed_dump/handler.js')).runHandler(argv),
-  },
-};
-
-export const PROGRAM_NAMES = Object.keys(PROGRAMS);
 
 function usage(): string {
   return [
@@ -41,11 +16,11 @@ function usage(): string {
     '',
     'Usage: <program> [options]   (each program is installed as a link to msgwatch)',
     '       msgwatch <program> [options]',
-    '',
     '       msgwatch --runtime-check [SQLITE_DB]   (the embedded Node, glibc, node:sqlite)',
+    '       msgwatch --describe                    (every program\'s tables as JSON, for generators)',
     '',
     'Programs (each has --help):',
-    ...Object.entries(PROGRAMS).map(([n, p]) => `  ${n.padEnd(31)}${p.what}`),
+    ...PROGRAMS.map((p) => `  ${p.name.padEnd(31)}${p.what}`),
     '',
   ].join('\n');
 }
@@ -66,14 +41,24 @@ function unknownProgram(what: string): void {
   process.exitCode = 3;
 }
 
+async function describeAll(): Promise<void> {
+  const out = [];
+  for (const p of PROGRAMS) out.push({ ...(await p.describe()), kind: p.kind, what: p.what, icinga: p.icinga, sample: p.sample });
+  // coerce functions carry their placeholder (DURATION, SIZE) as a property: keep that, drop the code
+  writeAllSync(1, `${JSON.stringify({ version: VERSION, node: process.version, programs: out }, (k, v) => (k === 'coerce' ? (v as { placeholder?: string }).placeholder ?? true : v))}\n`);
+}
+
 const name = invokedAs();
 const argv = process.argv.slice(2);
-if (Object.hasOwn(PROGRAMS, name)) {
-  void PROGRAMS[name].run(argv);
+const own = programNamed(name);
+if (own) {
+  void own.run(argv);
 } else if (name !== 'msgwatch') {
   unknownProgram(`invoked as ${JSON.stringify(name.slice(0, 100))}: this name`);
-} else if (argv.length && Object.hasOwn(PROGRAMS, argv[0])) {
-  void PROGRAMS[argv[0]].run(argv.slice(1));
+} else if (argv.length && programNamed(argv[0])) {
+  void programNamed(argv[0])!.run(argv.slice(1));
+} else if (argv[0] === '--describe') {
+  void describeAll();
 } else if (argv[0] === '--runtime-check') {
   void import('./lib/runtime.js').then(({ runtimeReport }) => {
     const r = runtimeReport(argv[1]);

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROGRAM_NAMES } from '../src/registry';
 
 /** The end-to-end tests run the built executables: say so plainly when there are none. */
 export default function setup(): void {
   const bin = join(__dirname, '..', 'dist', 'bin');
-  const need = ['check_delayed_dump', 'check_broker_command_timeouts', 'check_um_naks', 'check_um_event_queue', 'handle_delayed_dump'];
+  const need = PROGRAM_NAMES;
   const missing = need.filter((n) => !existsSync(join(bin, n)));
   if (missing.length) throw new Error(`dist/bin lacks ${missing.join(', ')}: run "npm run build" before "npm test"`);
   const real = process.env.MSGWATCH_REAL_CAPTURES || join(__dirname, '..', '..', 'shared', 'real');

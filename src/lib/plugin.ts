@@ -7,6 +7,7 @@
 import { renderRows, wrapText } from './help.js';
 import { helpText, parseArgs, parseTimeout, STANDARD_OPTIONS, type OptionSpecs, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { expandExtraOpts } from './extra-opts.js';
+import type { ProgramDescription } from '../registry.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
 import { formatPerfItem, uniqueLabels, type PerfItem, type Uom } from './perfdata.js';
@@ -371,6 +372,16 @@ export async function runPlugin<O>(def: PluginDefinition<O>, argv: string[] = pr
       finish(errorOutput(def.label, `internal error: ${describeError(err)}`, State.UNKNOWN, stack), State.UNKNOWN);
     }
   }
+}
+
+/** The program's tables, for the generators (man pages, Icinga 2 commands): `msgwatch --describe`. */
+export function describePlugin<O>(def: PluginDefinition<O>): ProgramDescription {
+  return {
+    name: def.name, label: def.label, description: def.description,
+    options: { ...def.options, ...STANDARD_OPTIONS }, examples: def.examples ?? [],
+    metrics: def.metrics.map((m) => ({ name: m.name, ...(m.uom ? { uom: m.uom } : {}), help: m.help })),
+    exit: 'Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).',
+  };
 }
 
 /** The entry point of every plugin executable. */

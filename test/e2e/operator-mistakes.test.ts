@@ -6,8 +6,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runBin, tempDir } from '../helpers';
+import { PROGRAMS } from '../../src/registry';
 
-const PLUGINS = ['check_delayed_dump', 'check_broker_command_timeouts', 'check_um_naks', 'check_um_event_queue'] as const;
+const PLUGINS = PROGRAMS.filter((p) => p.kind === 'check').map((p) => p.name) as ('check_delayed_dump' | 'check_broker_command_timeouts' | 'check_um_naks' | 'check_um_event_queue')[];
 const LABEL: Record<string, string> = { check_delayed_dump: 'DELAYED_DUMP', check_broker_command_timeouts: 'BROKER_COMMANDS', check_um_naks: 'UM_NAKS', check_um_event_queue: 'UM_EVENT_QUEUE' };
 const isRoot = process.getuid?.() === 0;
 let dir: string;

@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir, validatePerfdata } from '../helpers';
+import { PROGRAM_NAMES } from '../../src/registry';
 import { CODES, prepare, type Case } from './inputs';
 
 const root = process.getuid?.() === 0;
@@ -19,7 +20,8 @@ const EXAMPLE_ARGS: Record<string, string[]> = {
   check_delayed_dump: ['-c', 'messages=1000', '-c', 'age=1800'], check_broker_command_timeouts: ['--window', '15m'],
   check_um_naks: ['--consecutive', '2'], check_um_event_queue: ['--max-rate', '30000', '--message-size', '200'],
 };
-const PROGRAMS = ['check_broker_command_timeouts', 'check_delayed_dump', 'check_um_event_queue', 'check_um_naks', 'handle_delayed_dump'];
+// every program the registry names
+const PROGRAMS = [...PROGRAM_NAMES].sort();
 let dir: string;
 let cleanup: () => void;
 let deb: string;
@@ -77,7 +79,20 @@ describe.skipIf(!available)('packages', () => {
     const h = await asNagios(join(plugins, 'handle_delayed_dump'), ['-V']);
     expect(h.stdout).toMatch(/^handle_delayed_dump v/);
     expect(existsSync('/usr/share/man/man1/check_um_naks.1.gz')).toBe(true);
-    expect((await execa('man', ['-w', 'check_um_naks'], { reject: false })).stdout).toMatch(/\/man1\/(check_um_naks|msgwatch)\.1\.gz$/);
+    expect((await execa('man', ['-w', 'check_um_naks'], { reject: false })).stdout).toMatch(/\/man1\/check_um_naks\.1\.gz$/);
+    // a page per program, opening at that program, with every section, and no troff warning
+    for (const p of [...PROGRAMS, 'msgwatch']) {
+      const m = await execa('man', ['--warnings', p], { reject: false, env: { MANWIDTH: '100', MANPAGER: 'cat', PAGER: 'cat', LC_ALL: 'C.UTF-8', PATH: '/usr/bin:/bin' } });
+      expect(m.exitCode, p).toBe(0);
+      expect(m.stderr, p).toBe('');
+      expect(m.stdout, p).toMatch(new RegExp(`^NAME\\n\\s+${p} - `, 'm'));
+      const sections = p === 'msgwatch' ? ['SYNOPSIS', 'PROGRAMS', 'OPTIONS', 'EXIT STATUS'] : ['SYNOPSIS', 'OPTIONS', 'EXIT STATUS', 'ENVIRONMENT', 'FILES', 'EXAMPLES'];
+      for (const s of sections) expect(m.stdout, `${p} ${s}`).toMatch(new RegExp(`^${s}$`, 'm'));
+      if (p !== 'msgwatch') {
+        expect(m.stdout, p).toMatch(/MSGWATCH_STATE_DIR/);
+        expect(m.stdout, p).toMatch(/--extra-opts/);
+      }
+    }
 
     const r = await execa('dpkg', ['-r', 'msgwatch'], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);

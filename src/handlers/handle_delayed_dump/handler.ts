@@ -24,6 +24,7 @@ import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
 import { recover, settle } from './settle.js';
+import type { ProgramDescription } from '../../registry.js';
 
 const NAME = 'handle_delayed_dump';
 const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
@@ -279,6 +280,12 @@ function say(lines: string[], code: number): void {
 }
 
 /** The handler's whole run; `argv` without the program name. */
+/** The handler's tables, for the generators (`msgwatch --describe`). */
+export function describeHandler(): ProgramDescription {
+  const cut = USAGE.indexOf('\n\n');
+  return { name: NAME, description: USAGE.slice(cut + 2).trim(), options: OPTIONS, examples: EXAMPLES, metrics: [], exit: EXIT };
+}
+
 export async function runHandler(argv: string[]): Promise<void> {
   const crash = (e: unknown) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); };
   process.on('uncaughtException', crash);

@@ -1,0 +1,79 @@
+/**
+ * The one list of programs. The dispatcher (msgwatch.ts), the build (code-cache sample runs),
+ * the man pages, the install script, the Icinga 2 commands and the tests all derive from it
+ * (scripts read it through `msgwatch --describe`). Adding a program is its folder plus one
+ * entry here.
+ */
+import type { OptionSpecs } from './lib/cli.js';
+
+/** What the generators need to know of a program, from its own tables. */
+export interface ProgramDescription {
+  name: string;
+  /** the first word of its output (checks) */
+  label?: string;
+  description: string;
+  /** its own options and the shared ones, as one table */
+  options: OptionSpecs;
+  examples: [string, string][];
+  metrics: { name: string; uom?: string; help: string }[];
+  exit: string;
+}
+
+export interface Program {
+  name: string;
+  kind: 'check' | 'handler';
+  /** one line for `msgwatch --help` */
+  what: string;
+  /** the Icinga 2 object (CheckCommand or EventCommand) and its variables' prefix, ITL style */
+  icinga: { object: string; prefix: string };
+  /** the run the build makes to warm its code cache: paths relative to examples/data */
+  sample: string[];
+  run(argv: string[]): Promise<void>;
+  describe(): Promise<ProgramDescription>;
+}
+
+const check = async (load: Promise<{ definition: import('./lib/plugin.js').PluginDefinition<never> }>) => (await load).definition;
+
+export const PROGRAMS: Program[] = [
+  {
+    name: 'check_delayed_dump', kind: 'check', what: "OpMon's undelivered messages",
+    icinga: { object: 'msgwatch_delayed_dump', prefix: 'delayed_dump' },
+    sample: ['-f', 'delayed-messages.dump'],
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_delayed_dump/definition.js')), argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_delayed_dump/definition.js'))),
+  },
+  {
+    name: 'check_broker_command_timeouts', kind: 'check', what: 'Shinken broker command calls that fail',
+    icinga: { object: 'msgwatch_broker_command_timeouts', prefix: 'broker_commands' },
+    sample: ['-f', 'brokerd.log'],
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_broker_command_timeouts/definition.js')), argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_broker_command_timeouts/definition.js'))),
+  },
+  {
+    name: 'check_um_naks', kind: 'check', what: 'Ultra Messaging NAKs and loss (lbmmon)',
+    icinga: { object: 'msgwatch_um_naks', prefix: 'um_naks' },
+    sample: ['-f', 'lbmmon.log'],
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_um_naks/definition.js')), argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_um_naks/definition.js'))),
+  },
+  {
+    name: 'check_um_event_queue', kind: 'check', what: 'Ultra Messaging event queues (lbmmon)',
+    icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' },
+    sample: ['-f', 'lbmmon.log'],
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_um_event_queue/definition.js')), argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_um_event_queue/definition.js'))),
+  },
+  {
+    name: 'handle_delayed_dump', kind: 'handler', what: 'event handler: re-imports the dump safely',
+    icinga: { object: 'msgwatch_handle_delayed_dump', prefix: 'handle_delayed_dump' },
+    sample: ['--service-state', 'OK', '--state-type', 'HARD', '--attempt', '1', '-f', 'delayed-messages.dump'],
+    run: async (argv) => (await import('./handlers/handle_delayed_dump/handler.js')).runHandler(argv),
+    describe: async () => (await import('./handlers/handle_delayed_dump/handler.js')).describeHandler(),
+  },
+];
+
+export const PROGRAM_NAMES = PROGRAMS.map((p) => p.name);
+
+export function programNamed(name: string): Program | undefined {
+  return PROGRAMS.find((p) => p.name === name);
+}
