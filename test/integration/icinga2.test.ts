@@ -22,12 +22,15 @@ const COMMAND: Record<string, string> = {
 function vars(c: Case): string[] {
   const q = (s: string) => JSON.stringify(s);
   switch (c.plugin) {
-    case 'check_delayed_dump': return [`vars.msgwatch_dump_file = ${q(c.file)}`, 'vars.msgwatch_critical = [ "messages=1000", "age=1800" ]'];
-    case 'check_broker_command_timeouts': return [`vars.msgwatch_broker_log = ${q(c.file)}`, `vars.msgwatch_from_start = ${c.extra.includes('--from-start')}`];
-    case 'check_um_naks': return [`vars.msgwatch_lbmmon_log = ${q(c.file)}`, 'vars.msgwatch_consecutive = 2'];
-    default: return [`vars.msgwatch_lbmmon_log = ${q(c.file)}`, 'vars.msgwatch_max_rate = 30000', 'vars.msgwatch_message_size = "200"'];
+    case 'check_delayed_dump': return [`vars.delayed_dump_file = ${q(c.file)}`, 'vars.delayed_dump_critical = [ "messages=1000", "age=1800" ]'];
+    case 'check_broker_command_timeouts': return [`vars.broker_commands_file = [ ${q(c.file)} ]`, `vars.broker_commands_from_start = ${c.extra.includes('--from-start')}`, 'vars.broker_commands_stale_log = "0"'];
+    case 'check_um_naks': return [`vars.um_naks_file = ${q(c.file)}`, 'vars.um_naks_consecutive = 2'];
+    default: return [`vars.um_event_queue_file = ${q(c.file)}`, 'vars.um_event_queue_max_rate = 30000', 'vars.um_event_queue_message_size = "200"'];
   }
 }
+const PREFIX: Record<string, string> = {
+  check_delayed_dump: 'delayed_dump', check_broker_command_timeouts: 'broker_commands', check_um_naks: 'um_naks', check_um_event_queue: 'um_event_queue',
+};
 const svc = (c: Case) => `${c.plugin}_${c.want.toLowerCase()}`;
 
 let dir: string;
@@ -72,7 +75,10 @@ describe.skipIf(!available)('Icinga 2', () => {
   host_name = "msgwatch-test"
   check_command = ${JSON.stringify(COMMAND[c.plugin])}
   ${vars(c).join('\n  ')}
-  vars.msgwatch_state_dir = ${JSON.stringify(join(dir, 'state'))}
+  vars.${PREFIX[c.plugin]}_state_dir = ${JSON.stringify(join(dir, 'state'))}
+  // a threshold meant for the dump check, set on every service (as vars += host.vars does): it
+  // must reach no other command (each reads its own prefix)
+  vars.delayed_dump_warning = [ "messages=0" ]
   check_interval = 2s
   retry_interval = 1s
   max_check_attempts = 1
@@ -81,11 +87,11 @@ describe.skipIf(!available)('Icinga 2', () => {
     services.push(`object Service "dump_with_handler" {
   host_name = "msgwatch-test"
   check_command = "msgwatch_delayed_dump"
-  vars.msgwatch_dump_file = ${JSON.stringify(hdump)}
-  vars.msgwatch_critical = [ "messages=1000", "age=1800" ]
-  vars.msgwatch_state_dir = ${JSON.stringify(join(dir, 'state'))}
-  vars.msgwatch_import_command = ${JSON.stringify(`${importer} {file}`)}
-  vars.msgwatch_archive_dir = ${JSON.stringify(join(dir, 'handler', 'archive'))}
+  vars.delayed_dump_file = ${JSON.stringify(hdump)}
+  vars.delayed_dump_critical = [ "messages=1000", "age=1800" ]
+  vars.delayed_dump_state_dir = ${JSON.stringify(join(dir, 'state'))}
+  vars.handle_delayed_dump_import_command = ${JSON.stringify(`${importer} {file}`)}
+  vars.handle_delayed_dump_archive_dir = ${JSON.stringify(join(dir, 'handler', 'archive'))}
   event_command = "msgwatch_handle_delayed_dump"
   check_interval = 1s
   retry_interval = 1s
@@ -161,5 +167,25 @@ describe.skipIf(!available)('Icinga 2', () => {
     expect(readFileSync(record, 'utf8').split('\n').filter(Boolean)).toEqual(lines);
     expect(readFileSync(join(dir, 'handler', 'handle_delayed_dump.log'), 'utf8')).toMatch(/triggered by CRITICAL HARD/);
     await until('the service OK again', () => latest().get('dump_with_handler')?.SERVICESTATE === 'OK');
+  });
+});
+
+describe('the Icinga 2 commands are generated from the option tables', () => {
+  it('examples/icinga2/commands.conf is current, and every option of every program is an argument with its own prefix', async () => {
+    const check = await execa(process.execPath, [join(ROOT, 'scripts', 'icinga2.mjs'), '--check'], { reject: false });
+    expect(check.stderr).toBe('');
+    expect(check.exitCode).toBe(0);
+    const d = JSON.parse((await execa(join(ROOT, 'dist', 'bin', 'msgwatch'), ['--describe'])).stdout);
+    const conf = readFileSync(join(ROOT, 'examples', 'icinga2', 'commands.conf'), 'utf8');
+    for (const p of d.programs) {
+      const body = conf.slice(conf.indexOf(`"${p.icinga.object}" {`), conf.indexOf('\n}\n', conf.indexOf(`"${p.icinga.object}" {`)));
+      for (const key of Object.keys(p.options)) expect(body, `${p.name} --${key}`).toContain(`$${p.icinga.prefix}_${key.replace(/-/g, '_')}$`);
+      // no variable of another command's prefix
+      const others = d.programs.filter((o: { name: string }) => o.name !== p.name).map((o: { icinga: { prefix: string } }) => o.icinga.prefix);
+      for (const m of body.matchAll(/\$([a-z_]+)\$/g)) {
+        if (p.kind === 'handler' && m[1] === 'delayed_dump_file') continue; // its default: the dump the service's check reads
+        expect(others.some((o: string) => m[1].startsWith(`${o}_`) && !m[1].startsWith(`${p.icinga.prefix}_`)), `${p.name}: ${m[1]}`).toBe(false);
+      }
+    }
   });
 });
