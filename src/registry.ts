@@ -4,20 +4,9 @@
  * (scripts read it through `msgwatch --describe`). Adding a program is its folder plus one
  * entry here.
  */
-import type { OptionSpecs } from './lib/cli.js';
+import type { ProgramDescription } from './lib/check.js';
 
-/** What the generators need to know of a program, from its own tables. */
-export interface ProgramDescription {
-  name: string;
-  /** the first word of its output (checks) */
-  label?: string;
-  description: string;
-  /** its own options and the shared ones, as one table */
-  options: OptionSpecs;
-  examples: [string, string][];
-  metrics: { name: string; uom?: string; help: string }[];
-  exit: string;
-}
+export type { ProgramDescription };
 
 export interface Program {
   name: string;
@@ -32,36 +21,34 @@ export interface Program {
   describe(): Promise<ProgramDescription>;
 }
 
-const check = async (load: Promise<{ definition: import('./lib/plugin.js').PluginDefinition<never> }>) => (await load).definition;
-
 export const PROGRAMS: Program[] = [
   {
     name: 'check_delayed_dump', kind: 'check', what: "OpMon's undelivered messages",
     icinga: { object: 'msgwatch_delayed_dump', prefix: 'delayed_dump' },
     sample: ['-f', 'delayed-messages.dump'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_delayed_dump/definition.js')), argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_delayed_dump/definition.js'))),
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_delayed_dump/definition.js')).definition, argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_delayed_dump/definition.js')).definition),
   },
   {
     name: 'check_broker_command_timeouts', kind: 'check', what: 'Shinken broker command calls that fail',
     icinga: { object: 'msgwatch_broker_command_timeouts', prefix: 'broker_commands' },
     sample: ['-f', 'brokerd.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_broker_command_timeouts/definition.js')), argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_broker_command_timeouts/definition.js'))),
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_broker_command_timeouts/definition.js')).definition, argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_broker_command_timeouts/definition.js')).definition),
   },
   {
     name: 'check_um_naks', kind: 'check', what: 'Ultra Messaging NAKs and loss (lbmmon)',
     icinga: { object: 'msgwatch_um_naks', prefix: 'um_naks' },
     sample: ['-f', 'lbmmon.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_um_naks/definition.js')), argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_um_naks/definition.js'))),
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_um_naks/definition.js')).definition, argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_um_naks/definition.js')).definition),
   },
   {
     name: 'check_um_event_queue', kind: 'check', what: 'Ultra Messaging event queues (lbmmon)',
     icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' },
     sample: ['-f', 'lbmmon.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin(await check(import('./checks/check_um_event_queue/definition.js')), argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin(await check(import('./checks/check_um_event_queue/definition.js'))),
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_um_event_queue/definition.js')).definition, argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_um_event_queue/definition.js')).definition),
   },
   {
     name: 'handle_delayed_dump', kind: 'handler', what: 'event handler: re-imports the dump safely',

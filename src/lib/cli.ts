@@ -13,6 +13,23 @@ import { parseDuration, parseSize } from './units.js';
 
 export type OptionSpecs = Record<string, Options>;
 
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+type ValueOf<S> =
+  S extends { coerce: (v: never) => infer R } ? R
+    : S extends { type: 'boolean' } ? boolean
+      : S extends { type: 'count' } ? number
+        : S extends { array: true } ? string[]
+          : S extends { default: string } ? string
+            : string | undefined;
+
+/**
+ * The options a table gives a run, by camelCase key (`--stale-log` is `staleLog`): what `coerce`
+ * returns, else boolean for a flag, number for a count, string[] for a repeatable option, string
+ * (or undefined without a default). Declare tables `as const satisfies OptionSpecs`: the table
+ * is the type, so an option and the field a check reads cannot drift apart.
+ */
+export type OptionsOf<T> = { -readonly [K in keyof T & string as Camel<K>]: ValueOf<T[K]> };
+
 export interface TimeoutSpec {
   seconds: number;
   state: State;
@@ -100,15 +117,19 @@ function applyCoercions(parsed: Record<string, unknown>, options: OptionSpecs): 
   }
 }
 
-export function parseArgs(argv: string[], options: OptionSpecs, standard: OptionSpecs = STANDARD_OPTIONS): ParsedArgs {
+/**
+ * The options of `argv` by the table: the one place where the parser's untyped record becomes
+ * the table's type (getopt fills every key the table has, coerce makes each value its type).
+ */
+export function parseArgs<T extends OptionSpecs>(argv: string[], options: T, standard: OptionSpecs = STANDARD_OPTIONS): OptionsOf<T> & ParsedArgs {
   const all = { ...options, ...standard };
   const parsed = getopt(argv, { ...all, ...META });
-  if (parsed.help || parsed.version) return parsed as unknown as ParsedArgs;
-  applyCoercions(parsed, all);
-  const a = parsed as unknown as ParsedArgs;
-  a.warning = (a.warning ?? []).map(String);
-  a.critical = (a.critical ?? []).map(String);
-  return a;
+  if (!parsed.help && !parsed.version) {
+    applyCoercions(parsed, all);
+    parsed.warning = ((parsed.warning as unknown[] | undefined) ?? []).map(String);
+    parsed.critical = ((parsed.critical as unknown[] | undefined) ?? []).map(String);
+  }
+  return parsed as OptionsOf<T> & ParsedArgs;
 }
 
 /** The help text from the same option table (help.ts): `usage` is "Usage: ...\n\ndescription". */

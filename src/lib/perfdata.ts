@@ -62,7 +62,7 @@ export function formatNumber(n: number): string {
   return s === '-0' ? '0' : s;
 }
 
-function formatRange(r: Range | undefined): string {
+export function formatRange(r: Range | undefined): string {
   if (!r) return '';
   const start = r.start === -Infinity ? '~' : formatNumber(r.start);
   const end = r.end === Infinity ? '' : formatNumber(r.end);

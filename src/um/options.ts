@@ -1,27 +1,16 @@
 /** Options and reporting shared by the two UM checks (same reader, state and staleness rules). */
-import { coerce, type OptionSpecs } from '../lib/cli.js';
+import { coerce, type OptionSpecs, type OptionsOf } from '../lib/cli.js';
 import type { Finding } from '../lib/plugin.js';
-import { State } from '../lib/status.js';
-import { LOG_READ_OPTIONS, lostFinding, staleLogFinding, type LogReadOptions } from '../lib/tail/options.js';
+import { LOG_READ_OPTIONS, lostFinding, staleLogFinding } from '../lib/tail/options.js';
 import type { TailResult } from '../lib/tail/tail.js';
 import { formatDuration } from '../lib/units.js';
 import { describeApp, type Staleness } from './apps.js';
 import type { ParserStats } from './parse.js';
 
-export interface UmOptions extends LogReadOptions {
-  file: string;
-  app: string[];
-  stale: number | null;
-  staleLog: number;
-  initialBytes: number;
-  missing: State;
-  ignoreDevice: boolean;
-  maxLine: number;
-}
 
 export const DEFAULT_LBMMON_LOG = '/var/log/lbmmon/lbmmon.log';
 
-export const UM_OPTIONS: OptionSpecs = {
+export const UM_OPTIONS = {
   file: { alias: 'f', type: 'string', default: DEFAULT_LBMMON_LOG, requiresArg: true, describe: 'The log lbmmon writes (its stdout)' },
   app: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these application IDs (LBM_MONITOR_APPID); repeatable' },
   stale: {
@@ -35,7 +24,10 @@ export const UM_OPTIONS: OptionSpecs = {
   missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when the log does not exist' },
   'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
   'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and skipped' },
-};
+} as const satisfies OptionSpecs;
+
+/** What the UM checks' shared options give a run. */
+export type UmOptions = OptionsOf<typeof UM_OPTIONS>;
 
 export function staleFindings(s: Staleness, tail: TailResult, o: UmOptions, now: number): { findings: Finding[]; details: string[] } {
   const findings: Finding[] = [];

@@ -90,7 +90,7 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     const hc: Case = { plugin: 'check_delayed_dump', want: 'WARNING', file: hdump, extra: '' };
     commands.push(`define command {\n  command_name dump_with_handler\n  command_line ${fromExample(ex.check_delayed_dump, libexec, hc, ARGS.check_delayed_dump)}\n}`);
     const handlerLine = fromExample(ex.handle_delayed_dump, libexec, { ...hc, extra: `--archive-dir ${join(hdir, 'archive')}` })
-      .replace("'import_opmon_delayed_messages'", `'${importer} {file}'`);
+      .replace("'/usr/local/opmon/bin/import_opmon_delayed_messages'", `'${importer} {file}'`);
     commands.push(`define command {\n  command_name handle_delayed_dump\n  command_line ${handlerLine}\n}`);
     service('dump_with_handler', 'dump_with_handler', '\n  event_handler handle_delayed_dump\n  event_handler_enabled 1');
 

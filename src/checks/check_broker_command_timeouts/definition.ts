@@ -3,12 +3,12 @@
  * workers that timed out or failed. Pipeline: tail each log (rotation-safe) -> scan candidate
  * lines -> batch of this run's events -> window over saved batches -> thresholds -> summary.
  */
-import { coerce } from '../../lib/cli.js';
+import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { array, nullable, obj, optional, record, str, type Schema } from '../../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
-import { LOG_READ_OPTIONS, lostFinding, staleLogFinding, type LogReadOptions } from '../../lib/tail/options.js';
+import { LOG_READ_OPTIONS, lostFinding, staleLogFinding } from '../../lib/tail/options.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
@@ -17,17 +17,6 @@ import { KINDS, type Kind } from './parse.js';
 import { Scanner, type Filters, type ScanCarry } from './scan.js';
 import { BATCH, keep, merge, type Batch, type Group } from './window.js';
 
-export interface Options extends LogReadOptions {
-  file: string[];
-  staleLog: number;
-  window: number;
-  broker: string[];
-  module: string[];
-  command: string[];
-  missing: State;
-  ignoreDevice: boolean;
-  maxLine: number;
-}
 
 interface BrokerState {
   files: Record<string, FilePosition>;
@@ -74,6 +63,30 @@ function describe(g: Group): string {
   const last = g.last ? `; last ${g.last.time}: ${g.last.text}` : '';
   return `${where(g)}: ${parts.join(', ') || 'no failures'}${exec}${last}`;
 }
+
+const defaultLog = '/var/log/shinken/brokerd.log';
+
+const OPTIONS = {
+  file: { alias: 'f', type: 'string', array: true, default: [defaultLog], requiresArg: true, coerce: coerce.list(), describe: 'Broker log; repeatable' },
+  'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (default: start at its end so history does not alert)' },
+  ...LOG_READ_OPTIONS,
+  'stale-log': {
+    type: 'string', default: '1h', requiresArg: true, coerce: coerce.duration(),
+    describe: 'WARNING when a log has not been written for this long (is the broker running?); 0 = never. A quiet live broker at INFO may write nothing for many minutes',
+  },
+  window: {
+    type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration(),
+    describe: 'An event counts for this long after the run that read it (15m: 5-minute checks x 3 attempts reach HARD); 0 = only since the last run',
+  },
+  broker: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these broker names; repeatable' },
+  module: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these modules; repeatable' },
+  command: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these command names (e.g. get_module_info); repeatable' },
+  missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when a log does not exist' },
+  'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
+  'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and counted' },
+} as const satisfies OptionSpecs;
+
+export type Options = OptionsOf<typeof OPTIONS>;
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
@@ -157,33 +170,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   };
 }
 
-const defaultLog = '/var/log/shinken/brokerd.log';
 
-export const definition: PluginDefinition<Options> = {
+export const definition: PluginDefinition<typeof OPTIONS> = {
   name: 'check_broker_command_timeouts',
   label: 'BROKER_COMMANDS',
   description:
     'Reads Shinken broker logs incrementally (rotation and copytruncate safe) and alerts on [ COMMAND CALL ]\n' +
     'timeouts and errors between the broker, its modules and their workers, and on fork-cleanup errors.',
-  options: {
-    file: { alias: 'f', type: 'string', array: true, default: [defaultLog], requiresArg: true, coerce: coerce.list(), describe: 'Broker log; repeatable' },
-    'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (default: start at its end so history does not alert)' },
-    ...LOG_READ_OPTIONS,
-    'stale-log': {
-      type: 'string', default: '1h', requiresArg: true, coerce: coerce.duration(),
-      describe: 'WARNING when a log has not been written for this long (is the broker running?); 0 = never. A quiet live broker at INFO may write nothing for many minutes',
-    },
-    window: {
-      type: 'string', default: '15m', requiresArg: true, coerce: coerce.duration(),
-      describe: 'An event counts for this long after the run that read it (15m: 5-minute checks x 3 attempts reach HARD); 0 = only since the last run',
-    },
-    broker: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these broker names; repeatable' },
-    module: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these modules; repeatable' },
-    command: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only these command names (e.g. get_module_info); repeatable' },
-    missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when a log does not exist' },
-    'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
-    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Longer lines are cut and counted' },
-  },
+  options: OPTIONS,
   examples: [
     ['check_broker_command_timeouts', 'defaults: WARNING on retries, CRITICAL on failed calls, over 15 minutes'],
     ['check_broker_command_timeouts -f /var/log/shinken/brokerd.log --module Livestatus', 'only the Livestatus module'],

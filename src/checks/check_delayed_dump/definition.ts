@@ -4,7 +4,7 @@
  * thresholds (kit) -> summary.
  */
 import { waitedText, waitWithin } from '../../lib/budget.js';
-import { coerce } from '../../lib/cli.js';
+import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { dataLabel } from '../../lib/perfdata.js';
 import { State, stateName, worst } from '../../lib/status.js';
@@ -17,19 +17,6 @@ import { findAside } from './aside.js';
 import { readDump } from './read.js';
 import { requestDump, stamp, waitForChange } from './request.js';
 
-export interface Options {
-  file: string;
-  missing: State;
-  requestDump: boolean;
-  commandFile: string;
-  dumpWait: number;
-  maxLine: number;
-  queuePerfdata: number;
-  fetch: boolean;
-  opmonLog: string;
-  fetchWait: number;
-  fetchPattern: RegExp;
-}
 
 const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
 
@@ -78,6 +65,28 @@ function details(c: DumpCounts, h: History, exists: boolean): string[] {
   if (h.reimported) out.push(`the dump went from ${counted(h.reimported, 'message')} to ${exists ? 'empty' : 'absent'} since the last check (re-imported)`);
   return out;
 }
+
+const OPTIONS = {
+  file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump file' },
+  missing: {
+    type: 'string', default: 'OK', requiresArg: true, coerce: coerce.state(),
+    describe: 'State when the dump does not exist (it is deleted after a re-import, so OK by default)',
+  },
+  'request-dump': { type: 'boolean', default: false, describe: 'Ask OpMon to write a fresh dump (_OPDB_DUMP_DELAYED) before reading' },
+  'command-file': { type: 'string', default: '/usr/local/opmon/var/rw/opmon.cmd', requiresArg: true, describe: "OpMon's external command pipe (must be a FIFO)" },
+  'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
+  'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Lines longer than this are counted as malformed' },
+  fetch: { type: 'boolean', default: false, describe: "Also ask OpMon for the live count of messages waiting in its memory (_OPDB_FETCH_DELAYED) and read its answer from --opmon-log" },
+  'opmon-log': { type: 'string', default: '/usr/local/opmon/var/opmon.log', requiresArg: true, describe: 'Where OpMon writes its answer to --fetch' },
+  'fetch-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for the answer (within -t)' },
+  'fetch-pattern': {
+    type: 'string', default: DEFAULT_FETCH_PATTERN, requiresArg: true, coerce: (v: unknown) => compileAnswer(String(v)),
+    describe: 'Regular expression (case-insensitive) for the answer line; its first matching capture group is the count',
+  },
+  'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
+} as const satisfies OptionSpecs;
+
+export type Options = OptionsOf<typeof OPTIONS>;
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
@@ -169,32 +178,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   };
 }
 
-export const definition: PluginDefinition<Options> = {
+export const definition: PluginDefinition<typeof OPTIONS> = {
   name: 'check_delayed_dump',
   label: 'DELAYED_DUMP',
   description:
     "Counts the messages OpMon could not hand to Gearman, kept in its delayed-messages dump\n" +
     "(one '<queue> <message>' per line). Any line means check results were not delivered and\n" +
     'availability reports are wrong until the dump is re-imported.',
-  options: {
-    file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump file' },
-    missing: {
-      type: 'string', default: 'OK', requiresArg: true, coerce: coerce.state(),
-      describe: 'State when the dump does not exist (it is deleted after a re-import, so OK by default)',
-    },
-    'request-dump': { type: 'boolean', default: false, describe: 'Ask OpMon to write a fresh dump (_OPDB_DUMP_DELAYED) before reading' },
-    'command-file': { type: 'string', default: '/usr/local/opmon/var/rw/opmon.cmd', requiresArg: true, describe: "OpMon's external command pipe (must be a FIFO)" },
-    'dump-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for OpMon to rewrite the dump after --request-dump' },
-    'max-line': { type: 'string', default: '1MiB', requiresArg: true, coerce: coerce.size(256), describe: 'Lines longer than this are counted as malformed' },
-    fetch: { type: 'boolean', default: false, describe: "Also ask OpMon for the live count of messages waiting in its memory (_OPDB_FETCH_DELAYED) and read its answer from --opmon-log" },
-    'opmon-log': { type: 'string', default: '/usr/local/opmon/var/opmon.log', requiresArg: true, describe: 'Where OpMon writes its answer to --fetch' },
-    'fetch-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for the answer (within -t)' },
-    'fetch-pattern': {
-      type: 'string', default: DEFAULT_FETCH_PATTERN, requiresArg: true, coerce: (v: unknown) => compileAnswer(String(v)),
-      describe: 'Regular expression (case-insensitive) for the answer line; its first matching capture group is the count',
-    },
-    'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
-  },
+  options: OPTIONS,
   examples: [
     ['check_delayed_dump', 'WARNING as soon as the dump holds a message (the vendor advice)'],
     ['check_delayed_dump -c messages=1000 -c age=1800', 'CRITICAL past 1000 messages or after 30 minutes'],

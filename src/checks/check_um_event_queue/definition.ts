@@ -3,21 +3,16 @@
  * event-queue blocks -> per-queue depth, trend and rates (queues.ts) -> worst queue ->
  * thresholds -> summary, with the seed's retransmission-window sizing advice.
  */
-import { coerce } from '../../lib/cli.js';
+import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
-import { noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { EVQ_LABELS, QUEUE, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
-export interface Options extends UmOptions {
-  maxRate?: number;
-  retransmitWindow: number;
-  messageSize?: number;
-}
 
 const max = (vals: (number | null)[]): number | null => vals.reduce<number | null>((m, v) => (v === null ? m : Math.max(m ?? v, v)), null);
 const us = (v: number | null) => (v === null ? 'n/a' : v >= 10000 ? `${(v / 1e6).toFixed(v >= 1e6 ? 1 : 3)}s` : `${v}us`);
@@ -30,6 +25,15 @@ function describeQueue(q: Queue, r: RunQueue | undefined): string {
   const peak = r && r.peak > (q.enqueued ?? 0) ? `, peak ${r.peak} since the last check` : '';
   return `${where}: ${q.enqueued ?? 'n/a'} data messages queued (${trend}${peak}${rate}; service mean ${us(q.serviceMean)} max ${us(q.serviceMax)}; queue age mean ${us(q.latencyMean)} max ${us(q.latencyMax)})`;
 }
+
+const OPTIONS = {
+  ...UM_OPTIONS,
+  'max-rate': { type: 'string', requiresArg: true, coerce: coerce.positiveInt(), describe: "Receiver's design rate in msgs/s: thresholds become -w N -c 2N for enqueued" },
+  'retransmit-window': { type: 'string', default: '24MiB', requiresArg: true, coerce: coerce.size(), describe: "Source's retransmission window, for the sizing advice (UM default 24 MiB)" },
+  'message-size': { type: 'string', requiresArg: true, coerce: coerce.size(), describe: 'Typical message size in bytes; enables the sizing advice' },
+} as const satisfies OptionSpecs;
+
+export type Options = OptionsOf<typeof OPTIONS>;
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
@@ -94,18 +98,13 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   };
 }
 
-export const definition: PluginDefinition<Options> = {
+export const definition: PluginDefinition<typeof OPTIONS> = {
   name: 'check_um_event_queue',
   label: 'UM_EVENT_QUEUE',
   description:
     'Is an Ultra Messaging receiver keeping up? Reads event-queue statistics from an lbmmon log: depth\n' +
     '(Data messages currently enqueued), its trend and peak, the enqueue rate, service times and queue age.',
-  options: {
-    ...UM_OPTIONS,
-    'max-rate': { type: 'string', requiresArg: true, coerce: coerce.positiveInt(), describe: "Receiver's design rate in msgs/s: thresholds become -w N -c 2N for enqueued" },
-    'retransmit-window': { type: 'string', default: '24MiB', requiresArg: true, coerce: coerce.size(), describe: "Source's retransmission window, for the sizing advice (UM default 24 MiB)" },
-    'message-size': { type: 'string', requiresArg: true, coerce: coerce.size(), describe: 'Typical message size in bytes; enables the sizing advice' },
-  },
+  options: OPTIONS,
   examples: [
     ['check_um_event_queue -f /var/log/lbmmon/lbmmon.log', 'WARNING at 30000 queued messages, CRITICAL at 60000 (the seed example)'],
     ['check_um_event_queue --max-rate 50000 --message-size 200', 'thresholds from the design rate, with sizing advice'],

@@ -2,20 +2,17 @@
  * check_um_naks: Ultra Messaging loss from lbmmon statistics. Pipeline: incremental read ->
  * blocks -> per-series deltas and streaks (series.ts) -> loss metrics -> thresholds -> summary.
  */
-import { coerce } from '../../lib/cli.js';
+import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
 import { describeApp } from '../../um/apps.js';
 import { collect } from '../../um/collect.js';
-import { clock, noStatistics, staleFindings, UM_OPTIONS, type UmOptions } from '../../um/options.js';
+import { clock, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
 import { add, SERIES, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
 
-export interface Options extends UmOptions {
-  consecutive: number;
-}
 
 
 function who(s: Series): string {
@@ -33,6 +30,16 @@ function when(r: RunSeries | undefined, s: Series, ended: number | null): string
 }
 
 interface Ended { key: string; s: Series; at: number }
+
+const OPTIONS = {
+  ...UM_OPTIONS,
+  consecutive: {
+    type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt(),
+    describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2); also how long unresolved topics may last',
+  },
+} as const satisfies OptionSpecs;
+
+export type Options = OptionsOf<typeof OPTIONS>;
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
@@ -144,20 +151,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   };
 }
 
-export const definition: PluginDefinition<Options> = {
+export const definition: PluginDefinition<typeof OPTIONS> = {
   name: 'check_um_naks',
   label: 'UM_NAKS',
   description:
     'Ultra Messaging loss from lbmmon statistics: NAKs (recoverable loss), NCFs and unrecoverable loss,\n' +
     "unanswered NAKs, retransmissions, unresolved topics and applications that stopped reporting. Counters\n" +
     'are cumulative, so health is judged on their growth between consecutive samples of each transport session.',
-  options: {
-    ...UM_OPTIONS,
-    consecutive: {
-      type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt(),
-      describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2); also how long unresolved topics may last',
-    },
-  },
+  options: OPTIONS,
   examples: [
     ['check_um_naks -f /var/log/lbmmon/lbmmon.log', 'WARNING after 2 consecutive intervals with NAKs, CRITICAL on unrecoverable loss'],
     ['check_um_naks --app riskcalc --consecutive 3', 'one application, a more tolerant NAK rule'],

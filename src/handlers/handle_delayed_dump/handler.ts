@@ -7,8 +7,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { coerce, helpText, parseArgs, STANDARD_OPTIONS, type OptionSpecs } from '../../lib/cli.js';
+import { helpText, parseArgs } from '../../lib/cli.js';
 import { expandExtraOpts } from '../../lib/extra-opts.js';
+import { installCrashGuards } from '../../lib/exit.js';
 import { describeError, errnoText, PluginError, UsageError } from '../../lib/errors.js';
 import { ownerOf, processAlive, userName } from '../../lib/files.js';
 import { wrapText } from '../../lib/help.js';
@@ -19,54 +20,13 @@ import { versionLine } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
 import { archiveDump, type Copy } from './archive.js';
 import { classify, importToGearman, lines, settleJournal } from './gearman-import.js';
-import { label, parseServer, type Server } from './gearman.js';
+import { label } from './gearman.js';
 import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
 import { recover, settle } from './settle.js';
-import type { ProgramDescription } from '../../registry.js';
-
-const NAME = 'handle_delayed_dump';
-const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
-
-const OPTIONS: OptionSpecs = {
-  'service-state': { type: 'string', requiresArg: true, describe: '$SERVICESTATE$ (default: $NAGIOS_SERVICESTATE)' },
-  'state-type': { type: 'string', requiresArg: true, describe: '$SERVICESTATETYPE$ (default: $NAGIOS_SERVICESTATETYPE)' },
-  attempt: { type: 'string', requiresArg: true, describe: '$SERVICEATTEMPT$ (default: $NAGIOS_SERVICEATTEMPT)' },
-  on: { type: 'string', array: true, default: ['CRITICAL'], requiresArg: true, coerce: coerce.list(), describe: 'States to act on; repeatable or comma-separated' },
-  'soft-attempt': { type: 'string', requiresArg: true, coerce: coerce.positiveInt(), describe: 'Also act at this SOFT attempt' },
-  file: { alias: 'f', type: 'string', default: DEFAULT_DUMP, requiresArg: true, describe: 'The dump to re-import' },
-  'archive-dir': { type: 'string', requiresArg: true, describe: 'Where verified copies are kept (default: <dump dir>/delayed-messages.archive)' },
-  'import-command': {
-    type: 'string', default: 'import_opmon_delayed_messages', requiresArg: true,
-    describe: 'Run through /bin/sh; {file} is replaced by the (quoted) path of the archived copy',
-  },
-  'import-timeout': { type: 'string', default: '25s', requiresArg: true, coerce: coerce.duration(), describe: "Kill the import after this long (keep it below the scheduler's event_handler_timeout)" },
-  'success-pattern': { type: 'string', requiresArg: true, describe: "Success also requires the import's output to match this regular expression" },
-  'require-stopped': { type: 'string', requiresArg: true, describe: 'Refuse while the process in this pid file is alive (the vendor procedure: stop OpMon first)' },
-  log: { type: 'string', requiresArg: true, describe: 'Action log (default: <dump dir>/handle_delayed_dump.log)' },
-  'lock-wait': { type: 'string', default: '5s', requiresArg: true, coerce: coerce.duration(), describe: 'How long to wait for another run to finish' },
-  'dry-run': { type: 'boolean', default: false, describe: 'Say what would be done; change nothing' },
-  gearman: {
-    type: 'string', array: true, default: [], requiresArg: true, coerce: (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => parseServer(String(x))),
-    describe: 'Re-submit the dump to this Gearman job server (HOST[:PORT], port 4730 by default; repeatable: the next one on failure) instead of running --import-command',
-  },
-  'low-priority': { type: 'boolean', default: false, describe: 'Submit as low-priority background jobs (SUBMIT_JOB_LOW_BG)' },
-  rate: { type: 'string', default: '500', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'At most this many jobs a second, gentle on a server that just came back (0: no limit)' },
-  'max-queue-depth': { type: 'string', default: '10000', requiresArg: true, coerce: coerce.positiveInt(0), describe: "Pause while the target function's queue on the server holds more jobs than this (0: no guard)" },
-  'journal-batch': { type: 'string', default: '100', requiresArg: true, coerce: coerce.positiveInt(), describe: 'fsync the journal of acknowledged jobs every this many: after a crash, at most this many may be submitted twice' },
-  queue: { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Only re-submit these queues (repeatable); the others stay in the dump' },
-  'skip-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Do not re-submit these queues, e.g. eventhandler (repeatable); they stay in the dump' },
-  verbose: { alias: 'v', type: 'count', describe: 'Print the whole log of this run, not only the summary line' },
-  'extra-opts': STANDARD_OPTIONS['extra-opts'],
-};
-
-interface Opts {
-  serviceState?: string; stateType?: string; attempt?: string; on: string[]; softAttempt?: number;
-  file: string; archiveDir?: string; importCommand: string; importTimeout: number; successPattern?: string;
-  requireStopped?: string; log?: string; lockWait: number; dryRun: boolean; verbose: number;
-  gearman: Server[]; lowPriority: boolean; rate: number; maxQueueDepth: number; journalBatch: number; queue: string[]; skipQueue: string[];
-}
+import { EXAMPLES, EXIT, NAME, OPTIONS, USAGE, type Opts } from './options.js';
+export { describeHandler } from './options.js';
 
 function pidAlive(pidFile: string): { alive: boolean; pid: number | null } {
   let text: string;
@@ -257,15 +217,6 @@ function dryRunGearman(o: Opts, j: Journal, archiveDir: string): { code: number;
   return { code: 0, summary: `dry run: would archive into ${archiveDir} and submit ${counted(total, 'job')} to gearmand ${server} (${[...per].sort().map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})${rest ? `; would leave ${rest} in the dump` : ''}` };
 }
 
-const USAGE = `Usage: ${NAME} --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$ [options]\n\n`
-  + 'Event handler that re-imports the OpMon delayed-messages dump safely: one run at a time, a verified archive copy first, the dump touched only after a successful import and only for what was imported, every step in the action log.';
-const EXAMPLES: [string, string][] = [
-  ['handle_delayed_dump --service-state $SERVICESTATE$ --state-type $SERVICESTATETYPE$ --attempt $SERVICEATTEMPT$', 'as the event_handler of the dump check: acts on CRITICAL HARD'],
-  ['handle_delayed_dump --service-state CRITICAL --state-type HARD --dry-run -v', 'by hand: say what would be done, change nothing'],
-  ["handle_delayed_dump --service-state CRITICAL --state-type HARD --require-stopped /var/run/opmon.pid --success-pattern 'imported'", 'the vendor procedure: only with OpMon stopped, and only an import that says it imported'],
-];
-const EXIT = 'Exit status: 0 done, or nothing to do; 1 refused by a guard (another import running, OpMon running, not a dump file); 2 failed (dump left in place) or bad options. -h and -V exit 0.';
-
 function say(lines: string[], code: number): void {
   // the scheduler logs this: each line cut at 1000 bytes, at most 8 KiB in all
   const out: string[] = [];
@@ -280,16 +231,9 @@ function say(lines: string[], code: number): void {
 }
 
 /** The handler's whole run; `argv` without the program name. */
-/** The handler's tables, for the generators (`msgwatch --describe`). */
-export function describeHandler(): ProgramDescription {
-  const cut = USAGE.indexOf('\n\n');
-  return { name: NAME, description: USAGE.slice(cut + 2).trim(), options: OPTIONS, examples: EXAMPLES, metrics: [], exit: EXIT };
-}
-
 export async function runHandler(argv: string[]): Promise<void> {
-  const crash = (e: unknown) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); };
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
+  // the plugins' crash guards: a crash is one line and exit 2 (an event handler's "failed")
+  installCrashGuards((_what, e) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); });
   return handlerMain(argv);
 }
 
@@ -307,7 +251,7 @@ async function handlerMain(argv: string[]): Promise<void> {
   let dirSt: Stats;
   try {
     argv = expandExtraOpts(argv, NAME, { ...OPTIONS, help: { alias: 'h' }, version: { alias: 'V' } });
-    o = parseArgs(argv, OPTIONS, {}) as unknown as Opts;
+    o = parseArgs(argv, OPTIONS, {});
     if (o.successPattern) new RegExp(o.successPattern);
     d = decide(triggerOf(o), policyOf(o));
     const dir = dirname(o.file);

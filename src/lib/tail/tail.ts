@@ -20,13 +20,15 @@
  * Reading stops at the run's deadline; the position reached is returned so the next run goes
  * on from there (it may lie in a rotated file, which is then found again by inode).
  */
-import { closeSync, constants, createReadStream, fstatSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { zlib } from '../builtins.js';
+import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { describeError, PluginError } from '../errors.js';
 import { readAt } from '../files.js';
 import { faultPoint } from '../state/faults.js';
-import { FP_MAX, hashBytes, headBytes, isGzip, sameInode, type FilePosition } from './identity.js';
+import { FP_MAX, sameInode, type FilePosition } from './identity.js';
+import { readGzLines } from './gz.js';
+import { RotationSearch } from './rotation.js';
+import { fingerprintOf, matchesFp, READ_FLAGS, type Src } from './siblings.js';
 import { LineAssembler, pump, type LineSink } from './lines.js';
 
 export type TailStatus =
@@ -65,73 +67,6 @@ export interface TailResult {
   mtimeMs: number | null;
 }
 
-interface Candidate {
-  path: string;
-  st: Stats;
-}
-
-const ROTATED_SUFFIX = /^[._-]/;
-
-/**
- * A copy may carry its original's time cut to the second (gzip's header holds seconds) or to
- * the millisecond (utimes from a Date): a time that looks cut is compared up to that precision.
- */
-function timeSlack(mtimeMs: number): number {
-  if (mtimeMs % 1000 === 0) return 1000;
-  return Math.abs(mtimeMs - Math.round(mtimeMs)) < 0.01 ? 1 : 0;
-}
-/** O_NONBLOCK: opening a FIFO put at a log path must not block a thread (Node cannot exit then). */
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
-
-/**
- * Rotated copies of `path`: files named like it plus a suffix (.1, .1.gz, -20261203), beside it
- * and in each of `dirs` (logrotate's olddir keeps the name; there the bare name counts too).
- */
-function siblings(path: string, current: Stats | null, ignoreDev: boolean, dirs: string[] = []): Candidate[] {
-  const own = dirname(path);
-  const base = basename(path);
-  const out: Candidate[] = [];
-  for (const dir of [own, ...dirs.filter((d) => d !== own)]) {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (!name.startsWith(base) || (name === base ? dir === own : !ROTATED_SUFFIX.test(name.slice(base.length)))) continue;
-      const p = join(dir, name);
-      try {
-        const st = statSync(p);
-        if (!st.isFile()) continue;
-        if (current && sameInode(current, st, ignoreDev)) continue;
-        out.push({ path: p, st });
-      } catch { /* vanished meanwhile */ }
-    }
-  }
-  return out;
-}
-
-/** The live log is read through one descriptor (its identity is what was opened); rotated files by path. */
-type Src = string | number;
-
-async function fingerprintOf(path: Src, len: number): Promise<{ fp: string; gz: boolean; have: number }> {
-  const { bytes, gz } = await headBytes(path, len);
-  return { fp: hashBytes(bytes), gz, have: bytes.length };
-}
-
-/** Does candidate hold the same content start as the saved position? */
-async function matchesFp(path: Src, pos: FilePosition): Promise<{ ok: boolean; gz: boolean }> {
-  if (pos.fpLen === 0) {
-    try { return { ok: true, gz: isGzip(path) }; } catch { return { ok: false, gz: false }; }
-  }
-  try {
-    const f = await fingerprintOf(path, pos.fpLen);
-    return { ok: f.have === pos.fpLen && f.fp === pos.fp, gz: f.gz };
-  } catch {
-    return { ok: false, gz: false };
-  }
-}
 
 export class Tailer {
   private bytesRead = 0;
@@ -142,9 +77,12 @@ export class Tailer {
   private readonly maxLine: number;
   private readonly ignoreDev: boolean;
 
+  private readonly search: RotationSearch;
+
   constructor(readonly path: string, readonly sink: LineSink, readonly opts: TailOptions = {}) {
     this.maxLine = opts.maxLine ?? 1 << 20;
     this.ignoreDev = opts.ignoreDev ?? false;
+    this.search = new RotationSearch(path, this.ignoreDev, opts.rotatedDirs ?? [], this.notes);
   }
 
   private pastDeadline(): boolean {
@@ -183,29 +121,10 @@ export class Tailer {
   private async readGz(path: string, from: number): Promise<number> {
     this.opts.onPhase?.(`reading ${path} (gzip)`);
     const asm = new LineAssembler(this.sink, from, this.maxLine);
-    let skip = from;
-    await new Promise<void>((resolve, reject) => {
-      const src = createReadStream(path, { highWaterMark: 1 << 20 });
-      const gun = zlib().createGunzip({ chunkSize: 1 << 18 });
-      const stop = () => { src.unpipe(gun); src.destroy(); gun.destroy(); resolve(); };
-      gun.on('data', (chunk: Buffer) => {
-        if (skip > 0) {
-          if (chunk.length <= skip) { skip -= chunk.length; return; }
-          chunk = chunk.subarray(skip);
-          skip = 0;
-        }
-        this.bytesRead += chunk.length;
-        asm.push(chunk);
-        if (this.pastDeadline()) { this.behind = true; stop(); }
-      });
-      gun.on('end', () => resolve());
-      gun.on('error', (e) => {
-        this.notes.push(`${path}: gzip data is damaged (${e.message}); read what could be decompressed`);
-        stop();
-      });
-      src.on('error', reject);
-      src.pipe(gun);
-    });
+    const r = await readGzLines(path, from, asm, () => this.pastDeadline());
+    this.bytesRead += r.bytes;
+    if (r.stopped) this.behind = true;
+    if (r.damage) this.notes.push(`${path}: gzip data is damaged (${r.damage}); read what could be decompressed`);
     this.cutLines += asm.cutLines;
     if (!this.sources.includes(path)) this.sources.push(path);
     return asm.consumed;
@@ -221,26 +140,6 @@ export class Tailer {
     const pos: FilePosition = { dev: st.dev, ino: st.ino, offset, size: st.size, mtimeMs: st.mtimeMs, fp: f.fp, fpLen: f.have };
     if (drained?.length) pos.drained = drained.slice(-4);
     return pos;
-  }
-
-  /** A file's head as `drained` keeps it: `<n>:<SHA-1 of its first n bytes>` ('' when empty or unreadable). */
-  private async headHash(path: string): Promise<string> {
-    try {
-      const f = await fingerprintOf(path, FP_MAX);
-      return f.have > 0 ? `${f.have}:${f.fp}` : '';
-    } catch { return ''; }
-  }
-
-  /** Was `path` read on the way to the saved position (it starts with a drained head)? */
-  private async wasDrained(prev: FilePosition, path: string): Promise<boolean> {
-    for (const d of prev.drained ?? []) {
-      const [n, fp] = d.split(':');
-      try {
-        const f = await fingerprintOf(path, Number(n));
-        if (f.have === Number(n) && f.fp === fp) return true;
-      } catch { /* unreadable: not evidence */ }
-    }
-    return false;
   }
 
   /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
@@ -273,90 +172,16 @@ export class Tailer {
     };
   }
 
-  /** Where the saved position now lives among the rotated siblings, if anywhere. */
-  private async findOld(prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean } | null> {
-    // A short fingerprint does not make the inode trustworthy either: a rotation that compresses
-    // frees the inode, and the next file created may get it back. Then only order tells.
-    const weak = prev.fpLen < FP_MAX;
-    for (const c of weak ? [] : cands) {
-      if (!sameInode(prev, c.st, this.ignoreDev)) continue;
-      const m = await matchesFp(c.path, prev);
-      if (m.ok) return { c, gz: m.gz };
-    }
-    // compressed or copied away: same first bytes, at least as long as what was read
-    const found: { c: Candidate; gz: boolean }[] = [];
-    for (const c of cands) {
-      if (weak && !(await this.writtenSince(prev, c))) continue;
-      const m = await matchesFp(c.path, prev);
-      if (m.ok && (m.gz || c.st.size >= prev.offset)) {
-        if (!weak) return { c, gz: m.gz };
-        found.push({ c, gz: m.gz });
-      }
-    }
-    if (found.length === 0) return null;
-    found.sort((a, b) => a.c.st.mtimeMs - b.c.st.mtimeMs);
-    if (found.length > 1 && found[0].c.st.mtimeMs === found[1].c.st.mtimeMs) {
-      this.notes.push(`${this.path}: ${found[0].c.path} and ${found[1].c.path} could both hold the lines written since the previous run (it held only ${prev.fpLen} bytes then, and both were written at the same time); read ${found[0].c.path}, lines may be missed or counted twice`);
-    }
-    return found[0];
-  }
-
-  /**
-   * Could sibling `c` hold lines written after the previous run? For a short fingerprint this
-   * stands in for identity: written to since (mtime not before the saved one, which gzip and
-   * cp -p keep), and not a file already read on the way to the saved position.
-   */
-  private async writtenSince(prev: FilePosition, c: Candidate): Promise<boolean> {
-    if (c.st.mtimeMs < prev.mtimeMs - timeSlack(c.st.mtimeMs)) return false;
-    return !(await this.wasDrained(prev, c.path));
-  }
-
-  /**
-   * A sibling written since the last run that starts with our first bytes and reaches our
-   * offset: the copy of a copytruncate. A backup copy (`cp log log.bak`) is told apart because
-   * the current file still holds the copy's last bytes at the same place.
-   */
-  private async freshCopy(prev: FilePosition, cur: Stats, live: number): Promise<boolean> {
-    const cands = siblings(this.path, cur, this.ignoreDev, this.opts.rotatedDirs).filter((c) => c.st.mtimeMs > prev.mtimeMs);
-    for (const c of cands) {
-      if (prev.fpLen < FP_MAX && !(await this.writtenSince(prev, c))) continue;
-      if (c.st.size === 0) continue; // an empty copy holds nothing to read
-      const m = await matchesFp(c.path, prev);
-      if (!m.ok) continue;
-      if (m.gz) return true;
-      if (c.st.size < prev.offset) continue;
-      if (cur.size < c.st.size) return true;
-      const len = Math.min(FP_MAX, c.st.size);
-      if (!readAt(c.path, len, c.st.size - len).equals(readAt(live, len, c.st.size - len))) return true;
-    }
-    return false;
-  }
-
-  /** Files rotated after the old one, oldest first, skipping copies of the old one. */
-  private async newer(old: Candidate, prev: FilePosition, cands: Candidate[]): Promise<{ c: Candidate; gz: boolean }[]> {
-    const later = cands.filter((c) => c !== old && !sameInode(old.st, c.st, this.ignoreDev) && c.st.mtimeMs > old.st.mtimeMs);
-    later.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs);
-    const out: { c: Candidate; gz: boolean }[] = [];
-    const seen = new Set<string>([prev.fp]);
-    for (const c of later) {
-      const f = await fingerprintOf(c.path, FP_MAX);
-      if (f.have > 0 && seen.has(f.fp)) continue;
-      seen.add(f.fp);
-      out.push({ c, gz: f.gz });
-    }
-    return out;
-  }
-
   /**
    * Reads the old file's tail and later rotations. `last` is the position at the end of the
    * last file read (or where the deadline stopped it); `stopped` says the deadline did.
    */
   private async drainRotated(prev: FilePosition, cur: Stats | null): Promise<{ last: FilePosition | null; stopped: boolean; found: boolean; drained: string[] }> {
-    const cands = siblings(this.path, cur, this.ignoreDev, this.opts.rotatedDirs);
-    const old = await this.findOld(prev, cands);
+    const cands = this.search.candidates(cur);
+    const old = await this.search.findOld(prev, cands);
     const drained = [...(prev.drained ?? [])];
     if (!old) return { last: null, stopped: false, found: false, drained };
-    const chain = [{ ...old, from: prev.offset }, ...(await this.newer(old.c, prev, cands)).map((n) => ({ ...n, from: 0 }))];
+    const chain = [{ ...old, from: prev.offset }, ...(await this.search.newer(old.c, prev, cands)).map((n) => ({ ...n, from: 0 }))];
     let last: FilePosition | null = null;
     for (const item of chain) {
       const end = await this.readAny(item.c.path, item.from, item.gz);
@@ -364,7 +189,7 @@ export class Tailer {
       if (this.behind) return { last, stopped: true, found: true, drained };
       // a plain file's position already hashes its head; a .gz one's covers only as many bytes
       // as the file is compressed, too few to tell files apart, so its head is hashed in full
-      const h = item.gz ? await this.headHash(item.c.path) : last.fpLen > 0 ? `${last.fpLen}:${last.fp}` : '';
+      const h = item.gz ? await this.search.headHash(item.c.path) : last.fpLen > 0 ? `${last.fpLen}:${last.fp}` : '';
       if (h && !drained.includes(h)) drained.push(h);
     }
     return { last, stopped: false, found: true, drained: drained.slice(-4) };
@@ -422,7 +247,7 @@ export class Tailer {
       const m = await matchesFp(fd, prev);
       // identical lines can regrow a copytruncated file to the same first bytes and size, so a
       // fresh copy of it among the siblings is the only reliable sign that it was truncated
-      const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.freshCopy(prev, cur, fd));
+      const copied = m.ok && cur.size >= prev.offset && cur.mtimeMs !== prev.mtimeMs && (await this.search.freshCopy(prev, cur, fd));
       if (m.ok && cur.size >= prev.offset && !copied) {
         const end = cur.size > prev.offset ? await this.readPlain(fd, prev.offset) : prev.offset;
         const pos = await this.positionFor(fd, fstatSync(fd), end, prev.drained);

@@ -1,0 +1,205 @@
+/**
+ * A plugin run, top to bottom, in named steps: parse the options (after --extra-opts), answer
+ * --help/--version, arm the deadline, build the run's context (state opened on demand), run the
+ * check, evaluate and render. Whatever goes wrong on the way (bad option, thrown error, unhandled
+ * rejection, timeout, SIGTERM) ends as one clear line with exit 0-3 (exit.ts), never as a Node
+ * stack trace with exit 1.
+ */
+import type { CheckOutcome, PluginDefinition, ProgramDescription, RunContext, StateHandle } from './check.js';
+import { helpText, parseArgs, parseTimeout, STANDARD_OPTIONS, type OptionSpecs, type OptionsOf, type ParsedArgs, type TimeoutSpec } from './cli.js';
+import { describeError, PluginError, UsageError } from './errors.js';
+import { evaluate } from './evaluate.js';
+import { finish, installCrashGuards, isFinished, onEnd, stageCommit } from './exit.js';
+import { expandExtraOpts } from './extra-opts.js';
+import { renderRows, wrapText } from './help.js';
+import { renderError, renderResult, type OutputPrefs } from './render.js';
+import { defaultStateDir } from './state/dir.js';
+import { faultEnabled, faultPoint } from './state/faults.js';
+import { LockError } from './state/lock.js';
+import type { Schema } from './state/schema.js';
+import { StateFile } from './state/store.js';
+import { State } from './status.js';
+import { resolveThresholds, thresholdNotes } from './thresholds.js';
+import { parseSize } from './units.js';
+import { versionLine } from './version.js';
+
+const EXIT_TEXT = 'Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).';
+
+/** A tolerant look at argv for --output-format and --max-output, so that even a usage error comes out as asked. */
+function lookAtArgv(argv: string[], prefs: OutputPrefs): void {
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].startsWith('--') ? [argv[i].slice(2).split('=')[0], argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : undefined] : ['', undefined];
+    if (name.length < 3) continue;
+    const value = inline ?? argv[i + 1];
+    if ('output-format'.startsWith(name)) prefs.json = value === 'json';
+    if ('max-output'.startsWith(name)) {
+      try {
+        const n = parseSize(String(value));
+        if (n >= 256) prefs.maxOutput = n;
+      } catch { /* the parse proper reports it */ }
+    }
+  }
+}
+
+/** Step 1: the options, after --extra-opts (`-h` among other mistakes still shows the help, as getopt's order does for C plugins). */
+function parseStep<T extends OptionSpecs>(def: PluginDefinition<T>, argv: string[], prefs: OutputPrefs): OptionsOf<T> & ParsedArgs | { help: true } {
+  argv = expandExtraOpts(argv, def.name, { ...def.options, ...STANDARD_OPTIONS, help: { alias: 'h' }, version: { alias: 'V' } });
+  lookAtArgv(argv, prefs);
+  try {
+    return parseArgs(argv, def.options);
+  } catch (e) {
+    if (!(e instanceof UsageError) || !argv.some((a) => a === '-h' || a === '--help')) throw e;
+    return { help: true };
+  }
+}
+
+/** Step 2: --help or --version, when asked (the text), else null. */
+function metaStep<T extends OptionSpecs>(def: PluginDefinition<T>, opts: { help?: boolean; version?: boolean }): string | null {
+  if (opts.help) {
+    let text = helpText(def.name, def.options, `Usage: ${def.name} [options]\n\n${def.description}`, def.examples ?? []);
+    text += `\n\nMetrics (use as -w/-c NAME=RANGE; primary: ${def.primary}):\n`;
+    text += renderRows(def.metrics.map((m) => [m.name, `${m.uom ? `[${m.uom}] ` : ''}${m.help}`]));
+    if (def.helpEpilogue) text += `\n\n${wrapText(def.helpEpilogue)}`;
+    return `${text}\n\n${wrapText(EXIT_TEXT)}\n`;
+  }
+  return opts.version ? versionLine(def.name) : null;
+}
+
+/** Step 3: -t and --max-output, and the timer that ends the run in the -t state. */
+function deadlineStep(opts: ParsedArgs, prefs: OutputPrefs, onTimeout: (t: TimeoutSpec) => void): TimeoutSpec {
+  let timeout: TimeoutSpec;
+  try {
+    timeout = parseTimeout(String(opts.timeout));
+  } catch (e) {
+    throw new UsageError(`-t/--timeout: ${(e as Error).message}`);
+  }
+  let maxOutput: number;
+  try {
+    maxOutput = parseSize(String(opts.maxOutput));
+  } catch (e) {
+    throw new UsageError(`--max-output: ${(e as Error).message}`);
+  }
+  if (maxOutput < 256) throw new UsageError(`--max-output: '${opts.maxOutput}' is too small: at least 256 bytes`);
+  prefs.json = opts.outputFormat === 'json';
+  prefs.maxOutput = maxOutput;
+  const timer = setTimeout(() => onTimeout(timeout), timeout.seconds * 1000);
+  onEnd(() => clearTimeout(timer));
+  return timeout;
+}
+
+/** Opens the state under its lock (half of -t to wait for it); the save is staged, committed after the output. */
+async function openStateStep<T>(name: string, opts: ParsedArgs, timeout: TimeoutSpec, key: unknown[], schema: Schema<T>, ctx: {
+  setPhase(t: string): void; note(t: string): void; debug(level: number, t: string): void;
+}): Promise<StateHandle<T>> {
+  const stateDir = opts.stateDir || defaultStateDir();
+  ctx.setPhase(`opening state in ${stateDir}`);
+  StateFile.prepare(stateDir);
+  const file = new StateFile<T>(stateDir, name, key);
+  if (!opts.dryRun) {
+    ctx.setPhase(`waiting for the state lock ${file.lock.path}`);
+    onEnd(() => file.lock.release());
+    try {
+      await file.lock.acquire(Math.max(500, timeout.seconds * 1000 * 0.5));
+    } catch (e) {
+      // the wait is half of -t: say so, and end in the state -t asks for
+      if (e instanceof LockError && e.busy) throw new PluginError(`${e.message} (half of -t ${timeout.seconds})`, timeout.state);
+      throw e;
+    }
+    file.adoptLegacy();
+  }
+  const loaded = file.load(schema);
+  if (loaded.note) ctx.note(loaded.note);
+  ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
+  // the checks change their state in place: keep what was read, to skip writing it back unchanged
+  const before = loaded.data === undefined || loaded.note ? null : JSON.stringify(loaded.data);
+  return {
+    data: loaded.data, savedAt: loaded.savedAt, path: file.path,
+    save: (data: T) => {
+      if (opts.dryRun) return;
+      // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
+      if (before !== null && JSON.stringify(data) === before) return;
+      ctx.setPhase(`saving state to ${file.path}`);
+      stageCommit(file.stage(data));
+    },
+  };
+}
+
+/** Test-only faults: thrown, rejected and hung runs must still end as one UNKNOWN line. */
+async function injectedFaults(): Promise<void> {
+  if (faultEnabled('throw:sync-in-run')) throw new TypeError('injected synchronous failure');
+  // asynchronous faults must strike while the run is still going: it waits for them
+  if (faultEnabled('throw:unhandled-rejection')) {
+    void Promise.reject(new Error('injected rejection'));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (faultEnabled('throw:uncaught-async')) {
+    setTimeout(() => { throw new Error('injected async throw'); }, 1);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (faultEnabled('hang:run')) await new Promise(() => { /* never settles: exercises the timeout */ });
+}
+
+export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>, argv: string[] = process.argv.slice(2)): Promise<void> {
+  let verbose = 0;
+  let phase = 'starting';
+  const prefs: OutputPrefs = { json: false, maxOutput: 8192 };
+  const fail = (message: string, state = State.UNKNOWN, extra: string[] = []) => finish(renderError(def.label, def.metrics, message, state, extra, prefs), state);
+  const stackOf = (err: unknown) => (verbose >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : []);
+  installCrashGuards((what, err) => fail(`internal error (${what}): ${describeError(err)}`, State.UNKNOWN, stackOf(err)));
+  lookAtArgv(argv, prefs);
+  try {
+    faultPoint('startup');
+    const parsed = parseStep(def, argv, prefs);
+    const meta = metaStep(def, parsed);
+    if (meta !== null || !('timeout' in parsed)) return finish(meta ?? '', State.UNKNOWN);
+    const opts = parsed;
+    verbose = Number(opts.verbose) || 0;
+    const timeout = deadlineStep(opts, prefs, (t) => fail(`timed out after ${t.seconds}s while ${phase}`, t.state));
+    const defaults = typeof def.defaults === 'function' ? def.defaults(opts) : def.defaults;
+    const thresholds = resolveThresholds(opts.warning, opts.critical, def.metrics.map((m) => m.name), def.primary, defaults);
+    process.once('SIGTERM', () => fail(`interrupted by SIGTERM while ${phase}`));
+    process.once('SIGINT', () => fail(`interrupted by SIGINT while ${phase}`));
+
+    const notes: string[] = thresholdNotes(thresholds);
+    const debugLines: string[] = [];
+    const startedAt = Date.now();
+    const timeoutMs = timeout.seconds * 1000;
+    const ctx: RunContext<OptionsOf<T>> = {
+      opts, verbose, startedAt, timeout, thresholds,
+      deadline: startedAt + timeoutMs - Math.min(2000, Math.max(100, timeoutMs * 0.15)),
+      setPhase: (t) => { phase = t; },
+      note: (t) => { notes.push(t); },
+      debug: (level, t) => { if (verbose >= level) debugLines.push(t); },
+      openState: <T>(key: unknown[], schema: Schema<T>) => openStateStep(def.name, opts, timeout, key, schema, ctx),
+    };
+    await injectedFaults();
+    const outcome: CheckOutcome = await def.run(ctx);
+    if (isFinished()) return;
+    phase = 'rendering';
+    const findings = outcome.findings ?? [];
+    const ev = evaluate(outcome.metrics, def.metrics, thresholds, findings);
+    const summary = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
+    const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);
+    const text = { summary, details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines], notes };
+    finish(renderResult(def.label, def.metrics, outcome, ev, thresholds, text, prefs), ev.state, true);
+  } catch (err) {
+    if (err instanceof UsageError) fail(`${err.message} (see ${def.name} --help)`);
+    else if (err instanceof PluginError) fail(err.message, err.state);
+    else fail(`internal error: ${describeError(err)}`, State.UNKNOWN, stackOf(err));
+  }
+}
+
+/** The program's tables, for the generators (man pages, Icinga 2 commands): `msgwatch --describe`. */
+export function describePlugin<T extends OptionSpecs>(def: PluginDefinition<T>): ProgramDescription {
+  return {
+    name: def.name, label: def.label, description: def.description,
+    options: { ...def.options, ...STANDARD_OPTIONS }, examples: def.examples ?? [],
+    metrics: def.metrics.map((m) => ({ name: m.name, ...(m.uom ? { uom: m.uom } : {}), help: m.help })),
+    exit: EXIT_TEXT,
+  };
+}
+
+/** The entry point of every plugin executable. */
+export function startPlugin<T extends OptionSpecs>(def: PluginDefinition<T>, argv: string[] = process.argv.slice(2)): void {
+  void runPlugin(def, argv);
+}
