@@ -1,7 +1,7 @@
 /**
  * What both UM checks do before judging: open their state, read the new lbmmon blocks, note
- * which applications and process contexts reported, forget processes that are gone, let the
- * check settle its items (drop series that ended), and save.
+ * which applications and process contexts reported, and forget processes that are gone. The
+ * check then settles its own items (drops series that ended) and saves.
  */
 import { PluginError } from '../lib/errors.js';
 import { obj, optional, record, type Schema } from '../lib/state/schema.js';
@@ -30,28 +30,34 @@ export interface Collected<T> {
   samples: Samples;
   items: Record<string, T>;
   stale: Staleness;
+  /** saves the state as the check leaves it (after it has settled its items) */
+  save(): void;
 }
 
-export async function collect<O extends UmOptions, T extends { appid: string; ip: string; pid: string }>(
-  ctx: RunContext<O>, item: Schema<T>, wanted: BlockKind[], labels: Set<string>,
-  observe: (items: Record<string, T>, b: Block) => void,
-  settle?: (c: Collected<T>) => void,
-): Promise<Collected<T>> {
+export interface CollectSpec<T> {
+  /** the schema of one of the check's items (a series, a queue) in the state */
+  item: Schema<T>;
+  /** the block kinds and field labels the check reads */
+  wanted: BlockKind[];
+  labels: Set<string>;
+  /** each wanted block as it is read (streamed: a first scan may read gigabytes) */
+  observe: (items: Record<string, T>, b: Block) => void;
+}
+
+/** Opens the state, reads the new blocks, notes the applications and process contexts, forgets processes that are gone. */
+export async function collect<O extends UmOptions, T extends { appid: string; ip: string; pid: string }>(ctx: RunContext<O>, spec: CollectSpec<T>): Promise<Collected<T>> {
   const o = ctx.opts;
-  const state = await ctx.openState([o.file, o.app], umState(item));
+  const state = await ctx.openState([o.file, o.app], umState(spec.item));
   const apps: Apps = state.data?.apps ?? {};
   const items: Record<string, T> = state.data?.items ?? {};
   const samples: Samples = state.data?.samples ?? {};
-  const read = await readLbmmon(ctx, state.data?.reader, o, wanted, (b) => {
+  const read = await readLbmmon(ctx, state.data?.reader, o, spec.wanted, (b) => {
     noteSample(apps, b.header, b.header.proc);
     noteContextSample(samples, b.header);
-    observe(items, b);
-  }, labels);
+    spec.observe(items, b);
+  }, spec.labels);
   if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
   const stale = settleApps(apps, items, o.stale);
   settleSamples(samples, (k) => !!apps[k]);
-  const collected = { read, apps, samples, items, stale };
-  settle?.(collected);
-  state.save({ reader: read.next, apps, samples, items });
-  return collected;
+  return { read, apps, samples, items, stale, save: () => state.save({ reader: read.next, apps, samples, items }) };
 }

@@ -38,7 +38,9 @@ export type Options = OptionsOf<typeof OPTIONS>;
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
   const runs = new Map<string, RunQueue>();
-  const { read, items: queues, stale } = await collect(ctx, QUEUE, ['event-queue'], EVQ_LABELS, (items, b) => observeQueue(items, runs, b));
+  const c = await collect(ctx, { item: QUEUE, wanted: ['event-queue'], labels: EVQ_LABELS, observe: (items, b) => observeQueue(items, runs, b) });
+  c.save();
+  const { read, items: queues, stale } = c;
   const now = Date.now();
   const all = Object.entries(queues);
   if (all.length === 0) {

@@ -31,6 +31,11 @@ function when(r: RunSeries | undefined, s: Series, ended: number | null): string
 
 interface Ended { key: string; s: Series; at: number }
 
+/** What the summary names first: the worse kind, then the larger amount. */
+enum Severity { Naks = 1, Stale, Unanswered, Ncfs, Streak, Unrecoverable }
+
+interface Problem { severity: Severity; amount: number; text: string }
+
 const OPTIONS = {
   ...UM_OPTIONS,
   consecutive: {
@@ -46,26 +51,28 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const runs = new Map<string, RunSeries>();
   let acct: NakAccounting | null = null;
   const ended: Ended[] = [];
-  const { read, apps, items: series, stale } = await collect(ctx, SERIES, ['source', 'receiver', 'im-source', 'im-receiver', 'context'], NAK_LABELS,
-    (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b),
-    ({ items, samples }) => {
-      (acct ??= new NakAccounting(items)).finish();
-      // a series its process no longer reports has ended: reported once more below (if this run
-      // read its problem), then forgotten, so an alert about it clears
-      for (const [key, s] of Object.entries(items)) {
-        const at = s.kind === 'ctx' ? null : endedAt(samples, s);
-        if (at === null) continue;
-        ended.push({ key, s, at });
-        delete items[key];
-      }
-    });
+  const c = await collect(ctx, {
+    item: SERIES, wanted: ['source', 'receiver', 'im-source', 'im-receiver', 'context'], labels: NAK_LABELS,
+    observe: (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b),
+  });
+  const { read, apps, items: series, stale } = c;
+  (acct ??= new NakAccounting(series)).finish();
+  // a series its process no longer reports has ended: reported once more below (if this run
+  // read its problem), then forgotten, so an alert about it clears
+  for (const [key, s] of Object.entries(series)) {
+    const at = s.kind === 'ctx' ? null : endedAt(c.samples, s);
+    if (at === null) continue;
+    ended.push({ key, s, at });
+    delete series[key];
+  }
+  c.save();
   const now = Date.now();
   if (Object.keys(series).length === 0 && Object.keys(apps).length === 0 && ended.length === 0) {
     throw new PluginError(noStatistics(o, read.parser, 'transport or context statistics', 'is lbmmon running, and do the applications set LBM_MONITOR_INTERVAL?'), State.UNKNOWN);
   }
 
   const findings: Finding[] = [];
-  const problems: { rank: number; text: string }[] = [];
+  const problems: Problem[] = [];
   const infos: string[] = [];
   const total = zero();
   let streak = 0;
@@ -91,12 +98,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     if (s.kind === 'rcv') {
       streak = Math.max(streak, v.streak);
       const lost = g.windowAdvance + g.nakExpiry;
-      if (lost > 0) problems.push({ rank: 4e9 + lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s, endAt)}` });
-      if (v.streak >= o.consecutive) problems.push({ rank: 3e9 + v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s, endAt)}; recoverable loss so far, check the network and the receiver host` });
-      else if (g.naks > 0) problems.push({ rank: 1e9 + g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s, endAt)}` });
-      if (ncfs(g) > 0) problems.push({ rank: 2e9 + ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s, endAt)}` });
+      if (lost > 0) problems.push({ severity: Severity.Unrecoverable, amount: lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s, endAt)}` });
+      if (v.streak >= o.consecutive) problems.push({ severity: Severity.Streak, amount: v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s, endAt)}; recoverable loss so far, check the network and the receiver host` });
+      else if (g.naks > 0) problems.push({ severity: Severity.Naks, amount: g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s, endAt)}` });
+      if (ncfs(g) > 0) problems.push({ severity: Severity.Ncfs, amount: ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s, endAt)}` });
     } else if (s.kind === 'ctx') {
-      if (g.fragments > 0) problems.push({ rank: 4e9 + g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s, endAt)}` });
+      if (g.fragments > 0) problems.push({ severity: Severity.Unrecoverable, amount: g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s, endAt)}` });
       const unresolved = s.values.unresolved;
       if (unresolved && s.nonzero >= o.consecutive) {
         unresolvedNow = Math.max(unresolvedNow, unresolved);
@@ -114,13 +121,13 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     unanswered = (unanswered ?? 0) + counts;
     const span = c.rcvFrom === c.rcvTo ? clock(c.rcvFrom) : `${clock(c.rcvFrom)}-${clock(c.rcvTo)}`;
     const text = `receivers of ${s.source} had sent ${c.rcv} NAKs by ${span} (cumulative, ${c.receivers} receiver${c.receivers === 1 ? '' : 's'}); the source ${who(s)} had received ${c.src} by ${clock(c.at)}`;
-    if (counts > 0) problems.push({ rank: 1.5e9 + counts, text: `NAKs unanswered: ${text}: a gap of ${c.gap} above the sampling skew (${c.allow}) in ${c.over} consecutive comparisons; NAKs are lost between receivers and source` });
+    if (counts > 0) problems.push({ severity: Severity.Unanswered, amount: counts, text: `NAKs unanswered: ${text}: a gap of ${c.gap} above the sampling skew (${c.allow}) in ${c.over} consecutive comparisons; NAKs are lost between receivers and source` });
     else if (ctx.verbose > 0 || c.gap > c.allow) infos.push(`NAK accounting: ${text} (gap ${c.gap}, sampling skew allowance ${c.allow}${c.over ? `, above it in ${c.over} comparison${c.over === 1 ? '' : 's'} so far` : ''})`);
   }
   const sf = staleFindings(stale, read.tail, o, now);
   findings.push(...sf.findings);
-  for (const a of stale.stale) problems.push({ rank: 1.2e9, text: `stale: ${describeApp(a)} stopped reporting (last sample ${clock(a.lastSent)})` });
-  problems.sort((a, b) => b.rank - a.rank);
+  for (const a of stale.stale) problems.push({ severity: Severity.Stale, amount: 0, text: `stale: ${describeApp(a)} stopped reporting (last sample ${clock(a.lastSent)})` });
+  problems.sort((a, b) => b.severity - a.severity || b.amount - a.amount);
 
   const metrics: Metric[] = [
     { name: 'streak', value: streak, min: 0 },
