@@ -63,7 +63,7 @@ export function finish(text: string, code: State, commit = false): void {
  * For the benchmark: anonymous memory at the end of the run (RssAnon) and the peak RSS (VmHWM),
  * on stderr. RSS alone counts the executable's mapped pages, which depend on the page cache.
  */
-function reportMemory(): void {
+export function reportMemory(): void {
   try {
     const st = readFileSync('/proc/self/status', 'latin1');
     const kib = (k: string) => /\d+/.exec(st.split('\n').find((l) => l.startsWith(`${k}:`)) ?? '')?.[0] ?? '?';

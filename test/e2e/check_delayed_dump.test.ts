@@ -63,9 +63,11 @@ describe('check_delayed_dump', () => {
     expect(r.code).toBe(2);
     expect(perfValue(r, 'messages')).toBe(828);
     const detail = r.stdout.split('\n').filter((l) => l.startsWith('queue '));
+    // job queues are named as such: the handler's --gearman leaves them in the dump by default
+    const jobs = ' (jobs: handle_delayed_dump --gearman leaves them in the dump; --queue to re-run, --retire-queue to archive)';
     expect(detail).toEqual([
-      'queue check_results: 500 messages', 'queue service: 300 messages', 'queue host: 20 messages',
-      'queue hostgroup_linux: 7 messages', 'queue eventhandler: 1 message',
+      'queue check_results: 500 messages', `queue service: 300 messages${jobs}`, `queue host: 20 messages${jobs}`,
+      `queue hostgroup_linux: 7 messages${jobs}`, `queue eventhandler: 1 message${jobs}`,
     ]);
     for (const [q, n] of Object.entries(queues)) expect(perfValue(r, `queue_${q}`)).toBe(n);
   });

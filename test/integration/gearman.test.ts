@@ -3,7 +3,7 @@
 // holds is read with gearadmin, payloads with a real worker (gearman -w), one file per job.
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,7 +78,8 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
       Buffer.from('host up'), Buffer.concat([Buffer.from('perfdata '), big]), Buffer.from('eventhandler old-job'), Buffer.from('garbage-without-message'),
     ];
     writeFileSync(dump, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
-    const r = await handler(['--skip-queue', 'eventhandler', '--rate', '0']);
+    // transport only: these payloads are not mod_gearman's, and every queue is named
+    const r = await handler(['--skip-queue', 'eventhandler', '--rate', '0', '--no-validate', '--queue', 'check_results', '--queue', 'host', '--queue', 'perfdata', '--queue', 'eventhandler']);
     expect(r.exitCode, text(r.stdout)).toBe(0);
     expect(text(r.stdout)).toMatch(/re-submitted 5 messages to gearmand 127\.0\.0\.1:\d+ .*; left in .*: 1 message of skipped queues, 1 malformed line/);
     expect(await status()).toEqual({ check_results: 3, host: 1, perfdata: 1 });
@@ -92,7 +93,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
 
   it('dry run says per queue how many jobs would go to which server, and changes nothing', async () => {
     writeFileSync(dump, 'check_results a\ncheck_results b\nhost c\n');
-    const r = await handler(['--dry-run']);
+    const r = await handler(['--dry-run', '--no-validate', '--queue', 'check_results', '--queue', 'host']);
     expect(r.exitCode).toBe(0);
     expect(text(r.stdout)).toMatch(/dry run: would archive into .* and submit 3 jobs to gearmand 127\.0\.0\.1:\d+ \(check_results 2, host 1\)/);
     expect(readFileSync(dump, 'latin1')).toBe('check_results a\ncheck_results b\nhost c\n');
@@ -102,7 +103,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     await startGearmand();
     const lines = Array.from({ length: 6000 }, (_, i) => `check_results job-${i}`);
     writeFileSync(dump, lines.join('\n') + '\n');
-    const run = handler(['--rate', '1500', '--journal-batch', '50']);
+    const run = handler(['--rate', '1500', '--journal-batch', '50', '--no-validate']);
     for (let i = 0; i < 200; i++) {
       const s = await status().catch(() => ({} as Record<string, number>));
       if ((s.check_results ?? 0) >= 1500) break;
@@ -117,7 +118,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     const left = readFileSync(dump, 'latin1').split('\n').filter(Boolean);
     expect(left).toEqual(lines.slice(acked)); // submitted in order, acknowledged in order
     await startGearmand();
-    const again = await handler(['--rate', '0']);
+    const again = await handler(['--rate', '0', '--no-validate']);
     expect(again.exitCode, text(again.stdout)).toBe(0);
     expect(await status()).toEqual({ check_results: lines.length - acked });
     expect(existsSync(dump)).toBe(false);
@@ -127,7 +128,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     await startGearmand();
     const lines = Array.from({ length: 4000 }, (_, i) => `host job-${i}`);
     writeFileSync(dump, lines.join('\n') + '\n');
-    const run = handler(['--rate', '1000', '--journal-batch', '100']);
+    const run = handler(['--rate', '1000', '--journal-batch', '100', '--no-validate', '--queue', 'host']);
     for (let i = 0; i < 200; i++) {
       if (((await status()).host ?? 0) >= 1000) break;
       await new Promise((r) => setTimeout(r, 25));
@@ -136,7 +137,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     await run;
     expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(lines); // untouched
     const before = (await status()).host;
-    const again = await handler(['--rate', '0', '--journal-batch', '100']);
+    const again = await handler(['--rate', '0', '--journal-batch', '100', '--no-validate', '--queue', 'host']);
     expect(again.exitCode, text(again.stdout)).toBe(0);
     expect(text(again.stdout)).toMatch(/already acknowledged by an interrupted earlier run/);
     const total = (await status()).host;
@@ -149,7 +150,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
   it('pauses while the target queue is deeper than --max-queue-depth, and stops at the import timeout', async () => {
     await startGearmand();
     writeFileSync(dump, Array.from({ length: 50 }, (_, i) => `service job-${i}`).join('\n') + '\n');
-    const r = await handler(['--rate', '0', '--max-queue-depth', '20', '--import-timeout', '3s']);
+    const r = await handler(['--rate', '0', '--max-queue-depth', '20', '--import-timeout', '3s', '--no-validate', '--queue', 'service']);
     expect(r.exitCode).toBe(2);
     expect(text(r.stdout)).toMatch(/partial import: .*not acknowledged \(the import timeout was reached\)/);
     const queued = (await status()).service;
@@ -162,7 +163,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     await startGearmand();
     chownSync(dir, 65534, 65534);
     writeFileSync(dump, 'check_results a\n');
-    const r = await handler(['--rate', '0']);
+    const r = await handler(['--rate', '0', '--no-validate']);
     expect(r.exitCode, text(r.stdout)).toBe(0);
     const archive = join(dir, 'delayed-messages.archive');
     const journal = readdirSync(archive).find((n) => n.endsWith('.gearman-journal'))!;
@@ -176,4 +177,107 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect(text(r.stdout)).toMatch(/no Gearman job server could be reached/);
     expect(readFileSync(dump, 'latin1')).toBe('check_results a\n');
   });
+});
+
+/**
+ * A mod_gearman payload made by an independent encoder: openssl (AES-256-ECB, no padding of its
+ * own) over the text plus its NUL, zero-padded to 16-byte blocks, with the key zero-padded to
+ * 32 bytes, as mod_gearman's common/crypt.c does; then base64.
+ */
+async function encrypted(text: string, key: string): Promise<string> {
+  const plain = Buffer.concat([Buffer.from(text), Buffer.alloc(1)]);
+  const padded = Buffer.concat([plain, Buffer.alloc((16 - (plain.length % 16)) % 16)]);
+  const hexKey = Buffer.concat([Buffer.from(key), Buffer.alloc(32 - key.length)]).toString('hex');
+  const r = await execa('openssl', ['enc', '-aes-256-ecb', '-nopad', '-K', hexKey], { input: padded, encoding: 'buffer' });
+  return Buffer.from(r.stdout as Uint8Array).toString('base64');
+}
+
+describe.skipIf(!available)('handle_delayed_dump --gearman: what mod_gearman will accept, and nothing stale', () => {
+  const KEY = 'should-be-a-long-secret';
+
+  it('with --key-file: messages that decrypt are submitted and a worker decrypts them; the wrong key, plain text and broken base64 stay, counted by reason', async () => {
+    await startGearmand();
+    writeFileSync(join(dir, 'secret.key'), `${KEY}\n`);
+    const good = await Promise.all(Array.from({ length: 20 }, (_, i) => encrypted(`host_name=h${i}\nservice_description=disk\nreturn_code=2\noutput=CRITICAL ${i}\n`, KEY)));
+    const perf = await encrypted('DATATYPE::SERVICEPERFDATA\tTIMET::1700000000\tHOSTNAME::h1\tSERVICEPERFDATA::x=1', KEY);
+    const wrongKey = await encrypted('host_name=x\nreturn_code=0\n', 'another-key');
+    const plain = Buffer.from('host_name=x\nreturn_code=0\n').toString('base64');
+    const bad = [`check_results ${wrongKey}`, `check_results ${plain}`, `check_results ${good[0].slice(0, 21)}`, 'check_results not*base64'];
+    writeFileSync(dump, [...good.map((g) => `check_results ${g}`), `perfdata ${perf}`, ...bad].join('\n') + '\n');
+    const r = await handler(['--rate', '0', '--key-file', join(dir, 'secret.key')]);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(text(r.stdout)).toMatch(/re-submitted 21 messages .*; left in .*: .*2 messages \(does not decrypt with the key\)/);
+    expect(text(r.stdout)).toMatch(/left in .*2 messages \(not base64\)/);
+    expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(bad);
+    // a worker gets each payload byte for byte, and openssl decrypts it with the key
+    const got = await work('check_results', 20);
+    const hexKey = Buffer.concat([Buffer.from(KEY), Buffer.alloc(32 - KEY.length)]).toString('hex');
+    const texts = await Promise.all(got.map(async (b) => {
+      const d = await execa('openssl', ['enc', '-d', '-aes-256-ecb', '-nopad', '-K', hexKey], { input: Buffer.from(b.toString('latin1'), 'base64'), encoding: 'buffer' });
+      return Buffer.from(d.stdout as Uint8Array).toString('latin1').replace(/\0+$/, '');
+    }));
+    expect(texts.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `host_name=h${i}\nservice_description=disk\nreturn_code=2\noutput=CRITICAL ${i}\n`).sort());
+  });
+
+  it('without a key: base64 of a job or result is submitted; anything else is never submitted', async () => {
+    await startGearmand();
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const good = [`check_results ${b64('host_name=a\nreturn_code=0\n')}`, `perfdata ${b64('DATATYPE::HOSTPERFDATA\tHOSTNAME::a')}`];
+    const bad = ['check_results plain text result', `check_results ${b64('hello world')}`, `check_results ${b64('host_name=a').slice(0, 7)}`];
+    writeFileSync(dump, [...good, ...bad].join('\n') + '\n');
+    const r = await handler(['--rate', '0']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(text(r.stdout)).toMatch(/re-submitted 2 messages .*left in .*: .*1 message \(not a mod_gearman job or result\)/);
+    expect(text(r.stdout)).toMatch(/left in .*2 messages \(not base64\)/);
+    expect(await status()).toEqual({ check_results: 1, perfdata: 1 });
+    expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(bad);
+  });
+
+  it('old jobs are not re-run by default: results go, host checks and event handlers stay and are named; --queue re-runs, --retire-queue moves them to the archive', async () => {
+    await startGearmand();
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const results = Array.from({ length: 10 }, (_, i) => `check_results ${b64(`host_name=h${i}\nreturn_code=0\n`)}`);
+    const hosts = Array.from({ length: 50 }, (_, i) => `host ${b64(`type=host\nhost_name=h${i}\n`)}`);
+    const handlers = Array.from({ length: 3 }, (_, i) => `eventhandler ${b64(`type=eventhandler\ncommand_line=restart ${i}\n`)}`);
+    const groups = [`hostgroup_linux ${b64('type=host\nhost_name=g\n')}`];
+    writeFileSync(dump, [...results, ...hosts, ...handlers, ...groups].join('\n') + '\n');
+    const dry = await handler(['--dry-run']);
+    expect(text(dry.stdout)).toMatch(/submit 10 jobs .*\(check_results 10\); would leave 50 old host checks, 3 event handlers, 1 old host check \(hostgroup_linux\) \(jobs, not re-run/);
+    const r = await handler(['--rate', '0']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(text(r.stdout)).toMatch(/re-submitted 10 messages .*; left in .*: 50 old host checks, 3 event handlers, 1 old host check \(hostgroup_linux\) \(jobs, not re-run: --queue to re-run, --retire-queue to move them to the verified archive\)/);
+    expect(await status()).toEqual({ check_results: 10 });
+    expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual([...hosts, ...handlers, ...groups]);
+    // the dump check names what is left, by queue
+    const c = await execa(join(BIN, 'check_delayed_dump'), ['-f', dump, '--state-dir', join(dir, 'state')], { reject: false });
+    expect(c.stdout).toMatch(/queue host: 50 messages/);
+    // retire the host checks (they are in the verified archive copy), re-run the event handlers
+    const r2 = await handler(['--rate', '0', '--retire-queue', 'host', '--retire-queue', 'hostgroup_linux', '--queue', 'eventhandler']);
+    expect(r2.exitCode, text(r2.stdout)).toBe(0);
+    expect(text(r2.stdout)).toMatch(/re-submitted 3 messages .*; retired 51 messages \(host, hostgroup_linux\) to the verified archive \S+; dump removed/);
+    expect(await status()).toEqual({ check_results: 10, eventhandler: 3 });
+    expect(existsSync(dump)).toBe(false);
+    const archive = join(dir, 'delayed-messages.archive');
+    const copies = readdirSync(archive).filter((n) => !n.includes('journal')).map((n) => readFileSync(join(archive, n), 'latin1'));
+    expect(copies.some((t) => hosts.every((h) => t.includes(h)))).toBe(true); // nothing deleted without a verified copy
+  });
+
+  it('flat memory: the peak RSS of a 400,000-line import is within 1.25x of a 20,000-line one (npm run bench: 2,000,000 lines)', async () => {
+    await startGearmand();
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const peak = async (n: number) => {
+      const fd = openSync(dump, 'w');
+      for (let i = 0; i < n; i += 10_000) {
+        writeSync(fd, Array.from({ length: Math.min(10_000, n - i) }, (_, k) => `check_results ${b64(`host_name=host-${i + k}\nservice_description=svc\nreturn_code=0\noutput=OK - fine ${i + k}\n`)}\n`).join(''));
+      }
+      closeSync(fd);
+      const r = await execa(join(BIN, 'handle_delayed_dump'), ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', dump, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '120s'],
+        { reject: false, env: { PATH: '/usr/bin:/bin', MSGWATCH_MEMORY_REPORT: '1' }, extendEnv: false });
+      expect(r.exitCode, r.stdout).toBe(0);
+      return Number(/hwm_kib=(\d+)/.exec(r.stderr)![1]);
+    };
+    const small = await peak(20_000);
+    const large = await peak(400_000);
+    expect(large / small).toBeLessThanOrEqual(1.25);
+  }, 180_000);
 });

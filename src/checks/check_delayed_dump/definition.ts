@@ -10,6 +10,7 @@ import { dataLabel } from '../../lib/perfdata.js';
 import { State, stateName, worst } from '../../lib/status.js';
 import { counted, formatDuration } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
+import { isResultQueue } from '../../dump/queues.js';
 import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
 import { fetchQueued, type Fetched } from './fetch.js';
 import { combine, DUMP_STATE, type History } from './history.js';
@@ -58,7 +59,8 @@ function details(c: DumpCounts, h: History, exists: boolean): string[] {
   const out: string[] = [];
   for (const [q, n] of sortedQueues(c)) {
     const label = dataLabel('queue_', q);
-    out.push(`queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}`);
+    const kind = isResultQueue(q) ? '' : ' (jobs: handle_delayed_dump --gearman leaves them in the dump; --queue to re-run, --retire-queue to archive)';
+    out.push(`queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}${kind}`);
   }
   if (c.malformed) out.push(`malformed lines: ${c.malformed} (${malformedKinds(c)})`);
   for (const s of c.samples) out.push(`malformed line ${s.line}: ${s.kind}`);

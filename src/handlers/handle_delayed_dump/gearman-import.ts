@@ -14,16 +14,22 @@
  * the server's `status` is read; while the target function's queue is deeper than `maxDepth`,
  * submission pauses.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { malformedKind } from '../../dump/count.js';
 import { crypto } from '../../lib/builtins.js';
 import { errnoText } from '../../lib/errors.js';
-import { adoptOwner } from '../../lib/files.js';
+import { adoptOwner, readAt } from '../../lib/files.js';
+import { holdYoungGeneration } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
 import { label, queueDepths, Submitter, type Server } from './gearman.js';
 import type { Journal } from './journal.js';
+import { LineSet } from './lineset.js';
+import { lines } from './lines.js';
+import { fateOf, type QueuePolicy } from './policy.js';
+import type { Rejection } from './payload.js';
+
+export { lines };
 
 export interface GearmanOptions {
   servers: Server[];
@@ -31,8 +37,7 @@ export interface GearmanOptions {
   rate: number; // jobs per second, 0: no limit
   maxDepth: number; // pause while the function's queue is deeper; 0: no guard
   batch: number;
-  queues: string[];
-  skipQueues: string[];
+  policy: QueuePolicy;
   deadline: number; // ms since the epoch
   /** who the journal is given to when run as root (the dump directory's owner) */
   owner: { uid: number; gid: number };
@@ -41,11 +46,16 @@ export interface GearmanOptions {
 }
 
 export interface GearmanOutcome {
-  /** lines of the copy (0-based) acknowledged, in this run or a resumed one */
-  acked: Set<number>;
-  perQueue: Map<string, { submitted: number; acked: number; skipped: number }>;
+  /** lines of the copy (0-based) that left the dump: acknowledged (in this run or a resumed one) or retired */
+  acked: LineSet;
+  perQueue: Map<string, { submitted: number; acked: number; skipped: number; held: number; retired: number; invalid: number }>;
   malformed: number;
   skipped: number;
+  /** job queues left in the dump by the default policy */
+  held: number;
+  retired: number;
+  /** messages mod_gearman would drop, by reason: they stay in the dump */
+  invalid: Map<Rejection, number>;
   resumed: number;
   notAcked: number;
   servers: string[];
@@ -56,48 +66,17 @@ export interface GearmanOutcome {
 const WINDOW = 256; // jobs in flight on one connection
 const DEPTH_EVERY_MS = 1000;
 
-/** The lines of a file, each with its 0-based index, without the LF (and a trailing CR). */
-export function* lines(path: string): Generator<[Buffer, number]> {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let rest = Buffer.alloc(0);
-    let index = 0;
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const buf = Buffer.concat([rest, chunk.subarray(0, n)]);
-      let pos = 0;
-      for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
-        yield [Buffer.from(buf.subarray(pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl)), index++];
-        pos = nl + 1;
-      }
-      rest = Buffer.from(buf.subarray(pos));
-    }
-    if (rest.length) yield [rest, index];
-  } finally {
-    closeSync(fd);
-  }
-}
-
 interface AckJournal { fd: number; unsynced: number }
-
-/**
- * What becomes of one dump line: not a message (as check_delayed_dump counts it), a message of a
- * queue the filters leave out, or a job for its queue. The import and its dry run share it.
- */
-export function classify(line: Buffer, queues: string[], skipQueues: string[]): { kind: 'malformed' } | { kind: 'skipped' | 'job'; queue: string; sp: number } {
-  if (malformedKind(line, 0, line.length) !== null) return { kind: 'malformed' };
-  const sp = line.indexOf(32);
-  const queue = line.toString('latin1', 0, sp);
-  return { kind: (queues.length && !queues.includes(queue)) || skipQueues.includes(queue) ? 'skipped' : 'job', queue, sp };
-}
 
 function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
 
-/** Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment). */
-function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: Set<number>; byContent: Map<string, number>; from: string[] } {
-  const byLine = new Set<number>();
+/**
+ * Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment).
+ * Journals are read a line at a time, and a settled one (its last line says so) not at all: the
+ * archive keeps every journal, and a million-line one must not cost memory on every later run.
+ */
+function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: LineSet; byContent: Map<string, number>; from: string[] } {
+  const byLine = new LineSet();
   const byContent = new Map<string, number>();
   const from: string[] = [];
   let names: string[] = [];
@@ -106,21 +85,28 @@ function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: Set<nu
     const jp = join(archiveDir, n);
     const old = jp.slice(0, -'.gearman-journal'.length);
     if (old === copy.path || !existsSync(old)) continue;
-    let text: string[];
-    try { text = readFileSync(jp, 'latin1').split('\n'); } catch (e) {
+    let header: string[] | null;
+    const acked = new LineSet();
+    try {
+      const size = statSync(jp).size;
+      if (readAt(jp, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') continue;
+      header = null;
+      for (const [line, i] of lines(jp)) {
+        const t = line.toString('latin1');
+        if (i === 0) { header = t.startsWith('copy ') ? t.split(' ') : null; if (!header) break; continue; }
+        if (t === 'settled') { header = null; break; }
+        if (/^\d+$/.test(t)) acked.add(Number(t));
+      }
+    } catch (e) {
       j.log(`cannot read ${jp} (${errnoText(e)}): its acknowledged lines cannot be skipped and may be submitted again`);
       continue;
     }
-    if (text.includes('settled')) continue;
-    const header = text[0].startsWith('copy ') ? text[0].split(' ') : null;
-    if (!header) continue;
+    if (!header || acked.size === 0) continue;
     const [, bytes, sha] = header;
-    const acked = new Set(text.slice(1).filter((l) => /^\d+$/.test(l)).map(Number));
-    if (acked.size === 0) continue;
     from.push(basename(old));
     const oldBytes = Number(bytes);
     const prefix = oldBytes <= copy.bytes && sha === hashOf(copy.path, oldBytes);
-    if (prefix) { for (const i of acked) byLine.add(i); continue; }
+    if (prefix) { acked.forEach((i) => byLine.add(i)); continue; }
     for (const [line, i] of lines(old)) if (acked.has(i)) { const k = line.toString('latin1'); byContent.set(k, (byContent.get(k) ?? 0) + 1); }
   }
   return { byLine, byContent, from };
@@ -154,7 +140,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
   const t0 = Date.now();
-  const out: GearmanOutcome = { acked: new Set(), perQueue: new Map(), malformed: 0, skipped: 0, resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
+  // an import streams the whole copy through short-lived buffers and promises: keep V8's young
+  // generation at its first size from the start, so its memory does not grow with the dump
+  holdYoungGeneration();
+  const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
   const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0 };
@@ -166,7 +155,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     writeSync(jf.fd, `${i}\n`);
     if (++jf.unsynced >= o.batch) { fsyncSync(jf.fd); jf.unsynced = 0; }
   };
-  const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0 })); return e; };
+  const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0, held: 0, retired: 0, invalid: 0 })); return e; };
 
   let serverIndex = 0;
   let sub: Submitter | null = null;
@@ -229,10 +218,14 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
         out.resumed++;
         continue;
       }
-      const c = classify(line, o.queues, o.skipQueues);
+      const c = fateOf(line, o.policy);
       if (c.kind === 'malformed') { out.malformed++; continue; }
       const queue = c.queue;
       if (c.kind === 'skipped') { out.skipped++; q(queue).skipped++; continue; }
+      if (c.kind === 'held') { out.held++; q(queue).held++; continue; }
+      if (c.kind === 'invalid') { out.invalid.set(c.why, (out.invalid.get(c.why) ?? 0) + 1); q(queue).invalid++; continue; }
+      // retired: leaves the dump unrun (the verified archive copy holds it); journaled like an acknowledgement
+      if (c.kind === 'retire') { out.retired++; q(queue).retired++; ack(i); continue; }
       const fn = line.subarray(0, c.sp);
       const payload = line.subarray(c.sp + 1);
       // wait: window, rate, depth, failures
@@ -284,7 +277,8 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     fsyncSync(jf.fd);
     closeSync(jf.fd);
   }
-  out.notAcked = copy.lines - out.acked.size - out.malformed - out.skipped;
+  const invalid = [...out.invalid.values()].reduce((a, b) => a + b, 0);
+  out.notAcked = copy.lines - out.acked.size - out.malformed - out.skipped - out.held - invalid;
   out.ms = Date.now() - t0;
   return out;
 }

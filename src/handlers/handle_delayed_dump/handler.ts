@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'nod
 import { dirname, join, basename } from 'node:path';
 import { helpText, parseArgs } from '../../lib/cli.js';
 import { expandExtraOpts } from '../../lib/extra-opts.js';
-import { installCrashGuards } from '../../lib/exit.js';
+import { installCrashGuards, reportMemory } from '../../lib/exit.js';
 import { describeError, errnoText, PluginError, UsageError } from '../../lib/errors.js';
 import { ownerOf, processAlive, userName } from '../../lib/files.js';
 import { wrapText } from '../../lib/help.js';
@@ -18,9 +18,8 @@ import { Lock, LockError } from '../../lib/state/lock.js';
 import { counted } from '../../lib/units.js';
 import { versionLine } from '../../lib/version.js';
 import { writeAllSync } from '../../lib/write.js';
-import { archiveDump, type Copy } from './archive.js';
-import { classify, importToGearman, lines, settleJournal } from './gearman-import.js';
-import { label } from './gearman.js';
+import { archiveDump } from './archive.js';
+import { dryRunGearman, gearmanImport, policyOf as queuePolicyOf } from './gearman-run.js';
 import { decide, type Policy, type Trigger } from './decide.js';
 import { commandLine, runImport } from './importer.js';
 import { Journal } from './journal.js';
@@ -173,50 +172,6 @@ async function handle(o: Opts, j: Journal, d: { act: boolean; why: string }, dir
   }
 }
 
-/** --gearman: submit, then take exactly the acknowledged lines out of the dump. */
-async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string, owner: Stats): Promise<{ code: number; summary: string }> {
-  j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s)`);
-  const r = await importToGearman(copy, archiveDir, {
-    servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch,
-    queues: o.queue, skipQueues: o.skipQueue, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000, owner,
-  }, j);
-  for (const [queue, n] of [...r.perQueue].sort()) j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}`);
-  const imported = r.acked.size;
-  // every line acknowledged: the plain settle (no per-line bookkeeping on a million-line dump)
-  const s = imported ? settle(o.file, copy, imported === copy.lines ? undefined : (i) => r.acked.has(i)) : { how: 'unchanged', kept: 0 };
-  if (imported) settleJournal(copy);
-  const left = [
-    r.notAcked ? `${counted(r.notAcked, 'message')} not acknowledged${r.stopped ? ` (${r.stopped})` : ''}` : '',
-    r.skipped ? `${counted(r.skipped, 'message')} of skipped queues` : '',
-    r.malformed ? `${counted(r.malformed, 'malformed line')}` : '',
-  ].filter(Boolean);
-  const where = r.servers.join(', ') || o.gearman.map(label).join(', ');
-  const resumed = r.resumed ? ` (${r.resumed} already acknowledged by an interrupted earlier run)` : '';
-  const summary = `${imported ? `re-submitted ${counted(imported, 'message')} to gearmand ${where}${resumed} in ${(r.ms / 1000).toFixed(1)}s` : `nothing re-submitted to gearmand ${where}`}`
-    + (left.length ? `; left in ${o.file}: ${left.join(', ')}` : s.kept ? `; ${counted(s.kept, 'message')} added meanwhile kept in the dump` : '; dump removed');
-  j.log(summary);
-  const partial = r.notAcked > 0;
-  return { code: partial ? 2 : 0, summary: partial ? `partial import: ${summary}` : summary };
-}
-
-/** --dry-run with --gearman: per queue, how many jobs would go to which server. */
-function dryRunGearman(o: Opts, j: Journal, archiveDir: string): { code: number; summary: string } {
-  const per = new Map<string, number>();
-  let skipped = 0;
-  let malformed = 0;
-  for (const [line] of lines(o.file)) {
-    const c = classify(line, o.queue, o.skipQueue);
-    if (c.kind === 'malformed') malformed++;
-    else if (c.kind === 'skipped') skipped++;
-    else per.set(c.queue, (per.get(c.queue) ?? 0) + 1);
-  }
-  const server = o.gearman.map(label).join(', then ');
-  for (const [queue, n] of [...per].sort()) j.log(`would submit ${counted(n, 'job')} to function ${queue} on ${server}`);
-  const total = [...per.values()].reduce((a, b) => a + b, 0);
-  const rest = [skipped ? `${skipped} of skipped queues` : '', malformed ? counted(malformed, 'malformed line') : ''].filter(Boolean).join(', ');
-  return { code: 0, summary: `dry run: would archive into ${archiveDir} and submit ${counted(total, 'job')} to gearmand ${server} (${[...per].sort().map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})${rest ? `; would leave ${rest} in the dump` : ''}` };
-}
-
 function say(lines: string[], code: number): void {
   // the scheduler logs this: each line cut at 1000 bytes, at most 8 KiB in all
   const out: string[] = [];
@@ -234,7 +189,8 @@ function say(lines: string[], code: number): void {
 export async function runHandler(argv: string[]): Promise<void> {
   // the plugins' crash guards: a crash is one line and exit 2 (an event handler's "failed")
   installCrashGuards((_what, e) => { say([`${NAME}: failed: internal error: ${describeError(e)}`], 2); process.exit(2); });
-  return handlerMain(argv);
+  await handlerMain(argv);
+  if (process.env.MSGWATCH_MEMORY_REPORT) reportMemory(); // for the benchmark: peak RSS of an import
 }
 
 async function handlerMain(argv: string[]): Promise<void> {
@@ -253,6 +209,7 @@ async function handlerMain(argv: string[]): Promise<void> {
     argv = expandExtraOpts(argv, NAME, { ...OPTIONS, help: { alias: 'h' }, version: { alias: 'V' } });
     o = parseArgs(argv, OPTIONS, {});
     if (o.successPattern) new RegExp(o.successPattern);
+    queuePolicyOf(o); // a --key-file that cannot be read is a usage error before anything is touched
     d = decide(triggerOf(o), policyOf(o));
     const dir = dirname(o.file);
     try { dirSt = statSync(dir); } catch (e) {

@@ -18,11 +18,12 @@
  *   5. the settle files removed
  */
 import { crypto } from '../../lib/builtins.js';
-import { appendFileSync, closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { adoptOwner, processAlive, readAt } from '../../lib/files.js';
 import { faultPoint } from '../../lib/state/faults.js';
 import { hashPrefix, type Copy } from './archive.js';
+import { ChunkWriter, countLines, lines } from './lines.js';
 
 export interface Settled {
   removed: boolean;
@@ -49,7 +50,8 @@ function linesOf(buf: Buffer): Buffer[] {
 }
 
 const key = (b: Buffer) => crypto().createHash('sha1').update(b).digest('base64');
-const joined = (lines: Buffer[]) => (lines.length ? Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])) : Buffer.alloc(0));
+const NL = Buffer.from('\n');
+const joined = (ls: Buffer[]) => (ls.length ? Buffer.concat(ls.flatMap((l) => [l, NL])) : Buffer.alloc(0));
 
 /** The files of one settle, named after the process that made them. */
 function files(dump: string, pid: number) {
@@ -57,14 +59,14 @@ function files(dump: string, pid: number) {
   return { intent: `${base}.json`, held: `${base}.held`, keep: `${base}.keep`, appending: `${base}.appending`, aside: `${dump}.importing-${pid}` };
 }
 
-/** Writes `data` at `path` durably: a temp file, fsync, rename. */
-function writeDurably(path: string, data: Buffer, owner: { uid: number; gid: number }): void {
+/** Writes a file at `path` durably from `fill`: a temp file, written in chunks, fsync, rename. */
+function writeDurablyWith(path: string, owner: { uid: number; gid: number }, fill: (w: ChunkWriter) => void): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
+    const w = new ChunkWriter(fd);
+    fill(w);
+    w.done();
   } finally {
     closeSync(fd);
   }
@@ -72,31 +74,67 @@ function writeDurably(path: string, data: Buffer, owner: { uid: number; gid: num
   renameSync(tmp, path);
 }
 
+function writeDurably(path: string, data: Buffer, owner: { uid: number; gid: number }): void {
+  writeDurablyWith(path, owner, (w) => w.write(data));
+}
+
+/** Do the bytes of `a` from `at` equal the whole of `b`? Compared a chunk at a time. */
+function endsWithFile(a: string, at: number, b: string): boolean {
+  const n = statSync(b).size;
+  if (at < 0 || statSync(a).size - at !== n) return false;
+  const fa = openSync(a, 'r');
+  const fb = openSync(b, 'r');
+  const ba = Buffer.allocUnsafe(1 << 20);
+  const bb = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let off = 0; off < n;) {
+      const len = Math.min(ba.length, n - off);
+      const ga = readSync(fa, ba, 0, len, at + off);
+      const gb = readSync(fb, bb, 0, len, off);
+      if (ga !== len || gb !== len || !ba.subarray(0, len).equals(bb.subarray(0, len))) return false;
+      off += len;
+    }
+    return true;
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
+
 function unlinkIfThere(path: string): void {
   try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
 }
 
-/** What of the aside file goes back: what follows the imported bytes, or the lines not imported. */
-function keepOf(aside: string, intent: Intent, held: Buffer): { keep: Buffer; how: Settled['how'] } {
-  const size = statSync(aside).size;
-  const prefix = size >= intent.bytes ? hashPrefix(aside, intent.bytes) : null;
+/**
+ * Writes what of the aside file goes back (the keep file): the lines not imported (held) and
+ * what follows the imported bytes, copied in chunks; or, when the dump was rewritten during the
+ * import, the lines not in the imported copy (a multiset difference: that rare path holds both
+ * files in memory).
+ */
+function writeKeep(f: ReturnType<typeof files>, intent: Intent, owner: { uid: number; gid: number }): Settled['how'] {
+  const size = statSync(f.aside).size;
+  const prefix = size >= intent.bytes ? hashPrefix(f.aside, intent.bytes) : null;
+  const heldSize = existsSync(f.held) ? statSync(f.held).size : 0;
   if (prefix && prefix.got === intent.bytes && prefix.sha256 === intent.sha256) {
-    const appended = readAt(aside, size - intent.bytes, intent.bytes);
-    const keep = Buffer.concat([held, appended]);
-    return { keep, how: keep.length ? 'appended' : 'unchanged' };
+    writeDurablyWith(f.keep, owner, (w) => {
+      if (heldSize) w.copyRange(f.held, 0, heldSize);
+      w.copyRange(f.aside, intent.bytes, size);
+    });
+    return heldSize + size - intent.bytes ? 'appended' : 'unchanged';
   }
-  // rewritten: a multiset difference with what was imported (the copy less the held lines)
+  const held = heldSize ? readFileSync(f.held) : Buffer.alloc(0);
   const importedCounts = new Map<string, number>();
   for (const l of linesOf(readFileSync(intent.copy))) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) + 1);
   for (const l of linesOf(held)) importedCounts.set(key(l), (importedCounts.get(key(l)) ?? 0) - 1);
   const kept: Buffer[] = [];
-  for (const l of linesOf(readFileSync(aside))) {
+  for (const l of linesOf(readFileSync(f.aside))) {
     const k = key(l);
     const n = importedCounts.get(k) ?? 0;
     if (n > 0) importedCounts.set(k, n - 1);
     else kept.push(l);
   }
-  return { keep: joined(kept), how: 'rewritten' };
+  writeDurably(f.keep, joined(kept), owner);
+  return 'rewritten';
 }
 
 /** Puts the keep file back at the dump path without clobbering a dump written meanwhile. */
@@ -117,13 +155,20 @@ function putBack(dump: string, f: ReturnType<typeof files>): void {
     renameSync(f.keep, f.appending);
   }
   if (!existsSync(f.appending)) return;
-  const keep = readFileSync(f.appending);
-  const cur = existsSync(dump) ? readFileSync(dump) : Buffer.alloc(0);
+  const keepSize = statSync(f.appending).size;
+  const curSize = existsSync(dump) ? statSync(dump).size : 0;
   // killed after the append: the dump ends with it already
-  const done = cur.length >= keep.length && cur.subarray(cur.length - keep.length).equals(keep);
-  if (!done) {
-    const sep = cur.length && cur[cur.length - 1] !== 10 ? Buffer.from('\n') : Buffer.alloc(0);
-    appendFileSync(dump, Buffer.concat([sep, keep]));
+  if (!endsWithFile(dump, curSize - keepSize, f.appending)) {
+    const sep = curSize && readAt(dump, 1, curSize - 1)[0] !== 10;
+    const fd = openSync(dump, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
+    try {
+      const w = new ChunkWriter(fd);
+      if (sep) w.write(Buffer.from('\n'));
+      w.copyRange(f.appending, 0, keepSize);
+      w.done();
+    } finally {
+      closeSync(fd);
+    }
     faultPoint('settle-appended');
   }
   unlinkSync(f.appending);
@@ -135,14 +180,11 @@ function finish(dump: string, pid: number, owner: { uid: number; gid: number }):
   let how: Settled['how'] = 'unchanged';
   if (existsSync(f.aside) && !existsSync(f.keep) && !existsSync(f.appending)) {
     const intent = JSON.parse(readFileSync(f.intent, 'utf8')) as Intent;
-    const held = existsSync(f.held) ? readFileSync(f.held) : Buffer.alloc(0);
-    const k = keepOf(f.aside, intent, held);
-    how = k.how;
-    writeDurably(f.keep, k.keep, statSync(f.aside));
+    how = writeKeep(f, intent, statSync(f.aside));
     faultPoint('settle-kept');
   }
   unlinkIfThere(f.aside);
-  const kept = existsSync(f.keep) ? linesOf(readFileSync(f.keep)).length : existsSync(f.appending) ? linesOf(readFileSync(f.appending)).length : 0;
+  const kept = existsSync(f.keep) && statSync(f.keep).size ? countLines(f.keep) : existsSync(f.appending) ? countLines(f.appending) : 0;
   putBack(dump, f);
   unlinkIfThere(f.held);
   unlinkIfThere(f.intent);
@@ -157,8 +199,12 @@ export function settle(dump: string, copy: Copy, imported?: (line: number) => bo
   if (!existsSync(dump)) return { removed: true, kept: 0, how: 'absent' };
   const owner = statSync(dump);
   const f = files(dump, process.pid);
-  const held = imported ? joined(linesOf(readFileSync(copy.path)).filter((_, i) => !imported(i))) : Buffer.alloc(0);
-  if (held.length) writeDurably(f.held, held, owner);
+  // the lines a partial import did not take, streamed from the copy (a million-line dump is never in memory)
+  if (imported) {
+    writeDurablyWith(f.held, owner, (w) => {
+      for (const [line, i] of lines(copy.path, true)) if (!imported(i)) { w.write(line); w.write(NL); }
+    });
+  }
   writeDurably(f.intent, Buffer.from(JSON.stringify({ copy: copy.path, bytes: copy.bytes, sha256: copy.sha256 } satisfies Intent)), owner);
   faultPoint('settle-intent');
   renameSync(dump, f.aside);
@@ -193,10 +239,10 @@ export function recover(dump: string): string[] {
       done.push(`finished the settle of interrupted run pid ${pid}: ${s.kept} line(s) returned to ${dump}`);
     } else {
       if (existsSync(f.aside)) {
-        writeDurably(f.keep, readFileSync(f.aside), owner);
+        writeDurablyWith(f.keep, owner, (w) => w.copyRange(f.aside, 0, statSync(f.aside).size));
         unlinkSync(f.aside);
       }
-      const kept = existsSync(f.keep) ? linesOf(readFileSync(f.keep)).length : 0;
+      const kept = existsSync(f.keep) && statSync(f.keep).size ? countLines(f.keep) : 0;
       putBack(dump, f);
       unlinkIfThere(f.held);
       if (kept) done.push(`returned ${kept} line(s) of ${f.aside}, left by interrupted run pid ${pid}, to ${dump}`);
