@@ -64,6 +64,24 @@ export function dump(path, lines, seed = 7) {
   return o.close();
 }
 
+/**
+ * A dump as mod_gearman fills it during a Gearman outage: results (check_results, one in ten
+ * perfdata), each the base64 of a result or perfdata record of varied length, as the handler's
+ * --gearman takes them (its payload check passes them).
+ */
+export function gearmanDump(path, lines, seed = 11) {
+  const r = rng(seed);
+  const o = new Out(path);
+  for (let i = 0; i < lines; i++) {
+    const host = `host-${Math.floor(r() * 5000)}`;
+    const text = i % 10 === 0
+      ? `DATATYPE::SERVICEPERFDATA\tTIMET::${1700000000 + i}\tHOSTNAME::${host}\tSERVICEDESC::disk\tSERVICEPERFDATA::used=${Math.floor(r() * 1e6)}B;;;0`
+      : `host_name=${host}\nservice_description=svc-${Math.floor(r() * 40)}\ncheck_type=1\nreturn_code=${Math.floor(r() * 3)}\nstart_time=${1700000000 + i}.0\nfinish_time=${1700000001 + i}.0\noutput=${'x'.repeat(Math.floor(r() * 200))}\n`;
+    o.push(`${i % 10 === 0 ? 'perfdata' : 'check_results'} ${Buffer.from(text).toString('base64')}\n`);
+  }
+  return o.close();
+}
+
 /** An lbmmon log with several applications publishing every 30 s. */
 export function lbmmonLog(path, bytes, seed = 3) {
   const r = rng(seed);

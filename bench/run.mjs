@@ -8,7 +8,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSy
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brokerLog, dump, lbmmonLog } from './generate.mjs';
+import { brokerLog, dump, gearmanDump, lbmmonLog } from './generate.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(root, 'dist', 'bin');
@@ -23,7 +23,8 @@ const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 40));
 const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
 const BROKER_DEBUG = size(opt('broker-debug-size', quick ? '32MiB' : '256MiB'));
 const DUMP_LINES = Number(opt('dump-lines', quick ? 500000 : 10000000));
-const GEARMAN_LINES = Number(opt('gearman-lines', quick ? 100000 : 1000000));
+const GEARMAN_LINES = Number(opt('gearman-lines', quick ? 200000 : 2000000));
+const GEARMAN_SMALL = 20000;
 const LBMMON = size(opt('lbmmon-size', quick ? '32MiB' : '512MiB'));
 const dir = opt('dir', '/tmp/msgwatch-bench');
 mkdirSync(dir, { recursive: true });
@@ -225,7 +226,7 @@ section(`6. re-import of a ${GEARMAN_LINES}-line dump into a local gearmand`);
 if (existsSync('/usr/sbin/gearmand') && existsSync('/usr/bin/gearman')) {
   const gdir = join(dir, 'gearman');
   mkdirSync(gdir, { recursive: true });
-  const src = input(`gearman-${GEARMAN_LINES}.dump`, dump, GEARMAN_LINES);
+  const src = input(`gearman-${GEARMAN_LINES}.dump`, gearmanDump, GEARMAN_LINES);
   // the peer: gearman -b -f QUEUE -n, one process per queue, fed that queue's messages. The CLI
   // waits for each job's acknowledgement and slows as the queue grows (a full million took over
   // 20 minutes and was stopped at 131k), so it gets the first 100,000 lines and the comparison is
@@ -251,13 +252,20 @@ if (existsSync('/usr/sbin/gearmand') && existsSync('/usr/bin/gearman')) {
   peer.note = `${Math.round(PEER_LINES / (peer.median / 1000))} jobs/s`;
   rows.push(peer);
   const gd = join(gdir, 'delayed-messages.dump');
-  const ours = measure('handle_delayed_dump --gearman (archive, submit, settle)', join(BIN, 'handle_delayed_dump'),
-    ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', gd, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '600s'],
-    { runs: gruns, before: () => { restart(); rmSync(join(gdir, 'delayed-messages.archive'), { recursive: true, force: true }); copyFileSync(src, gd); }, bytes: statSync(src).size });
-  const status = String(spawnSync('gearadmin', ['-h', '127.0.0.1', '-p', String(port), '--status']).stdout);
-  const queued = status.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).reduce((s, f) => s + Number(f[1]), 0);
-  const rate = GEARMAN_LINES / (ours.median / 1000);
-  ours.note = `${Math.round(rate)} jobs/s, ${(rate / (PEER_LINES / (peer.median / 1000))).toFixed(1)}x the CLI's; ${queued} jobs queued after the last run (of ${GEARMAN_LINES})`;
+  const importRun = (lines, file, label, runs) => {
+    const r = measure(label, join(BIN, 'handle_delayed_dump'),
+      ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', gd, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '600s'],
+      { runs, before: () => { restart(); rmSync(join(gdir, 'delayed-messages.archive'), { recursive: true, force: true }); copyFileSync(file, gd); }, bytes: statSync(file).size });
+    const status = String(spawnSync('gearadmin', ['-h', '127.0.0.1', '-p', String(port), '--status']).stdout);
+    const queued = status.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).reduce((n, f) => n + Number(f[1]), 0);
+    const rate = lines / (r.median / 1000);
+    r.note = `${Math.round(rate)} jobs/s, ${(rate / (PEER_LINES / (peer.median / 1000))).toFixed(1)}x the CLI's; ${queued} jobs queued after the last run (of ${lines})`;
+    return r;
+  };
+  const small = importRun(GEARMAN_SMALL, input(`gearman-${GEARMAN_SMALL}.dump`, gearmanDump, GEARMAN_SMALL), `handle_delayed_dump --gearman, ${GEARMAN_SMALL} lines`, gruns);
+  rows.push(small);
+  const ours = importRun(GEARMAN_LINES, src, `handle_delayed_dump --gearman (archive, check, submit, settle), ${GEARMAN_LINES} lines`, gruns);
+  ours.note += `; peak RSS ${(ours.rss / small.rss).toFixed(2)}x the ${GEARMAN_SMALL}-line import's`;
   rows.push(ours);
   try { process.kill(gearmand.pid, 'SIGKILL'); } catch { /* gone */ }
 } else {
