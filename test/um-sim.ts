@@ -14,6 +14,8 @@ export interface SimApp {
   silent?: boolean;
   /** the process goes on reporting its context, without transport blocks (its sessions ended) */
   noTransport?: boolean;
+  /** cumulative context counters, by label (topic resolution drops, unknown datagrams) */
+  ctxc?: Record<string, number>;
 }
 
 export class UmSim {
@@ -46,7 +48,7 @@ export class UmSim {
         out += receiverBlock(a, this.t, SRC, a.c);
         if (a.evq) out += eventQueueBlock(a, this.t, a.evq);
       }
-      out += contextBlock(a, this.t, { 'Unresolved topics in receiver topic map': a.unresolved ?? 0, 'Number of data message fragments unrecoverably lost': a.c.fragments ?? 0 });
+      out += contextBlock(a, this.t, { ...(a.ctxc ?? {}), 'Unresolved topics in receiver topic map': a.unresolved ?? 0, 'Number of data message fragments unrecoverably lost': a.c.fragments ?? 0 });
     }
     appendFileSync(this.path, this.transform(out + '\n'));
   }

@@ -66,6 +66,12 @@ const LEGACY_ALIASES: [string, string][] = (['LBT-RM', 'LBT-RU'] as const).flatM
  */
 export const LABEL_ALIASES = new Map<string, string>([
   ['Topic resolution unresolved receiver topics', 'Unresolved topics in receiver topic map'],
+  // the Java example's context labels for what Informatica's notes say to watch
+  ['Topic resolution datagrams dropped version', 'Topic resolution datagrams dropped (version)'],
+  ['Topic resolution datagrams dropped type', 'Topic resolution datagrams dropped (type)'],
+  ['Topic resolution datagrams dropped malformed', 'Topic resolution datagrams dropped (malformed)'],
+  ['LBT-RM unknown datagrams received', 'Unknown LBT-RM datagrams received'],
+  ['LBT-RU unknown datagrams received', 'Unknown LBT-RU datagrams received'],
   ['Fragments unrecoverably lost', 'Number of data message fragments unrecoverably lost'],
   ['Data messages enqueued', 'Data messages currently enqueued'],
   ['Data messages min service time (microseconds)', 'Data message service minimum time'],

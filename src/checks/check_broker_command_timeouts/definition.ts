@@ -121,9 +121,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     else {
       const why = recognised.has(f) ? null : notBrokerLog(f);
       if (why) { findings.push({ state: State.UNKNOWN, text: `${f} does not look like a Shinken broker log: ${why}; check -f` }); foreign++; }
-      else if (r.position) recognised.add(f);
-      const stale = staleLogFinding(f, r.mtimeMs, o.staleLog, now, 'the broker');
-      if (stale) findings.push(stale);
+      else {
+        if (r.position) recognised.add(f);
+        // a wrong -f is UNKNOWN; its age says nothing about a broker
+        const stale = staleLogFinding(f, r.mtimeMs, o.staleLog, now, 'the broker');
+        if (stale) findings.push(stale);
+      }
     }
   }
 

@@ -6,12 +6,14 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
+import { formatDuration } from '../../lib/units.js';
 import { describeApp } from '../../um/apps.js';
 import { collect } from '../../um/collect.js';
 import { clock, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
-import { add, SERIES, NAK_LABELS, ncfs, observe, reported, unrecoverable, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { add, dropped, naksRefused, SERIES, NAK_LABELS, ncfs, observe, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { notesRules, Severity, type Problem } from './rules.js';
 
 
 
@@ -31,16 +33,20 @@ function when(r: RunSeries | undefined, s: Series, ended: number | null): string
 
 interface Ended { key: string; s: Series; at: number }
 
-/** What the summary names first: the worse kind, then the larger amount. */
-enum Severity { Naks = 1, Stale, Unanswered, Ncfs, Streak, Unrecoverable }
-
-interface Problem { severity: Severity; amount: number; text: string }
 
 const OPTIONS = {
   ...UM_OPTIONS,
   consecutive: {
     type: 'string', default: '2', requiresArg: true, coerce: coerce.positiveInt(),
-    describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2); also how long unresolved topics may last',
+    describe: 'Alarm when NAKs grew in this many consecutive intervals (the seed rule: 2)',
+  },
+  'loss-floor': {
+    type: 'string', default: '100', requiresArg: true, coerce: coerce.positiveInt(),
+    describe: "loss_rate counts an interval's loss once it reaches this many datagrams (fewer is noise, whatever the %)",
+  },
+  'unresolved-for': {
+    type: 'string', default: '1m', requiresArg: true, coerce: coerce.duration(),
+    describe: 'Unresolved topics count once they lasted this long (topic resolution normally completes in seconds)',
   },
 } as const satisfies OptionSpecs;
 
@@ -53,7 +59,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const ended: Ended[] = [];
   const c = await collect(ctx, {
     item: SERIES, wanted: ['source', 'receiver', 'im-source', 'im-receiver', 'context'], labels: NAK_LABELS,
-    observe: (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b),
+    observe: (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b, o.lossFloor),
   });
   const { read, apps, items: series, stale } = c;
   (acct ??= new NakAccounting(series)).finish();
@@ -77,6 +83,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const total = zero();
   let streak = 0;
   let unresolvedNow = 0;
+  const peak = { lost: 0, rate: null as number | null, unknownRate: null as number | null };
 
   const entries: [string, Series, number | null][] = [
     ...Object.entries(series).map(([k, s]): [string, Series, number | null] => [k, s, null]),
@@ -95,6 +102,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     const v = reported(s, r);
     const g: Growth = v.growth;
     add(total, g); // a series' growth only fills the fields of its own kind
+    worsePeak(peak, v.peak);
+    problems.push(...notesRules(s, g, v.peak, who(s), when(r, s, endAt)));
     if (s.kind === 'rcv') {
       streak = Math.max(streak, v.streak);
       const lost = g.windowAdvance + g.nakExpiry;
@@ -105,9 +114,11 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     } else if (s.kind === 'ctx') {
       if (g.fragments > 0) problems.push({ severity: Severity.Unrecoverable, amount: g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s, endAt)}` });
       const unresolved = s.values.unresolved;
-      if (unresolved && s.nonzero >= o.consecutive) {
+      const since = s.unresolvedSince ?? null;
+      // deaf: unresolved for --unresolved-for by the samples' own clock (the context still reports)
+      if (unresolved && endAt === null && since !== null && s.sent !== null && s.sent - since >= o.unresolvedFor * 1000) {
         unresolvedNow = Math.max(unresolvedNow, unresolved);
-        infos.push(`unresolved topics: ${who(s)} has had ${unresolved} unresolved topics in its receiver topic map for ${s.nonzero} consecutive samples (a receiver whose topic has no source, or topic resolution not completing)`);
+        problems.push({ severity: Severity.Unresolved, amount: unresolved, text: `deaf: ${who(s)} has ${unresolved} unresolved topic${unresolved === 1 ? '' : 's'} in its receiver topic map since ${clock(since)} (${formatDuration((s.sent - since) / 1000)} at its newest sample): its receivers hear no source (topic resolution not completing, or the sources gone)` });
       }
     }
   }
@@ -137,6 +148,13 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'naks_unanswered', value: unanswered, min: 0 },
     { name: 'retransmit_ratio', value: total.sent > 0 ? Math.round((10000 * total.retrans) / total.sent) / 100 : null, uom: '%', min: 0, max: 100 },
     { name: 'unresolved_topics', value: unresolvedNow, min: 0 },
+    { name: 'loss_rate', value: peak.rate ?? 0, uom: '%', min: 0, max: 100 },
+    { name: 'lost_max', value: peak.lost, min: 0 },
+    { name: 'naks_refused', value: naksRefused(total), min: 0 },
+    { name: 'dgrams_dropped', value: dropped(total), min: 0 },
+    { name: 'tr_dropped', value: trDropped(total), min: 0 },
+    { name: 'unknown_rate', value: peak.unknownRate, min: 0 },
+    { name: 'no_topic_pct', value: total.lbmMsgs + total.noTopic > 0 ? Math.round((10000 * total.noTopic) / (total.lbmMsgs + total.noTopic)) / 100 : null, uom: '%', min: 0, max: 100 },
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
   const receivers = Object.values(series).filter((s) => s.kind === 'rcv').length;
@@ -178,7 +196,14 @@ export const definition: PluginDefinition<typeof OPTIONS> = {
     { name: 'unrecoverable', help: 'datagrams unrecoverable (window advance + NAK generation expiration) + fragments unrecoverably lost (default CRITICAL > 0)' },
     { name: 'naks_unanswered', help: "gap between receivers' cumulative NAKs sent and the source's NAKs received at aligned samples, counted when above the sampling skew in --consecutive comparisons (default WARNING > 0)" },
     { name: 'retransmit_ratio', uom: '%', help: 'source retransmissions / datagrams sent' },
-    { name: 'unresolved_topics', help: 'unresolved topics in receiver topic maps that lasted --consecutive samples (newest value, else 0; no default threshold)' },
+    { name: 'unresolved_topics', help: 'unresolved topics of a context whose receivers stayed deaf for --unresolved-for (newest value, else 0; default WARNING > 0)' },
+    { name: 'loss_rate', uom: '%', help: "worst single interval's loss: receiver datagrams lost or source datagrams NAKed, as % of what it carried, once it reached --loss-floor (default -w 5 -c 20)" },
+    { name: 'lost_max', help: 'most datagrams lost (receiver) or NAKed (source) in one interval (default WARNING > 1000: a burst)' },
+    { name: 'naks_refused', help: "source NAKs ignored, shed, ignored (retransmit delay): NCFs the source sent (default WARNING > 0)" },
+    { name: 'dgrams_dropped', help: 'receiver datagrams dropped (size, type, version, hdr, other): malformed traffic (default WARNING > 0)' },
+    { name: 'tr_dropped', help: 'topic resolution datagrams dropped (version, type, malformed) (default WARNING > 0)' },
+    { name: 'unknown_rate', help: 'unknown LBT-RM/LBT-RU datagrams received a second, worst interval (default WARNING > 10)' },
+    { name: 'no_topic_pct', uom: '%', help: 'LBM messages received with an uninteresting topic, % of all received (no default; above ~25% the topic/transport mapping is worth a look)' },
     { name: 'stale_apps', help: 'applications that stopped reporting (default WARNING > 0)' },
   ],
   primary: 'streak',
@@ -188,11 +213,22 @@ export const definition: PluginDefinition<typeof OPTIONS> = {
     unrecoverable: { crit: '0' },
     stale_apps: { warn: '0' },
     naks_unanswered: { warn: '0' },
+    unresolved_topics: { warn: '0' },
+    loss_rate: { warn: '5', crit: '20' },
+    lost_max: { warn: '1000' },
+    naks_refused: { warn: '0' },
+    dgrams_dropped: { warn: '0' },
+    tr_dropped: { warn: '0' },
+    unknown_rate: { warn: '10' },
   }),
   helpEpilogue:
     'Growth covers the samples read since the previous run; a transport series with no new sample repeats the growth\n' +
     'of its newest interval, so an alert stands until a newer sample shows it cleared, or until the series ends: once\n' +
     'two newer samples of its process context lack it, the run that sees this reports what it read and forgets it.\n' +
-    'A first run reports the newest interval of each series found in the last --initial-bytes of the log.',
+    'A first run reports the newest interval of each series found in the last --initial-bytes of the log.\n' +
+    'Latency: a rule on one interval (loss_rate, lost_max, drops, refused NAKs, unknown datagrams) fires on the first\n' +
+    "sample after the event, so up to one monitor interval (600 s with the current documentation's default) plus one\n" +
+    'check interval; the NAK streak needs --consecutive intervals (20 minutes at 600 s); unresolved topics fire after\n' +
+    '--unresolved-for, measured on the samples, so at the first sample after that.',
   run,
 };

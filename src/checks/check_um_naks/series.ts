@@ -3,7 +3,7 @@
  * and the growth of each series' newest interval (kept, so an alert stands until a new sample
  * shows it cleared). Pure: blocks in, numbers out.
  */
-import { array, count, literal, nullable, num, obj, pair, record, stamp, str, type Schema } from '../../lib/state/schema.js';
+import { array, count, literal, nullable, num, obj, optional, pair, record, stamp, str, type Schema } from '../../lib/state/schema.js';
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 import { COMPARISON, remember, type Comparison, type NakAccounting } from './gap.js';
 
@@ -13,6 +13,22 @@ export interface Growth {
   naks: number; ncfIgnored: number; ncfShed: number; ncfDelay: number; ncfUnknown: number;
   windowAdvance: number; nakExpiry: number; fragments: number;
   srcNaks: number; sent: number; retrans: number;
+  // Informatica's monitoring notes (kb/monitoring-notes.md): loss, refused NAKs, malformed
+  // datagrams, topic resolution noise, unknown transport traffic, topic/transport mapping waste
+  lost: number; received: number; lbmMsgs: number; noTopic: number;
+  dropSize: number; dropType: number; dropVer: number; dropHdr: number; dropOther: number;
+  naksIgnored: number; naksShed: number; naksDelay: number;
+  trVer: number; trType: number; trMalformed: number; unknownRm: number; unknownRu: number;
+}
+
+/** The worst single interval of a series: what one-interval rules judge (a burst is not averaged away). */
+export interface Peak {
+  /** datagrams lost (receiver) or NAKed (source) in one interval */
+  lost: number;
+  /** that loss as % of what the interval carried, when it reached the floor; else null */
+  rate: number | null;
+  /** unknown LBT-RM/RU datagrams a second (context) */
+  unknownRate: number | null;
 }
 
 export interface Series {
@@ -27,24 +43,45 @@ export interface Series {
   values: Record<string, number | null>;
   streak: number;
   nonzero: number; // consecutive samples with unresolved topics
+  /** the sample time from which the unresolved topics have been non-zero without a break */
+  unresolvedSince?: number | null;
   lastGrowth: Growth | null;
+  lastPeak?: Peak | null;
 }
 
 export interface RunSeries {
   growth: Growth;
+  peak: Peak;
   streakMax: number;
   problemFrom: number | null;
   problemTo: number | null;
   lastHadProblem: boolean;
 }
 
-export const zero = (): Growth => ({ naks: 0, ncfIgnored: 0, ncfShed: 0, ncfDelay: 0, ncfUnknown: 0, windowAdvance: 0, nakExpiry: 0, fragments: 0, srcNaks: 0, sent: 0, retrans: 0 });
+export const zero = (): Growth => ({
+  naks: 0, ncfIgnored: 0, ncfShed: 0, ncfDelay: 0, ncfUnknown: 0, windowAdvance: 0, nakExpiry: 0, fragments: 0, srcNaks: 0, sent: 0, retrans: 0,
+  lost: 0, received: 0, lbmMsgs: 0, noTopic: 0, dropSize: 0, dropType: 0, dropVer: 0, dropHdr: 0, dropOther: 0,
+  naksIgnored: 0, naksShed: 0, naksDelay: 0, trVer: 0, trType: 0, trMalformed: 0, unknownRm: 0, unknownRu: 0,
+});
+const noPeak = (): Peak => ({ lost: 0, rate: null, unknownRate: null });
+
+/** Keeps the worse of two peaks in `a`. */
+export function worsePeak(a: Peak, b: Peak): void {
+  a.lost = Math.max(a.lost, b.lost);
+  if (b.rate !== null) a.rate = Math.max(a.rate ?? 0, b.rate);
+  if (b.unknownRate !== null) a.unknownRate = Math.max(a.unknownRate ?? 0, b.unknownRate);
+}
+
+export const dropped = (g: Growth) => g.dropSize + g.dropType + g.dropVer + g.dropHdr + g.dropOther;
+export const naksRefused = (g: Growth) => g.naksIgnored + g.naksShed + g.naksDelay;
+export const trDropped = (g: Growth) => g.trVer + g.trType + g.trMalformed;
 
 export function ncfs(g: Growth): number { return g.ncfIgnored + g.ncfShed + g.ncfDelay + g.ncfUnknown; }
 export function unrecoverable(g: Growth): number { return g.windowAdvance + g.nakExpiry + g.fragments; }
 
 export function add(a: Growth, b: Growth): void {
-  for (const k of Object.keys(a) as (keyof Growth)[]) a[k] += b[k];
+  // a growth saved before 0.3 lacks the newer fields: they add nothing
+  for (const k of Object.keys(a) as (keyof Growth)[]) a[k] += b[k] ?? 0;
 }
 
 function labels(kind: SeriesKind, t: string): Record<string, string> {
@@ -52,10 +89,22 @@ function labels(kind: SeriesKind, t: string): Record<string, string> {
     return {
       naks: `${t} NAKs sent`, ncfIgnored: 'NCFs received (ignored)', ncfShed: 'NCFs received (shed)', ncfDelay: 'NCFs received (retransmit delay)',
       ncfUnknown: 'NCFs received (unknown)', windowAdvance: `${t} datagrams unrecoverable (window advance)`, nakExpiry: `${t} datagrams unrecoverable (NAK generation expiration)`,
+      lost: `Lost ${t} datagrams detected`, received: `${t} datagrams received`, lbmMsgs: `${t} LBM messages received`, noTopic: `${t} LBM messages received with uninteresting topic`,
+      dropSize: `${t} datagrams dropped (size)`, dropType: `${t} datagrams dropped (type)`, dropVer: `${t} datagrams dropped (version)`,
+      dropHdr: `${t} datagrams dropped (hdr)`, dropOther: `${t} datagrams dropped (other)`,
     };
   }
-  if (kind === 'src') return { srcNaks: `${t} NAKs received`, sent: `${t} datagrams sent`, retrans: `${t} retransmission datagrams sent` };
-  return { fragments: 'Number of data message fragments unrecoverably lost', unresolved: 'Unresolved topics in receiver topic map' };
+  if (kind === 'src') {
+    return {
+      srcNaks: `${t} NAKs received`, sent: `${t} datagrams sent`, retrans: `${t} retransmission datagrams sent`,
+      naksIgnored: `${t} NAKs ignored`, naksShed: `${t} NAKs shed`, naksDelay: `${t} NAKs ignored (retransmit delay)`,
+    };
+  }
+  return {
+    fragments: 'Number of data message fragments unrecoverably lost', unresolved: 'Unresolved topics in receiver topic map',
+    trVer: 'Topic resolution datagrams dropped (version)', trType: 'Topic resolution datagrams dropped (type)', trMalformed: 'Topic resolution datagrams dropped (malformed)',
+    unknownRm: 'Unknown LBT-RM datagrams received', unknownRu: 'Unknown LBT-RU datagrams received',
+  };
 }
 
 /**
@@ -80,10 +129,15 @@ export function kindOfBlock(b: Block): SeriesKind | null {
 }
 
 const n0 = num({ min: 0 });
+const o0 = optional(n0);
+// the fields added in 0.3 are optional: a state saved before reads as zero growth for them
 const GROWTH: Schema<Growth> = obj<Growth>({
   naks: n0, ncfIgnored: n0, ncfShed: n0, ncfDelay: n0, ncfUnknown: n0, windowAdvance: n0, nakExpiry: n0, fragments: n0,
   srcNaks: n0, sent: n0, retrans: n0,
-});
+  lost: o0, received: o0, lbmMsgs: o0, noTopic: o0, dropSize: o0, dropType: o0, dropVer: o0, dropHdr: o0, dropOther: o0,
+  naksIgnored: o0, naksShed: o0, naksDelay: o0, trVer: o0, trType: o0, trMalformed: o0, unknownRm: o0, unknownRu: o0,
+} as never);
+const PEAK: Schema<Peak> = obj<Peak>({ lost: n0, rate: nullable(n0), unknownRate: nullable(n0) });
 
 /** Saved series are distrusted: every field checked by type and plausibility. */
 export const SERIES: Schema<Series> = obj<Series>({
@@ -94,11 +148,27 @@ export const SERIES: Schema<Series> = obj<Series>({
   cmp: nullable(COMPARISON),
   values: record(nullable(n0), 100),
   streak: count, nonzero: count,
+  unresolvedSince: optional(nullable(stamp)),
   lastGrowth: nullable(GROWTH),
+  lastPeak: optional(nullable(PEAK)),
 });
 
 /** Folds one block into the saved series and this run's accumulation. */
-export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, acct: NakAccounting, b: Block): void {
+/**
+ * One interval's peak: loss (receiver `Lost ... datagrams detected`, or source `NAKs received`)
+ * as a count and, once it reaches `floor`, as % of the datagrams the interval carried; unknown
+ * datagrams a second (context).
+ */
+function peakOf(kind: SeriesKind, g: Growth, from: number | null, to: number | null, floor: number): Peak {
+  const lost = kind === 'rcv' ? g.lost : kind === 'src' ? g.srcNaks : 0;
+  const carried = kind === 'rcv' ? g.received + g.lost : kind === 'src' ? g.sent : 0;
+  const rate = lost >= floor && carried > 0 ? Math.min(100, Math.round((10000 * lost) / carried) / 100) : null;
+  const secs = from !== null && to !== null && to > from ? (to - from) / 1000 : null;
+  const unknown = g.unknownRm + g.unknownRu;
+  return { lost, rate, unknownRate: kind === 'ctx' && secs ? Math.round((10 * unknown) / secs) / 10 : null };
+}
+
+export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, acct: NakAccounting, b: Block, floor: number): void {
   const kind = kindOfBlock(b);
   if (!kind) return;
   const key = seriesKey(b);
@@ -111,7 +181,8 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   const next: Series = {
     kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, ctx: b.header.ctxInst, title: b.header.title, source: b.source, transport: b.transport,
     sent, values, streak: 0, nonzero: values.unresolved ? (prev?.nonzero ?? 0) + 1 : 0,
-    lastGrowth: prev?.lastGrowth ?? null,
+    unresolvedSince: values.unresolved ? (prev?.values.unresolved ? (prev.unresolvedSince ?? prev.sent) : sent) : null,
+    lastGrowth: prev?.lastGrowth ?? null, lastPeak: prev?.lastPeak ?? null,
     recent: prev?.recent ?? [], cmp: prev?.cmp ?? null,
   };
   if (prev) {
@@ -122,8 +193,11 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
     }
     next.streak = g.naks > 0 ? prev.streak + 1 : 0;
     next.lastGrowth = g;
-    const r = run.get(key) ?? { growth: zero(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
+    const p = peakOf(kind, g, prev.sent, sent, floor);
+    next.lastPeak = p;
+    const r = run.get(key) ?? { growth: zero(), peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
     add(r.growth, g);
+    worsePeak(r.peak, p);
     r.streakMax = Math.max(r.streakMax, next.streak);
     const problem = g.naks > 0 || unrecoverable(g) > 0 || ncfs(g) > 0;
     if (problem) {
@@ -147,9 +221,11 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
  * The growth this run reports for a series: what it read since the last run, or, with no new
  * sample, the growth of the series' newest interval.
  */
-export function reported(s: Series, r: RunSeries | undefined): { growth: Growth; streak: number } {
-  if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak) };
-  return { growth: s.lastGrowth ?? zero(), streak: s.streak };
+export function reported(s: Series, r: RunSeries | undefined): { growth: Growth; streak: number; peak: Peak } {
+  if (r) return { growth: r.growth, streak: Math.max(r.streakMax, s.streak), peak: r.peak };
+  const growth = zero();
+  if (s.lastGrowth) add(growth, s.lastGrowth);
+  return { growth, streak: s.streak, peak: s.lastPeak ?? noPeak() };
 }
 
 /** Every field label this check reads; the parser decodes no other. */
