@@ -48,7 +48,7 @@ describe('check_um_event_queue', () => {
     expect(r.perf.enqueued).toBe('10;30000;60000;0');
     expect(perfValue(r, 'enqueue_rate')).toBe(30000);
     expect(r.perf.service_mean).toBe('412us;;;0');
-    expect(r.perf.latency_max).toBe('250000us;;;0');
+    expect(r.perf.latency_max).toBe('250000us;1000000;10000000;0'); // age: WARNING above 1 s, CRITICAL above 10 s
     expect(r.stdout).toMatch(/pricefeed at 10.20.1.11/);
   });
 

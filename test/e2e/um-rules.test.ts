@@ -113,6 +113,46 @@ describe('Informatica monitoring-notes rules (check_um_naks)', () => {
     expect((await run(['-w', 'no_topic_pct=25', '--dry-run'])).code).toBe(1);
   });
 
+  it('IM source statistics blocks (the Java lbmmon prints them) are sources like any other: their loss and refused NAKs count', async () => {
+    const im = new UmSim(join(dir, 'im.log'), 30_000, (c) => c.replace(/^Source statistics received from/gm, 'IM source statistics received from'));
+    const s = im.add('gateway', 'source', 0xf06, '10.29.3.101');
+    im.add('riskcalc', 'receiver', 0x5b9);
+    im.sample(); im.sample();
+    expect((await runBin(P, ['-f', join(dir, 'im.log')], env)).code).toBe(0);
+    im.bump(s, 'LBT-RM NAKs received', 1500);
+    im.bump(s, 'LBT-RM NAKs shed', 1);
+    im.sample();
+    const r = await runBin(P, ['-f', join(dir, 'im.log')], env);
+    expect(r.stdout).toMatch(/loss: source gateway at 10.29.3.101 \(pid f06\) had 1500 datagrams NAKed/);
+    expect(r.stdout).toMatch(/NAKs refused: source gateway /);
+    expect(perfValue(r, 'naks_refused')).toBe(1);
+  });
+
+  it('event queues: the age of the oldest message, the slowest callback and the events queued have default bounds', async () => {
+    const q = new UmSim(join(dir, 'evq.log'));
+    const a = q.add('riskcalc', 'receiver', 0x5b9);
+    const set = (age: number, svc: number, events: number) => {
+      a.evq = {
+        'Data messages currently enqueued': 10, 'Total data messages enqueued': (a.evq?.['Total data messages enqueued'] ?? 0) + 1000, 'Events currently enqueued': events, 'Total events enqueued': 5,
+        'Data message service minimum time': 5, 'Data message service mean time': 400, 'Data message service maximum time': svc,
+        'Event latency minimum time': 3, 'Event latency mean time': 1500, 'Event latency maximum time': age,
+      };
+    };
+    const evq = (args: string[] = []) => runBin('check_um_event_queue', ['-f', join(dir, 'evq.log'), '--dry-run', ...args], env);
+    set(2000, 9000, 3); q.sample(); q.sample();
+    expect((await evq()).code).toBe(0);
+    set(2_000_000, 9000, 3); q.sample();
+    expect((await evq()).code).toBe(1); // a message waited 2 s
+    set(20_000_000, 9000, 3); q.sample();
+    expect((await evq()).code).toBe(2); // 20 s
+    set(2000, 1_500_000, 3); q.sample();
+    expect((await evq()).code).toBe(1); // one callback took 1.5 s
+    set(2000, 9000, 40_000); q.sample();
+    const r = await evq();
+    expect(r.code).toBe(1);
+    expect(perfValue(r, 'events_enqueued')).toBe(40000);
+  });
+
   it('--help says each rule\'s latency for a given monitor interval', async () => {
     const h = await runBin(P, ['--help'], env);
     expect(h.stdout).toMatch(/Latency: a rule on one interval/);

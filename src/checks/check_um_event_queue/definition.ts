@@ -64,6 +64,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'service_max', value: max(live.map(([, q]) => measured(q, q.serviceMax))), uom: 'us', min: 0 },
     { name: 'latency_mean', value: max(live.map(([, q]) => measured(q, q.latencyMean))), uom: 'us', min: 0 },
     { name: 'latency_max', value: max(live.map(([, q]) => measured(q, q.latencyMax))), uom: 'us', min: 0 },
+    { name: 'events_enqueued', value: max(live.map(([, q]) => measured(q, q.events ?? null))), min: 0 },
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
 
@@ -118,9 +119,10 @@ export const definition: PluginDefinition<typeof OPTIONS> = {
     { name: 'growth_streak', help: 'consecutive intervals in which the depth grew (default WARNING at 3)' },
     { name: 'enqueue_rate', help: 'growth of Total data messages enqueued per second (msgs/s)' },
     { name: 'service_mean', uom: 'us', help: 'Data message service mean time' },
-    { name: 'service_max', uom: 'us', help: 'Data message service maximum time' },
+    { name: 'service_max', uom: 'us', help: 'Data message service maximum time: the slowest callback (default WARNING above 1 s: it held the queue)' },
     { name: 'latency_mean', uom: 'us', help: 'Event latency mean time (queue age)' },
-    { name: 'latency_max', uom: 'us', help: 'Event latency maximum time (queue age)' },
+    { name: 'latency_max', uom: 'us', help: 'Event latency maximum time: the oldest message a queue held (default -w 1s -c 10s: a receiver that far behind)' },
+    { name: 'events_enqueued', help: 'Events currently enqueued (timers, source and receiver events), worst queue (default as enqueued: -w 30000 -c 60000, or --max-rate)' },
     { name: 'stale_apps', help: 'applications that stopped reporting (default WARNING > 0)' },
   ],
   primary: 'enqueued',
@@ -128,6 +130,10 @@ export const definition: PluginDefinition<typeof OPTIONS> = {
     enqueued: o.maxRate ? { warn: String(o.maxRate), crit: String(2 * o.maxRate) } : { warn: '30000', crit: '60000' },
     growth_streak: { warn: '2' },
     stale_apps: { warn: '0' },
+    // Informatica: queue depth, age and service times "not growing beyond pre-defined bounds"
+    latency_max: { warn: '1000000', crit: '10000000' },
+    service_max: { warn: '1000000' },
+    events_enqueued: o.maxRate ? { warn: String(o.maxRate), crit: String(2 * o.maxRate) } : { warn: '30000', crit: '60000' },
   }),
   helpEpilogue:
     'Each metric reports the worst event queue. Sentinel values ("never measured") are U in the perfdata, never a breach.\n' +

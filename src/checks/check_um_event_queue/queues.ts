@@ -2,7 +2,7 @@
  * Per event-queue bookkeeping: depth, its peak and growth streak, enqueue rate, service times and
  * queue age. Sentinels and disabled statistics stay "no measurement", never a breach.
  */
-import { bool, count, nullable, num, obj, stamp, str, type Schema } from '../../lib/state/schema.js';
+import { bool, count, nullable, num, obj, optional, stamp, str, type Schema } from '../../lib/state/schema.js';
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 
 export const F = {
@@ -25,6 +25,8 @@ export interface Queue {
   total: number | null;
   serviceMean: number | null; serviceMax: number | null;
   latencyMean: number | null; latencyMax: number | null;
+  /** Events currently enqueued (timers, source and receiver events beside data messages) */
+  events?: number | null;
   streak: number;
   rate: number | null; // of the newest interval
   disabled: boolean;
@@ -41,6 +43,7 @@ export const QUEUE: Schema<Queue> = obj<Queue>({
   appid: str(), ip: str(64), pid: str(32), oid: str(32),
   sent: nullable(stamp),
   enqueued: n0, total: n0, serviceMean: n0, serviceMax: n0, latencyMean: n0, latencyMax: n0,
+  events: optional(n0),
   streak: count,
   rate: n0, // counterDelta is never negative
   disabled: bool,
@@ -71,6 +74,7 @@ export function observeQueue(queues: Record<string, Queue>, runs: Map<string, Ru
     appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, oid: b.header.oid, sent, enqueued, total,
     serviceMean: f.get(F.serviceMean) ?? null, serviceMax: f.get(F.serviceMax) ?? null,
     latencyMean: f.get(F.latencyMean) ?? null, latencyMax: f.get(F.latencyMax) ?? null,
+    events: f.get(F.events) ?? null,
     streak, rate, disabled: looksDisabled(b),
   };
   const r = runs.get(key) ?? { peak: 0, rateSum: 0, rateN: 0 };
