@@ -47,7 +47,7 @@ export interface CollectSpec<T> {
 /** Opens the state, reads the new blocks, notes the applications and process contexts, forgets processes that are gone. */
 export async function collect<O extends UmOptions, T extends { appid: string; ip: string; pid: string }>(ctx: RunContext<O>, spec: CollectSpec<T>): Promise<Collected<T>> {
   const o = ctx.opts;
-  const state = await ctx.openState([o.file, o.app], umState(spec.item));
+  const state = await ctx.openState([o.mcsDb ? `mcs:${o.mcsDb}` : o.file, o.app], umState(spec.item));
   const apps: Apps = state.data?.apps ?? {};
   const items: Record<string, T> = state.data?.items ?? {};
   const samples: Samples = state.data?.samples ?? {};
@@ -56,7 +56,7 @@ export async function collect<O extends UmOptions, T extends { appid: string; ip
     noteContextSample(samples, b.header);
     spec.observe(items, b);
   }, spec.labels);
-  if (read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
+  if (!o.mcsDb && read.tail.status === 'missing' && !read.tail.position) throw new PluginError(`${o.file} does not exist`, o.missing);
   const stale = settleApps(apps, items, o.stale);
   settleSamples(samples, (k) => !!apps[k]);
   return { read, apps, samples, items, stale, save: () => state.save({ reader: read.next, apps, samples, items }) };

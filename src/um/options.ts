@@ -20,6 +20,10 @@ export const UM_OPTIONS = {
   'stale-log': { type: 'string', default: '5m', requiresArg: true, coerce: coerce.duration(), describe: 'WARNING when the log has not been written for this long (is lbmmon running?)' },
   'initial-bytes': { type: 'string', default: '16MiB', requiresArg: true, coerce: coerce.size(), describe: 'A first run builds baselines from at most this much of the end of the log' },
   'from-start': { type: 'boolean', default: false, describe: 'On a first run, read the whole log (--initial-bytes without a limit)' },
+  'mcs-db': {
+    type: 'string', requiresArg: true,
+    describe: "Read UM's Monitoring Collector Service SQLite database (sqlite_database_path) instead of -f: read-only, new rows only",
+  },
   ...LOG_READ_OPTIONS,
   missing: { type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(), describe: 'State when the log does not exist' },
   'ignore-device': { type: 'boolean', default: false, describe: 'Recognise the log by inode only (device numbers change across reboots on some storage)' },
@@ -42,6 +46,11 @@ export function staleFindings(s: Staleness, tail: TailResult, o: UmOptions, now:
   const staleLog = staleLogFinding(o.file, tail.mtimeMs, o.staleLog, now, 'lbmmon');
   if (staleLog) findings.push(staleLog);
   return { findings, details };
+}
+
+/** JSON and MCS input: the daemons' own records (Store, DRO, SRS), named, never read as loss. */
+export function daemonDetails(daemons: Map<string, number> | undefined): string[] {
+  return [...(daemons ?? [])].map(([app, n]) => `daemon: ${app || '(no application ID)'} published ${n} daemon statistics record${n === 1 ? '' : 's'} (Store, DRO or SRS): recognised, not read as loss`);
 }
 
 export function clock(ms: number | null | undefined): string {

@@ -4,20 +4,27 @@
  * come from the most recent samples instead of starting blind.
  */
 import type { RunContext } from '../lib/plugin.js';
-import { nullable, obj, type Schema } from '../lib/state/schema.js';
+import { count, nullable, obj, optional, record, type Schema } from '../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../lib/tail/identity.js';
 import { tailFile, type TailResult } from '../lib/tail/tail.js';
 import { noteTail } from '../lib/tail/report.js';
 import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
 import { CARRIED_BLOCK, LbmmonParser, type CarriedBlock, type ParserStats } from './parse.js';
+import { JsonParser } from './json.js';
+import { readMcs } from './mcs.js';
+import { readAt } from '../lib/files.js';
 
 export interface ReaderState {
   pos: FilePosition | null;
   carry: CarriedBlock | null;
+  /** --mcs-db: the last row id read of each MCS table */
+  mcs?: Record<string, number>;
 }
 
-export const READER_STATE: Schema<ReaderState> = obj<ReaderState>({ pos: nullable(FILE_POSITION), carry: nullable(CARRIED_BLOCK) });
+export const READER_STATE: Schema<ReaderState> = obj<ReaderState>({
+  pos: nullable(FILE_POSITION), carry: nullable(CARRIED_BLOCK), mcs: optional(record(count, 10)),
+});
 
 export interface ReadOutcome {
   next: ReaderState;
@@ -28,6 +35,9 @@ export interface ReadOutcome {
   fileMtimeMs: number | null;
   /** what this run's input held: headers, unrecognised lines, 29West blocks */
   parser: ParserStats;
+  format: 'text' | 'json';
+  /** JSON: daemon records (Store, DRO, SRS) by application, named, never read as loss */
+  daemons?: Map<string, number>;
 }
 
 export interface ReadOptions {
@@ -38,6 +48,7 @@ export interface ReadOptions {
   ignoreDevice: boolean;
   fromStart: boolean;
   rotatedDir: string[];
+  mcsDb?: string;
 }
 
 export async function readLbmmon<O>(
@@ -45,10 +56,15 @@ export async function readLbmmon<O>(
   labels?: Set<string>,
 ): Promise<ReadOutcome> {
   const apps = new Set(o.app);
-  const parser = new LbmmonParser(new Set(wanted), (b) => {
+  const take = (b: Block) => {
     if (apps.size === 0 || apps.has(b.header.appid)) onBlock(b);
-  }, labels);
-  if (prev?.carry) parser.restore(prev.carry);
+  };
+  // the format is the file's: lbmmon text (C, Java, .NET, 29West) or UM's monitoring JSON (MCS
+  // rows, lbmmon_json lines), told by its first byte
+  if (o.mcsDb) return readFromMcs(ctx, prev, o.mcsDb, new JsonParser(new Set(wanted), take));
+  const json = isJson(o.file);
+  const parser = json ? new JsonParser(new Set(wanted), take) : new LbmmonParser(new Set(wanted), take, labels);
+  if (prev?.carry && parser instanceof LbmmonParser) parser.restore(prev.carry);
   let firstRun: 'end' | number = 'end';
   let fileMtimeMs: number | null = null;
   try {
@@ -65,5 +81,31 @@ export async function readLbmmon<O>(
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry },
     tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs, parser: parser.stats,
+    ...(parser instanceof JsonParser ? { format: 'json' as const, daemons: parser.daemons } : { format: 'text' as const }),
   };
+}
+
+/** The rows MCS added since the previous run, through the same JSON reader. */
+function readFromMcs<O>(ctx: RunContext<O>, prev: ReaderState | undefined, db: string, parser: JsonParser): ReadOutcome {
+  ctx.setPhase(`reading the MCS database ${db}`);
+  const r = readMcs(db, prev?.mcs, parser, ctx.deadline);
+  if (r.behind) ctx.note(`${db}: stopped at the deadline with rows left; the next run continues from there`);
+  ctx.debug(1, `${db}: ${r.rows} rows, ${parser.stats.blocks} blocks`);
+  const tail: TailResult = {
+    status: 'grew', position: undefined, sources: [db], bytesRead: 0, cutLines: 0, behind: r.behind, bytesLeft: 0, notes: [], mtimeMs: r.mtimeMs,
+  };
+  return {
+    next: { pos: null, carry: null, mcs: r.next }, tail, blocks: parser.stats.blocks, cutBlocks: 0, firstRun: !prev, fileMtimeMs: r.mtimeMs,
+    parser: parser.stats, format: 'json', daemons: parser.daemons,
+  };
+}
+
+/** Is the log UM's monitoring JSON? Its first non-blank byte is '{'. */
+function isJson(file: string): boolean {
+  try {
+    const head = readAt(file, 256, 0).toString('latin1').trimStart();
+    return head.startsWith('{');
+  } catch {
+    return false;
+  }
 }

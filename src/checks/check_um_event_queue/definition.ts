@@ -9,7 +9,7 @@ import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../l
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
-import { noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
+import { daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { EVQ_LABELS, QUEUE, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
@@ -81,7 +81,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
 
   const details = byDepth.map(([k, q]) => describeQueue(q, runs.get(k)));
   details.push(...all.filter(([, q]) => q.disabled).map(([k, q]) => describeQueue(q, runs.get(k))));
-  details.push(...sf.details);
+  details.push(...sf.details, ...daemonDetails(read.daemons));
   if (advice) details.push(advice);
   return {
     metrics,

@@ -9,7 +9,7 @@ import { State } from '../../lib/status.js';
 import { formatDuration } from '../../lib/units.js';
 import { describeApp } from '../../um/apps.js';
 import { collect } from '../../um/collect.js';
-import { clock, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
+import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
 import { add, dropped, naksRefused, SERIES, NAK_LABELS, ncfs, observe, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
@@ -171,7 +171,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
         : `${problems[0].text}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}${quiet}`;
       return [...lead, body].join('; ');
     },
-    details: [...problems.map((p) => p.text), ...infos, ...sf.details.filter((d) => !d.startsWith('stale:'))],
+    details: [...problems.map((p) => p.text), ...infos, ...sf.details.filter((d) => !d.startsWith('stale:')), ...daemonDetails(read.daemons)],
     json: { problems: problems.map((p) => p.text) },
   };
 }
