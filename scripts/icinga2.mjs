@@ -53,13 +53,11 @@ export function commandsConf(d) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { execFileSync } = await import('node:child_process');
   const { readFileSync, writeFileSync } = await import('node:fs');
-  const { join, resolve, dirname } = await import('node:path');
-  const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-  const d = JSON.parse(execFileSync(join(root, 'dist', 'bin', 'msgwatch'), ['--describe'], { encoding: 'utf8' }));
+  const { join } = await import('node:path');
+  const { describeBuilt, root } = await import('./describe.mjs');
   const target = join(root, 'examples', 'icinga2', 'commands.conf');
-  const text = commandsConf(d);
+  const text = commandsConf(describeBuilt());
   if (process.argv[2] === '--check') {
     if (readFileSync(target, 'utf8') !== text) { console.error(`${target} is not what the option tables give: npm run icinga2`); process.exit(1); }
   } else {

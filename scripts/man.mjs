@@ -73,11 +73,10 @@ export function msgwatchPage(d, date, summary) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { execFileSync } = await import('node:child_process');
   const { mkdirSync, writeFileSync } = await import('node:fs');
-  const { join, resolve, dirname } = await import('node:path');
-  const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-  const d = JSON.parse(execFileSync(join(root, 'dist', 'bin', 'msgwatch'), ['--describe'], { encoding: 'utf8' }));
+  const { join } = await import('node:path');
+  const { describeBuilt, root } = await import('./describe.mjs');
+  const d = describeBuilt();
   const outDir = process.argv[2] ?? join(root, 'build', 'man');
   mkdirSync(outDir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);

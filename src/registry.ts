@@ -4,7 +4,8 @@
  * (scripts read it through `msgwatch --describe`). Adding a program is its folder plus one
  * entry here.
  */
-import type { ProgramDescription } from './lib/check.js';
+import type { PluginDefinition, ProgramDescription } from './lib/check.js';
+import type { OptionSpecs } from './lib/cli.js';
 
 export type { ProgramDescription };
 
@@ -21,35 +22,24 @@ export interface Program {
   describe(): Promise<ProgramDescription>;
 }
 
+/** A check's entry: its definition module is loaded only when it runs (or is described). */
+function check<T extends OptionSpecs>(entry: Pick<Program, 'name' | 'what' | 'icinga' | 'sample'>, load: () => Promise<{ definition: PluginDefinition<T> }>): Program {
+  return {
+    ...entry, kind: 'check',
+    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await load()).definition, argv),
+    describe: async () => (await import('./lib/plugin.js')).describePlugin((await load()).definition),
+  };
+}
+
 export const PROGRAMS: Program[] = [
-  {
-    name: 'check_delayed_dump', kind: 'check', what: "OpMon's undelivered messages",
-    icinga: { object: 'msgwatch_delayed_dump', prefix: 'delayed_dump' },
-    sample: ['-f', 'delayed-messages.dump'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_delayed_dump/definition.js')).definition, argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_delayed_dump/definition.js')).definition),
-  },
-  {
-    name: 'check_broker_command_timeouts', kind: 'check', what: 'Shinken broker command calls that fail',
-    icinga: { object: 'msgwatch_broker_command_timeouts', prefix: 'broker_commands' },
-    sample: ['-f', 'brokerd.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_broker_command_timeouts/definition.js')).definition, argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_broker_command_timeouts/definition.js')).definition),
-  },
-  {
-    name: 'check_um_naks', kind: 'check', what: 'Ultra Messaging NAKs and loss (lbmmon)',
-    icinga: { object: 'msgwatch_um_naks', prefix: 'um_naks' },
-    sample: ['-f', 'lbmmon.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_um_naks/definition.js')).definition, argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_um_naks/definition.js')).definition),
-  },
-  {
-    name: 'check_um_event_queue', kind: 'check', what: 'Ultra Messaging event queues (lbmmon)',
-    icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' },
-    sample: ['-f', 'lbmmon.log'],
-    run: async (argv) => (await import('./lib/plugin.js')).startPlugin((await import('./checks/check_um_event_queue/definition.js')).definition, argv),
-    describe: async () => (await import('./lib/plugin.js')).describePlugin((await import('./checks/check_um_event_queue/definition.js')).definition),
-  },
+  check({ name: 'check_delayed_dump', what: "OpMon's undelivered messages", icinga: { object: 'msgwatch_delayed_dump', prefix: 'delayed_dump' }, sample: ['-f', 'delayed-messages.dump'] },
+    () => import('./checks/check_delayed_dump/definition.js')),
+  check({ name: 'check_broker_command_timeouts', what: 'Shinken broker command calls that fail', icinga: { object: 'msgwatch_broker_command_timeouts', prefix: 'broker_commands' }, sample: ['-f', 'brokerd.log'] },
+    () => import('./checks/check_broker_command_timeouts/definition.js')),
+  check({ name: 'check_um_naks', what: 'Ultra Messaging NAKs and loss (lbmmon, UM JSON, MCS)', icinga: { object: 'msgwatch_um_naks', prefix: 'um_naks' }, sample: ['-f', 'lbmmon.log'] },
+    () => import('./checks/check_um_naks/definition.js')),
+  check({ name: 'check_um_event_queue', what: 'Ultra Messaging event queues (lbmmon, UM JSON, MCS)', icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' }, sample: ['-f', 'lbmmon.log'] },
+    () => import('./checks/check_um_event_queue/definition.js')),
   {
     name: 'handle_delayed_dump', kind: 'handler', what: 'event handler: re-imports the dump safely',
     icinga: { object: 'msgwatch_handle_delayed_dump', prefix: 'handle_delayed_dump' },
