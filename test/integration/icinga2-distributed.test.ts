@@ -10,7 +10,7 @@ import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir, until } from '../helpers';
-import { installPlugins, prepare, type Case } from './inputs';
+import { installPlugins, perfdataRecords, prepare, type Case } from './inputs';
 
 const ICINGA = '/usr/sbin/icinga2';
 const available = existsSync(ICINGA) && process.getuid?.() === 0;
@@ -39,19 +39,8 @@ function defines(node: string): string[] {
     .map((x) => `-D${x.split('=')[0]}=${join(d, x.split('=')[1])}`).concat(['-DRunAsUser=nagios', '-DRunAsGroup=nagios']);
 }
 
-/** The newest master PerfdataWriter record of each service. */
-function latest(): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  const d = join(dir, 'master', 'spool', 'perfdata');
-  if (!existsSync(d)) return out;
-  for (const f of readdirSync(d).filter((n) => n.startsWith('service-perfdata')).sort()) {
-    for (const line of readFileSync(join(d, f), 'utf8').split('\n').filter(Boolean)) {
-      const rec = Object.fromEntries(line.split('\t').map((kv) => [kv.slice(0, kv.indexOf('::')), kv.slice(kv.indexOf('::') + 2)]));
-      out.set(rec.SERVICEDESC, rec);
-    }
-  }
-  return out;
-}
+/** The newest PerfdataWriter record of each service (on the master). */
+const latest = () => perfdataRecords(join(dir, 'master', 'spool', 'perfdata'));
 
 describe.skipIf(!available)('Icinga 2 distributed: a master and an agent, checks on the agent', () => {
   beforeAll(async () => {

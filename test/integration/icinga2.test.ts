@@ -4,11 +4,11 @@
 // the example apply rules, and the EventCommand re-importing a dump when its service turns CRITICAL.
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir, until } from '../helpers';
-import { installPlugins, prepare, type Case } from './inputs';
+import { installPlugins, perfdataRecords, prepare, type Case } from './inputs';
 
 const ICINGA = '/usr/sbin/icinga2';
 const available = existsSync(ICINGA) && process.getuid?.() === 0;
@@ -42,19 +42,8 @@ let record: string;
 let nagiosUid = 0;
 let nagiosGid = 0;
 
-/** The newest PerfdataWriter record of each service: state and perfdata as Icinga parsed them. */
-function latest(): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  const d = join(dir, 'spool', 'perfdata');
-  if (!existsSync(d)) return out;
-  for (const f of readdirSync(d).filter((n) => n.startsWith('service-perfdata')).sort()) {
-    for (const line of readFileSync(join(d, f), 'utf8').split('\n').filter(Boolean)) {
-      const rec = Object.fromEntries(line.split('\t').map((kv) => [kv.slice(0, kv.indexOf('::')), kv.slice(kv.indexOf('::') + 2)]));
-      out.set(rec.SERVICEDESC, rec);
-    }
-  }
-  return out;
-}
+/** The newest PerfdataWriter record of each service (on the master). */
+const latest = () => perfdataRecords(join(dir, 'spool', 'perfdata'));
 
 
 describe.skipIf(!available)('Icinga 2', () => {

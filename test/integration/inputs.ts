@@ -1,6 +1,6 @@
 // Prepared inputs, one per plugin and state, readable by the nagios user.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { broker as L } from '../fixtures';
 import { ROOT } from '../helpers';
@@ -85,4 +85,17 @@ export function prepare(dir: string): Case[] {
     c('check_um_event_queue', 'CRITICAL', 'evq-crit.log'),
     c('check_um_event_queue', 'UNKNOWN', 'um-none.log'),
   ];
+}
+
+/** The newest PerfdataWriter record of each service in `dir`: state and perfdata as Icinga 2 parsed them. */
+export function perfdataRecords(dir: string): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).filter((n) => n.startsWith('service-perfdata')).sort()) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean)) {
+      const rec = Object.fromEntries(line.split('\t').map((kv) => [kv.slice(0, kv.indexOf('::')), kv.slice(kv.indexOf('::') + 2)]));
+      out.set(rec.SERVICEDESC, rec);
+    }
+  }
+  return out;
 }
