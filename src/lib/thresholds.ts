@@ -25,6 +25,8 @@ export function resolveThresholds(
 ): Thresholds {
   const result: Thresholds = new Map();
   for (const [name, d] of Object.entries(defaults)) {
+    // a default for a metric the check does not have would never apply: a program error, loud
+    if (!metricNames.includes(name)) throw new Error(`the default threshold names '${name}', which is not a metric of this check`);
     result.set(name, {
       warn: d.warn === undefined ? undefined : parseRange(d.warn),
       crit: d.crit === undefined ? undefined : parseRange(d.crit),

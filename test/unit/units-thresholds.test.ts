@@ -71,3 +71,15 @@ describe('thresholds', () => {
     expect(() => resolveThresholds([], ['age=2:1'], names, 'messages', {})).toThrow(UsageError);
   });
 });
+
+describe('metric names are checked', () => {
+  it('a default or a threshold for a metric the check does not have is an error, never a silent skip', async () => {
+    const { resolveThresholds } = await import('../../src/lib/thresholds');
+    const { evaluate } = await import('../../src/lib/evaluate');
+    expect(() => resolveThresholds([], [], ['a'], 'a', { b: { warn: '1' } })).toThrow(/default threshold names 'b'/);
+    expect(() => resolveThresholds(['b=1'], [], ['a'], 'a', {})).toThrow(/unknown metric 'b'/);
+    expect(() => evaluate([{ name: 'b', value: 1 }], [{ name: 'a', help: '' }], new Map(), [])).toThrow(/metric 'b' is not in the check's metric table/);
+    // a per-item metric (a label of its own, named after data) carries no thresholds and is allowed
+    expect(evaluate([{ name: 'queue_x', label: 'queue_x', value: 1 }], [{ name: 'a', help: '' }], new Map(), []).state).toBe(0);
+  });
+});
