@@ -74,8 +74,8 @@ describe('thresholds', () => {
 
 describe('metric names are checked', () => {
   it('a default or a threshold for a metric the check does not have is an error, never a silent skip', async () => {
-    const { resolveThresholds } = await import('../../src/lib/thresholds');
-    const { evaluate } = await import('../../src/lib/evaluate');
+    const { resolveThresholds } = await import('../../src/lib/thresholds.js');
+    const { evaluate } = await import('../../src/lib/evaluate.js');
     expect(() => resolveThresholds([], [], ['a'], 'a', { b: { warn: '1' } })).toThrow(/default threshold names 'b'/);
     expect(() => resolveThresholds(['b=1'], [], ['a'], 'a', {})).toThrow(/unknown metric 'b'/);
     expect(() => evaluate([{ name: 'b', value: 1 }], [{ name: 'a', help: '' }], new Map(), [])).toThrow(/metric 'b' is not in the check's metric table/);
