@@ -32,7 +32,6 @@ export interface ReadOutcome {
   blocks: number;
   cutBlocks: number;
   firstRun: boolean;
-  fileMtimeMs: number | null;
   /** what this run's input held: headers, unrecognised lines, 29West blocks */
   parser: ParserStats;
   format: 'text' | 'json';
@@ -66,10 +65,8 @@ export async function readLbmmon<O>(
   const parser = json ? new JsonParser(new Set(wanted), take) : new LbmmonParser(new Set(wanted), take, labels);
   if (prev?.carry && parser instanceof LbmmonParser) parser.restore(prev.carry);
   let firstRun: 'end' | number = 'end';
-  let fileMtimeMs: number | null = null;
   try {
     const st = statSync(o.file);
-    fileMtimeMs = st.mtimeMs;
     firstRun = o.fromStart ? 0 : Math.max(0, st.size - o.initialBytes);
   } catch { /* missing: reported by the reader */ }
   const tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
@@ -80,7 +77,7 @@ export async function readLbmmon<O>(
   ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off${parser.stats.legacy ? `, ${parser.stats.legacy} in the 29West layout` : ''}`);
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry },
-    tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, fileMtimeMs, parser: parser.stats,
+    tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, parser: parser.stats,
     ...(parser instanceof JsonParser ? { format: 'json' as const, daemons: parser.daemons } : { format: 'text' as const }),
   };
 }
@@ -95,7 +92,7 @@ function readFromMcs<O>(ctx: RunContext<O>, prev: ReaderState | undefined, db: s
     status: 'grew', position: undefined, sources: [db], bytesRead: 0, cutLines: 0, behind: r.behind, bytesLeft: 0, notes: [], mtimeMs: r.mtimeMs,
   };
   return {
-    next: { pos: null, carry: null, mcs: r.next }, tail, blocks: parser.stats.blocks, cutBlocks: 0, firstRun: !prev, fileMtimeMs: r.mtimeMs,
+    next: { pos: null, carry: null, mcs: r.next }, tail, blocks: parser.stats.blocks, cutBlocks: 0, firstRun: !prev,
     parser: parser.stats, format: 'json', daemons: parser.daemons,
   };
 }

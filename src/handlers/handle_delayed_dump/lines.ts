@@ -37,23 +37,6 @@ export function* lines(path: string, keepCr = false): Generator<[Buffer, number]
   }
 }
 
-/** Lines in a file: its LFs, and one more for a last line without one. */
-export function countLines(path: string): number {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let n = 0;
-  let last = 10;
-  try {
-    for (let got; (got = readSync(fd, buf, 0, CHUNK, null)) > 0;) {
-      for (let i = buf.indexOf(10); i >= 0 && i < got; i = buf.indexOf(10, i + 1)) n++;
-      last = buf[got - 1];
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return n + (last === 10 ? 0 : 1);
-}
-
 /** A buffered, append-only writer to a file descriptor; `done()` flushes and fsyncs. */
 export class ChunkWriter {
   private buf = Buffer.allocUnsafe(CHUNK);

@@ -20,10 +20,10 @@
 import { crypto } from '../../lib/builtins.js';
 import { closeSync, constants, existsSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { adoptOwner, processAlive, readAt } from '../../lib/files.js';
+import { adoptOwner, countFileLines, processAlive, readAt } from '../../lib/files.js';
 import { faultPoint } from '../../lib/state/faults.js';
 import { hashPrefix, type Copy } from './archive.js';
-import { ChunkWriter, countLines, lines } from './lines.js';
+import { ChunkWriter, lines } from './lines.js';
 
 export interface Settled {
   removed: boolean;
@@ -184,7 +184,7 @@ function finish(dump: string, pid: number, owner: { uid: number; gid: number }):
     faultPoint('settle-kept');
   }
   unlinkIfThere(f.aside);
-  const kept = existsSync(f.keep) && statSync(f.keep).size ? countLines(f.keep) : existsSync(f.appending) ? countLines(f.appending) : 0;
+  const kept = existsSync(f.keep) && statSync(f.keep).size ? countFileLines(f.keep) : existsSync(f.appending) ? countFileLines(f.appending) : 0;
   putBack(dump, f);
   unlinkIfThere(f.held);
   unlinkIfThere(f.intent);
@@ -242,7 +242,7 @@ export function recover(dump: string): string[] {
         writeDurablyWith(f.keep, owner, (w) => w.copyRange(f.aside, 0, statSync(f.aside).size));
         unlinkSync(f.aside);
       }
-      const kept = existsSync(f.keep) && statSync(f.keep).size ? countLines(f.keep) : 0;
+      const kept = existsSync(f.keep) && statSync(f.keep).size ? countFileLines(f.keep) : 0;
       putBack(dump, f);
       unlinkIfThere(f.held);
       if (kept) done.push(`returned ${kept} line(s) of ${f.aside}, left by interrupted run pid ${pid}, to ${dump}`);
