@@ -9,8 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir, until } from '../helpers';
-import { installPlugins, perfdataRecords, prepare, type Case } from './inputs';
+import { tempDir, until } from '../helpers';
+import { exampleCopy, installPlugins, perfdataRecords, prepare, type Case } from './inputs';
 
 const ICINGA = '/usr/sbin/icinga2';
 const available = existsSync(ICINGA) && process.getuid?.() === 0;
@@ -79,7 +79,7 @@ describe.skipIf(!available)('Icinga 2 distributed: a master and an agent, checks
     ];
     const common = (self: string) => [
       `const PluginDir = ${q(libexec)}`, `const NodeName = ${q(self)}`, `const ZoneName = ${q(self)}`, 'include <itl>',
-      `include ${q(join(ROOT, 'examples', 'icinga2', 'commands.conf'))}`,
+      `include ${q(exampleCopy(join(dir, self), 'commands.conf'))}`,
       `object ApiListener "api" {\n  bind_host = "127.0.0.1"\n  bind_port = ${self === 'master' ? port : port + 1}\n  accept_commands = true\n  accept_config = true\n}`,
       ...zones(self),
     ];

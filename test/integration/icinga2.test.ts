@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir, until } from '../helpers';
-import { installPlugins, perfdataRecords, prepare, type Case } from './inputs';
+import { exampleCopy, installPlugins, perfdataRecords, prepare, type Case } from './inputs';
 
 const ICINGA = '/usr/sbin/icinga2';
 const available = existsSync(ICINGA) && process.getuid?.() === 0;
@@ -89,8 +89,9 @@ describe.skipIf(!available)('Icinga 2', () => {
     writeFileSync(join(dir, 'icinga2.conf'), [
       `const PluginDir = ${JSON.stringify(libexec)}`, 'const NodeName = "localhost"', 'const ZoneName = "localhost"',
       'include <itl>',
-      `include ${JSON.stringify(join(ROOT, 'examples', 'icinga2', 'commands.conf'))}`,
-      `include ${JSON.stringify(join(ROOT, 'examples', 'icinga2', 'services.conf'))}`,
+      // copies in the test's own directory: Icinga runs as nagios, who may not reach the checkout
+      `include ${JSON.stringify(exampleCopy(dir, 'commands.conf'))}`,
+      `include ${JSON.stringify(exampleCopy(dir, 'services.conf'))}`,
       `object PerfdataWriter "perfdata" {
   service_perfdata_path = ${JSON.stringify(join(dir, 'spool/perfdata/service-perfdata'))}
   service_temp_path = ${JSON.stringify(join(dir, 'spool/tmp/service-perfdata'))}

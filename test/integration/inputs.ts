@@ -1,6 +1,6 @@
 // Prepared inputs, one per plugin and state, readable by the nagios user.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { broker as L } from '../fixtures';
 import { ROOT } from '../helpers';
@@ -98,4 +98,11 @@ export function perfdataRecords(dir: string): Map<string, Record<string, string>
     }
   }
   return out;
+}
+
+/** A copy of examples/icinga2/NAME in `dir`, where the nagios user can read it (the checkout may be private). */
+export function exampleCopy(dir: string, name: string): string {
+  const to = join(dir, name);
+  copyFileSync(join(ROOT, 'examples', 'icinga2', name), to);
+  return to;
 }
