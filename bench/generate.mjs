@@ -2,14 +2,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { contextBlock, eventQueueBlock, receiverBlock, rng, sourceBlock } from '../test/gen/lbmmon.mjs';
 
-class Out {
+export class Out {
   constructor(path) { this.fd = openSync(path, 'w'); this.parts = []; this.len = 0; this.total = 0; }
   push(s) { this.parts.push(s); this.len += s.length; if (this.len > 4 << 20) this.flush(); }
   flush() { const b = Buffer.from(this.parts.join(''), 'latin1'); writeSync(this.fd, b); this.total += b.length; this.parts = []; this.len = 0; }
   close() { this.flush(); closeSync(this.fd); return this.total; }
 }
 
-const stamp = (t) => {
+export const stamp = (t) => {
   const d = new Date(t);
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

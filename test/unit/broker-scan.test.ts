@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
 import { brokerLog } from '../../bench/generate.mjs';
+// @ts-expect-error: a plain .mjs module without types
+import { variedBrokerLog } from '../../bench/varied.mjs';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
-import { bodyEnd, Shapes } from '../../src/checks/check_broker_command_timeouts/shapes.js';
 import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
 import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
@@ -64,7 +65,7 @@ function garbage(base: Buffer, seed: number): Buffer {
   return out;
 }
 
-/** Messages and ends of line around the shape cache's edge: a body read before, then another end. */
+/** Messages and ends of line around what the byte reader accepts: the usual shape, then near misses. */
 const MSGS = [
   'The command call [c] was executed by the module M in ',
   'The command call [c] was executed by the module M in 1s in ',
@@ -81,6 +82,10 @@ describe('broker scanner against the reference', () => {
   const logs: [string, () => Buffer][] = [
     ['quiet', () => { brokerLog(join(dir, 'q.log'), 2 << 20, 5); return readFileSync(join(dir, 'q.log')); }],
     ['DEBUG', () => { brokerLog(join(dir, 'd.log'), 2 << 20, 6, { debug: true }); return readFileSync(join(dir, 'd.log')); }],
+    ['INFO with a real site variety', () => { variedBrokerLog(join(dir, 'vi.log'), 2 << 20, 11); return readFileSync(join(dir, 'vi.log')); }],
+    ['DEBUG with a real site variety', () => { variedBrokerLog(join(dir, 'vd.log'), 2 << 20, 12, { debug: true }); return readFileSync(join(dir, 'vd.log')); }],
+    ['DEBUG, PIDs, threads and times at random', () => { variedBrokerLog(join(dir, 'vw.log'), 2 << 20, 13, { debug: true, worst: true }); return readFileSync(join(dir, 'vw.log')); }],
+    ['varied DEBUG with garbage', () => { variedBrokerLog(join(dir, 'vg.log'), 1 << 20, 14, { debug: true }); return garbage(readFileSync(join(dir, 'vg.log')), 15); }],
     ['DEBUG with garbage', () => { brokerLog(join(dir, 'g.log'), 1 << 20, 7, { debug: true }); return garbage(readFileSync(join(dir, 'g.log')), 8); }],
     ['every kind, odd spacing and case', () => Buffer.from([
       L.retried(), L.wrong(), L.failed(), L.sendError(), L.executed('0.5'), L.unknown(), L.executing(), ...L.execError(), ...L.forkCleanupError(),
@@ -92,7 +97,7 @@ describe('broker scanner against the reference', () => {
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Executing command [x] with param []',
       '[2026-11-22 10:00:00] DEBUG : [ b ] [ m\u000b ] [ COMMAND CALL ] [ PID:7 ] [ t ] The command call [x] was executed by the module M in 5s',
     ].join('\r\n') + '\n')],
-    ['a body read before, then each other end', () => Buffer.from(MSGS.flatMap((msg) => TAILS.flatMap((tail) => [
+    ['each message with each end', () => Buffer.from(MSGS.flatMap((msg) => TAILS.flatMap((tail) => [
       pre('m', '1') + msg + '0.5s', pre('m', '1') + msg + tail,
     ])).join('\n') + '\n')],
   ];
@@ -121,14 +126,12 @@ describe('broker scanner against the reference', () => {
     }
   });
 
-  // A body read before (shapes.ts) is reused for a line with the same bytes but for its seconds:
-  // every execution time read is compared, in order, with the general parser's. Bodies repeat at every offset modulo 4 (the cache compares words) and near
-  // misses differ from a body in one byte, its first or last among them.
-  it('lines whose body was read before read as the general parser reads them', () => {
+  // Lines near the usual shape, one byte changed anywhere or near either end of the message: every
+  // execution time the byte reader (bytes.ts) reads is compared, in order, with the general parser's.
+  it('lines near the usual shape read as the general parser reads them', () => {
     const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm'), t: fc.constantFrom('1', '22', '333'),
       msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
-      // one byte changed: anywhere, or among the first or last bytes of the body (the words the
-      // cache compares under a mask)
+      // one byte changed: anywhere, or among the first or last bytes after the stamp or of the message
       flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10) }), { freq: 2 }) });
     fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 120 }), (ls) => {
       const text = ls.map(({ m, t, msg, tail, flip }) => {
@@ -145,54 +148,5 @@ describe('broker scanner against the reference', () => {
       expect(scanned(bytes, ours)).toEqual(reference(bytes, theirs));
       expect(ours).toEqual(theirs);
     }), { numRuns: Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300), seed: 21 });
-  });
-});
-
-describe('shape cache (shapes.ts)', () => {
-  // with every body in one hash bucket, only the word compare tells bodies apart
-  const collide = () => new Shapes<string>(() => 0);
-  const put = (buf: Buffer, at: number, body: Buffer) => { body.copy(buf, at); return [at, at + body.length] as const; };
-
-  it('finds a body only where the same bytes are, whatever surrounds them, at any offset modulo 4', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 23 }), fc.nat(3), fc.nat(), fc.integer({ min: 0, max: 255 }), (raw, align, pos, byte) => {
-      const body = Buffer.from(raw);
-      const buf = Buffer.alloc(4096, 0x55);
-      const shapes = collide();
-      const [s, b] = put(buf, 64 + align, body);
-      shapes.remember(buf, s, b, { chatter: false, group: 'g' });
-      // the same bytes elsewhere at the same offset modulo 4, other bytes around them
-      buf.fill(0xaa, 1000, 1100);
-      const [s2, b2] = put(buf, 1024 + align, body);
-      expect(shapes.find(buf, s2, b2)).toEqual({ chatter: false, group: 'g' });
-      // one byte changed, shorter or longer: another body
-      const k = pos % body.length;
-      if (body[k] !== byte) {
-        buf[s2 + k] = byte;
-        expect(shapes.find(buf, s2, b2)).toBeUndefined();
-        buf[s2 + k] = body[k];
-      }
-      expect(shapes.find(buf, s2, b2 - 1)).toBeUndefined();
-      expect(shapes.find(buf, s2, b2 + 1)).toBeUndefined();
-    }), { numRuns: 2000, seed: 22 });
-  });
-
-  it('does not compare a body with one at another offset modulo 4 (its words hold other bytes)', () => {
-    const buf = Buffer.alloc(4096, 0x55);
-    const shapes = collide();
-    shapes.remember(buf, ...put(buf, 64, Buffer.of(1, 2, 3, 4)), { chatter: true });
-    // shifted by one, these bytes fill the words the body's words would be compared with
-    expect(shapes.find(buf, ...put(buf, 1025, Buffer.of(2, 3, 4, 0x55)))).toBeUndefined();
-    expect(shapes.find(buf, ...put(buf, 2048, Buffer.of(1, 2, 3, 4)))).toEqual({ chatter: true });
-  });
-
-  it('reads a body as ending before trailing seconds, and not otherwise', () => {
-    const end = (text: string) => { const b = Buffer.from(`xx${text}`); return b.toString('latin1', 0, bodyEnd(b, 2, b.length)).slice(2); };
-    expect(end('in 0.5s')).toBe('in ');
-    expect(end('in 12 \t S')).toBe('in ');
-    expect(end('in 1.2.3s')).toBe('in ');
-    expect(end('in s')).toBe('in s');
-    expect(end('in 5sx')).toBe('in 5sx');
-    expect(end('9s')).toBe('');
-    expect(end('')).toBe('');
   });
 });

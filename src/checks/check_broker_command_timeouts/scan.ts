@@ -4,19 +4,21 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { at, fastLine, stamped, type Executed } from './fastpath.js';
-import { bodyEnd, secondsAt, Shapes } from './shapes.js';
+import { ascii, at, fastLine, type Executed } from './bytes.js';
+import { RangeKeys } from './keys.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
- * Candidate lines are found by a byte search for a needle's tail that starts with a byte rare in
- * broker logs ('M', 'F'), then the bytes before the hit are checked: the native search stops at
- * every occurrence of a needle's first byte, and 'C' is everywhere (quiet 256 MiB log: 196 -> 28 ms).
+ * Candidate lines are found by a native byte search for a short part of each needle that starts
+ * with a byte rare in broker logs ('M', 'F'), then the whole needle is checked around the hit.
+ * The search stops at every occurrence of the part's first byte ('C' is everywhere), and parts of
+ * 7 bytes or more take a slower search: on the varied quiet log of bench/varied.mjs the
+ * search for 'MMAND CALL' cost 135 ms a 256 MiB and 'MMAND' nothing over the read (BENCHMARKS.md).
  */
 const NEEDLES = [
-  { name: Buffer.from('COMMAND CALL'), tail: Buffer.from('MMAND CALL'), head: 'CO' },
-  { name: Buffer.from('CLEAN AFTER FORK'), tail: Buffer.from('FORK'), head: 'CLEAN AFTER ' },
-];
+  { name: 'COMMAND CALL', part: Buffer.from('MMAND'), at: 2 },
+  { name: 'CLEAN AFTER FORK', part: Buffer.from('FORK'), at: 12 },
+].map((n) => ({ ...n, bytes: Buffer.from(n.name), text: ascii(n.name) }));
 
 export interface Filters {
   broker: string[];
@@ -31,65 +33,65 @@ export interface ScanCarry {
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
-  /** fast-path lines' groups (null: filtered out) by keyHash(), each with its key bytes */
-  private readonly fastGroups = new Map<number, { key: Buffer; group: Group | null }[]>();
-  private fastKeys = 0;
-  private readonly shapes = new Shapes<Group>();
+  /** executed lines' groups (null: filtered out) by their key bytes */
+  private readonly groups = new RangeKeys<Group | null>();
+  private readonly key = new Int32Array(6);
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
   lines(buf: Buffer, start: number, end: number): void {
-    for (const [n, needle] of NEEDLES.entries()) {
-      let pos = start;
-      for (;;) {
-        const t = buf.indexOf(needle.tail, pos);
-        if (t < 0 || t >= end) break;
-        const hit = t - needle.head.length;
-        if (hit < start || !at(buf, hit, needle.head)) { pos = t + 1; continue; }
-        const ls = Math.max(buf.lastIndexOf(10, hit) + 1, start);
-        const nl = buf.indexOf(10, hit);
-        const le = nl < 0 || nl >= end ? end : nl;
-        const text = le > ls && buf[le - 1] === 13 ? le - 1 : le;
-        pos = le + 1;
-        if (n === 0) {
-          if (this.known(buf, ls, text, hit)) continue;
-        } else if (buf.subarray(ls, le).indexOf(NEEDLES[0].name) >= 0) {
-          // a line holding both needles is handled by the first search only (searched within the
-          // line: a search to the chunk's end per line would be quadratic on a chunk of such lines)
-          continue;
-        }
-        this.line(buf.toString('utf8', ls, text));
-      }
-    }
+    this.commandCalls(buf, start, end);
+    this.forkLines(buf, start, end);
   }
 
   /**
-   * Whether the command-call line buf[ls, le) was read without the general parser: its body
-   * (shapes.ts) seen before, or the fast path read it (and its body is remembered when the
-   * reading depends on nothing else).
+   * Lines holding COMMAND CALL. Most are read from bytes only as far as their meaning needs
+   * (bytes.ts), and the search resumes there: a hit before the next LF is the rest of a line
+   * read already. Each byte is walked at most once, whatever the lines hold.
    */
-  private known(buf: Buffer, ls: number, le: number, hit: number): boolean {
-    if (!stamped(buf, ls, le)) return false;
-    const s = ls + 21;
-    const b = bodyEnd(buf, s, le);
-    const v = this.shapes.find(buf, s, b);
-    if (v !== undefined) {
-      if (v.chatter) return true;
-      if (b < le) { // an executed body is followed by its seconds
-        this.lastError = null;
-        if (v.group) this.slowest(v.group, secondsAt(buf, b, le));
-        return true;
+  private commandCalls(buf: Buffer, start: number, end: number): void {
+    const { part, at: off, text: name } = NEEDLES[0];
+    let pos = start;
+    let done = start; // where the last line handled was left: before it, no line starts
+    for (;;) {
+      const t = buf.indexOf(part, pos);
+      if (t < 0 || t >= end) return;
+      const hit = t - off;
+      pos = t + 1;
+      if (hit < start || !at(buf, hit, name)) continue;
+      let ls = hit;
+      while (ls > done && buf[ls - 1] !== 10) ls--;
+      if (ls === done && ls > start && buf[ls - 1] !== 10) continue; // the rest of a line handled
+      const f = fastLine(buf, ls, end);
+      if (f !== null) {
+        if (f.kind === 'executed') this.executed(f);
+        pos = done = f.next;
+        continue;
       }
+      let le = hit + name.length;
+      while (le < end && buf[le] !== 10) le++;
+      pos = done = le + 1;
+      this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
     }
-    const f = fastLine(buf, ls, le, hit);
-    if (f === null) return false;
-    if (f.kind === 'chatter') {
-      if (f.readTo <= b) this.shapes.remember(buf, s, b, { chatter: true });
-      return true;
+  }
+
+  /** Lines holding CLEAN AFTER FORK and not COMMAND CALL (those were handled above). */
+  private forkLines(buf: Buffer, start: number, end: number): void {
+    const { part, at: off, text: name } = NEEDLES[1];
+    let pos = start;
+    for (;;) {
+      const t = buf.indexOf(part, pos);
+      if (t < 0 || t >= end) return;
+      const hit = t - off;
+      if (hit < start || !at(buf, hit, name)) { pos = t + 1; continue; }
+      const ls = Math.max(buf.lastIndexOf(10, hit) + 1, start);
+      const nl = buf.indexOf(10, hit);
+      const le = nl < 0 || nl >= end ? end : nl;
+      pos = le + 1;
+      // searched within the line: a search to the chunk's end per line would be quadratic on a chunk of such lines
+      if (buf.subarray(ls, le).indexOf(NEEDLES[0].bytes) >= 0) continue;
+      this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
     }
-    const g = this.executed(f);
-    if (f.seconds0 === b) this.shapes.remember(buf, s, b, { chatter: false, group: g });
-    return true;
   }
 
   /** Every execution time read goes through here (protected: a test records them all). */
@@ -98,30 +100,25 @@ export class Scanner implements LineSink {
   }
 
   /**
-   * A "was executed by the module" line read from bytes: the slowest execution per group. The
-   * group is found by the line's name, command and module bytes, compared with the bytes of the
-   * groups seen before: strings are made only for a new one.
+   * A "was executed by the module" line read from bytes: the slowest execution per group, found
+   * by the bytes of the line's broker, module and command (keys.ts).
    */
-  private executed(f: Executed): Group | null {
-    const h = keyHash(f);
-    let list = this.fastGroups.get(h);
-    let g: Group | null | undefined;
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) if (sameKey(list[i].key, f)) { g = list[i].group; break; }
-    }
+  private executed(f: Executed): void {
+    const r = this.key;
+    // the broker is the first name when there are two or more; the module the one the line names
+    if (f.nRanges >= 4) { r[0] = f.ranges[0]; r[1] = f.ranges[1]; } else { r[0] = 0; r[1] = 0; }
+    if (f.module1 > f.module0) { r[2] = f.module0; r[3] = f.module1; } else { r[2] = f.ranges[f.nRanges - 2]; r[3] = f.ranges[f.nRanges - 1]; }
+    r[4] = f.command0;
+    r[5] = f.command1;
+    let g = this.groups.get(f.buf, r);
     if (g === undefined) {
-      const names = f.names();
-      const broker = names.length >= 2 ? names[0] : '';
-      const module = f.module || names[names.length - 1];
-      const command = f.command;
+      const text = (k: number) => f.buf.toString('latin1', r[k], r[k + 1]);
+      const [broker, module, command] = [text(0), text(2), text(4)];
       g = this.pass(broker, module, command) ? getGroup(this.batch, broker, module, command) : null;
-      if (this.fastKeys++ > 10_000) { this.fastGroups.clear(); this.fastKeys = 0; list = undefined; }
-      if (list === undefined) this.fastGroups.set(h, list = []);
-      list.push({ key: keyBytes(f), group: g });
+      this.groups.set(f.buf, r, g);
     }
     this.lastError = null;
     if (g) this.slowest(g, f.seconds);
-    return g;
   }
 
   private pass(broker: string, module: string, command: string): boolean {
@@ -175,31 +172,4 @@ export class Scanner implements LineSink {
     g.counts[kind] = (g.counts[kind] ?? 0) + 1;
     g.last = { kind, time: l.time, text: l.text.slice(0, 300) };
   }
-}
-
-/** A cheap hash of an executed line's key ranges (lengths and edge bytes); sameKey() decides. */
-function keyHash(f: Executed): number {
-  const b = f.buf;
-  return ((((f.namesTo - f.namesFrom) * 977 + (f.command1 - f.command0)) * 977 + (f.module1 - f.module0)) * 31
-    + b[f.command0] * 7 + b[f.command1 - 1] * 3 + b[f.module1 - 1]) | 0;
-}
-
-/** The names, command and module bytes of an executed line, each range ended by 0x01 (never in a line). */
-function keyBytes(f: Executed): Buffer {
-  const parts = [[f.namesFrom, f.namesTo], [f.command0, f.command1], [f.module0, f.module1]];
-  return Buffer.concat(parts.map(([a, z]) => Buffer.concat([f.buf.subarray(a, z), Buffer.of(1)])));
-}
-
-function sameKey(key: Buffer, f: Executed): boolean {
-  let k = sameRange(key, 0, f.buf, f.namesFrom, f.namesTo);
-  if (k >= 0) k = sameRange(key, k, f.buf, f.command0, f.command1);
-  if (k >= 0) k = sameRange(key, k, f.buf, f.module0, f.module1);
-  return k === key.length;
-}
-
-/** Whether key[k...] is buf[a, z) then 0x01: the offset after it, or -1. */
-function sameRange(key: Buffer, k: number, buf: Buffer, a: number, z: number): number {
-  if (key[k + z - a] !== 1) return -1;
-  for (let i = a; i < z; i++, k++) if (buf[i] !== key[k]) return -1;
-  return k + 1;
 }

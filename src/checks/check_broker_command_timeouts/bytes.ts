@@ -10,23 +10,49 @@
  * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated logs.
  */
 
-import { Chatter, Executed, type Fast } from './fast.js';
+/**
+ * An executed line, as byte ranges of the buffer it was read from (the Scanner finds its group by
+ * these bytes). One object, reused.
+ */
+export class Executed {
+  readonly kind = 'executed';
+  buf: Buffer = Buffer.alloc(0);
+  /** each name's range, trimmed: nRanges numbers */
+  ranges = new Int32Array(8);
+  nRanges = 0;
+  command0 = 0;
+  command1 = 0;
+  module0 = 0;
+  module1 = 0;
+  seconds = 0;
+  /** where the reading stopped (the rest of the line does not change what it means) */
+  next = 0;
+}
 
-export type { Executed, Fast };
+/** "Executing command": never an event, and not an ERROR line, so never a continuation */
+export const CHATTER = { kind: 'chatter' as const, next: 0 };
 
-const CHATTER = new Chatter();
+export type Fast = typeof CHATTER | Executed;
+
 const RANGES = new Int32Array(8); // at most four names before [ COMMAND CALL ]
 const EXECUTED = new Executed();
 
-const COMMAND_CALL = 'COMMAND CALL';
-const EXECUTING = 'Executing command [';
-const THE_CALL = 'The command call [';
-const EXECUTED_BY = '] was executed by the module ';
+/** ASCII text as bytes: compared with a buffer's bytes a typed array read costs less than charCodeAt */
+export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-/** The ASCII `text` is at buf[i]. */
-export function at(buf: Buffer, i: number, text: string): boolean {
+const COMMAND_CALL = ascii('COMMAND CALL');
+const EXECUTING = ascii('Executing command [');
+const THE_CALL = ascii('The command call [');
+const EXECUTED_BY = ascii('] was executed by the module ');
+const FOR_MODULE = ascii('] for module ');
+const ANOTHER_ANSWER = ascii('] was sent but another answer was received');
+const IN = ascii(' in ');
+const CLEAN_AFTER_FORK = ascii('CLEAN AFTER FORK');
+
+/** The bytes `text` are at buf[i]. */
+export function at(buf: Buffer, i: number, text: Uint8Array): boolean {
   if (i + text.length > buf.length) return false;
-  for (let k = 0; k < text.length; k++) if (buf[i + k] !== text.charCodeAt(k)) return false;
+  for (let k = 0; k < text.length; k++) if (buf[i + k] !== text[k]) return false;
   return true;
 }
 
@@ -35,11 +61,29 @@ const digit = (c: number) => c >= 48 && c <= 57;
 const word = (c: number) => digit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
- * First `byte` in [from, to), or -1. A loop, not Buffer.indexOf: the spans searched here are a
- * few dozen bytes, and a native call costs more than that (DEBUG scan, BENCHMARKS.md).
+ * First `byte` in [from, to) before the line's end (LF), or -1. A loop, not Buffer.indexOf: the
+ * spans searched here are a few dozen bytes, and a native call costs more than that.
  */
 function find(buf: Buffer, byte: number, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (buf[i] === byte) return i;
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c === byte) return i;
+    if (c === 10) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The `]` closing a name that starts at `from`, or -1 when a byte before it is not printable
+ * ASCII or TAB (or it is not on this line): within such a name a byte is a character, and
+ * trimming ' ' and TAB is what the general parser's trim does.
+ */
+function nameEnd(buf: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c === 93) return i;
+    if (c > 126 || (c < 32 && c !== 9)) return -1;
+  }
   return -1;
 }
 
@@ -65,11 +109,11 @@ export function decimal(buf: Buffer, a: number, b: number): number {
 }
 
 /** Lowercase `text` in [from, to), ASCII letters in any case (as the general parser matches), or -1. */
-function findText(buf: Buffer, text: string, from: number, to: number): number {
-  const first = text.charCodeAt(0); // never a letter in the texts searched here
+function findText(buf: Buffer, text: Uint8Array, from: number, to: number): number {
+  const first = text[0]; // never a letter in the texts searched here
   for (let i = find(buf, first, from, to); i >= 0 && i + text.length <= to; i = find(buf, first, i + 1, to)) {
     let k = 1;
-    while (k < text.length && lower(buf[i + k]) === text.charCodeAt(k)) k++;
+    while (k < text.length && lower(buf[i + k]) === text[k]) k++;
     if (k === text.length) return i;
   }
   return -1;
@@ -79,24 +123,25 @@ const lower = (c: number) => (c >= 65 && c <= 90 ? c | 32 : c);
 /** `YYYY-MM-DD HH:MM:SS` as bytes, 0 where a digit goes */
 const TIME_SHAPE = Uint8Array.from('dddd-dd-dd dd:dd:dd', (c) => (c === 'd' ? 0 : c.charCodeAt(0)));
 
-function sameCase(buf: Buffer, a: number, b: number, text: string): boolean {
+function sameCase(buf: Buffer, a: number, b: number, text: Uint8Array): boolean {
   if (b - a !== text.length) return false;
-  for (let k = 0; k < text.length; k++) if (lower(buf[a + k]) !== lower(text.charCodeAt(k))) return false;
+  for (let k = 0; k < text.length; k++) if (lower(buf[a + k]) !== lower(text[k])) return false;
   return true;
 }
 
-/** buf[a, b) is printable ASCII or TAB: a byte is a character, and trimming ' ' and TAB is trimming. */
+/** buf[a, b) is printable ASCII or TAB (see nameEnd). */
 function plain(buf: Buffer, a: number, b: number): boolean {
   for (let i = a; i < b; i++) if (buf[i] > 126 || (buf[i] < 32 && buf[i] !== 9)) return false;
   return true;
 }
 
 /** what readHead() found besides where it stopped (the names' ranges are in RANGES) */
-const HEAD = { namesFrom: 0, nr: 0 };
+const HEAD = { nr: 0 };
 
 /**
  * `LEVEL : [ name ]... [ COMMAND CALL ]` from i (just after the stamp): where it ends, spaces after
- * it skipped, or -1 when the line is not of the usual shape.
+ * it skipped, or -1 when the line is not of the usual shape. `le` bounds the reading; the line's
+ * end (LF) stops it too.
  */
 function readHead(buf: Buffer, i: number, le: number): number {
   while (i < le && sp(buf[i])) i++;
@@ -110,72 +155,24 @@ function readHead(buf: Buffer, i: number, le: number): number {
   // names, then [ COMMAND CALL ]
   const ranges = RANGES;
   let nr = 0;
-  const namesFrom = i;
   let found = false;
   for (let k = 0; k < 4 && !found; k++) {
     if (buf[i] !== 91) return -1;
-    const j = find(buf, 93, i + 1, le);
+    const j = nameEnd(buf, i + 1, le);
     if (j < 0) return -1;
     let a = i + 1;
     let b = j;
     while (a < b && sp(buf[a])) a++;
     while (b > a && sp(buf[b - 1])) b--;
     if (b - a === COMMAND_CALL.length && at(buf, a, COMMAND_CALL)) found = true;
-    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, 'CLEAN AFTER FORK')) return -1; // a category in another case
+    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, CLEAN_AFTER_FORK)) return -1; // a category in another case
     else { ranges[nr++] = a; ranges[nr++] = b; }
     i = j + 1;
     while (i < le && sp(buf[i])) i++;
   }
   if (!found || nr === 0) return -1;
-  HEAD.namesFrom = namesFrom;
   HEAD.nr = nr;
   return i;
-}
-
-/**
- * Heads (from after the stamp to after `[ COMMAND CALL ]`) read before, with what readHead()
- * found. In a DEBUG log a few heads repeat on every command line; readHead()'s result depends on
- * a head's bytes alone, so a line whose bytes there equal a cached head's is not read again.
- * Keyed by where `COMMAND CALL` starts in the head, as the scan's needle search found it.
- */
-interface Head {
-  bytes: Buffer;
-  namesFrom: number;
-  ranges: Int32Array;
-  nr: number;
-}
-const heads = new Map<number, Head[]>();
-let headCount = 0;
-
-function cachedHead(buf: Buffer, s: number, le: number, hitOff: number): Head | null {
-  const list = heads.get(hitOff);
-  if (list === undefined) return null;
-  for (let h = 0; h < list.length; h++) {
-    const bytes = list[h].bytes;
-    const n = bytes.length;
-    if (s + n > le) continue;
-    let k = 0;
-    while (k < n && buf[s + k] === bytes[k]) k++;
-    if (k === n) return list[h];
-  }
-  return null;
-}
-
-function rememberHead(buf: Buffer, s: number, end: number, hitOff: number): void {
-  if (++headCount > 256) { heads.clear(); headCount = 1; }
-  // the head's bytes without the spaces readHead() skipped after it (a line may have more)
-  let e = end;
-  while (e > s && sp(buf[e - 1])) e--;
-  const ranges = new Int32Array(HEAD.nr);
-  for (let k = 0; k < HEAD.nr; k++) ranges[k] = RANGES[k] - s;
-  const list = heads.get(hitOff) ?? [];
-  list.push({ bytes: Buffer.from(buf.subarray(s, e)), namesFrom: HEAD.namesFrom - s, ranges, nr: HEAD.nr });
-  heads.set(hitOff, list);
-}
-
-/** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]` and is long enough to be read here. */
-export function stamped(buf: Buffer, ls: number, le: number): boolean {
-  return le - ls >= 30 && stampAt(buf, ls, le);
 }
 
 /** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]`. */
@@ -190,32 +187,19 @@ export function stampAt(buf: Buffer, ls: number, le: number): boolean {
 }
 
 /**
- * The line buf[ls, le) (no LF, no CR), if it has the usual shape. `hit`, when known, is where the
- * scan found `COMMAND CALL` in it. Strings are made only for what an executed line needs (its
- * key; its names once per key): the rest is compared as bytes.
+ * The command-call line starting at buf[ls], if it has the usual shape; null sends it to the
+ * general parser. `le` bounds the reading (the chunk's end will do): the line's LF stops it, and
+ * only as much of the line is read as its meaning needs. Where that reading stopped is `next`: a
+ * chatter line's rest is never looked at. Every line is read afresh, with no cache: on a real
+ * broker's logs (many brokers, modules, PIDs and threads) caches keyed on heads or bodies hit
+ * rarely and cost more than they saved (issue 32).
  */
-export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | null {
-  if (!stamped(buf, ls, le)) return null;
-  const s = ls + 21;
+export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
+  if (!stampAt(buf, ls, le)) return null;
+  let i = readHead(buf, ls + 21, le);
+  if (i < 0) return null;
+  const nr = HEAD.nr;
   const ranges = RANGES;
-  let nr: number;
-  let namesFrom: number;
-  let i: number;
-  const cached = hit > s ? cachedHead(buf, s, le, hit - s) : null;
-  if (cached !== null) {
-    namesFrom = s + cached.namesFrom;
-    nr = cached.nr;
-    for (let k = 0; k < nr; k++) ranges[k] = cached.ranges[k] + s;
-    i = s + cached.bytes.length;
-    while (i < le && sp(buf[i])) i++;
-  } else {
-    i = readHead(buf, s, le);
-    if (i < 0) return null;
-    namesFrom = HEAD.namesFrom;
-    nr = HEAD.nr;
-    if (hit > s && hit < i) rememberHead(buf, s, i, hit - s);
-  }
-  const namesTo = i;
   // [ PID:n ]
   if (buf[i] !== 91) return null;
   let j = find(buf, 93, i + 1, le);
@@ -242,7 +226,7 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
   while (i < le && sp(buf[i])) i++;
 
   if (at(buf, i, EXECUTING)) {
-    CHATTER.readTo = i + EXECUTING.length;
+    CHATTER.next = i + EXECUTING.length;
     return CHATTER;
   }
   if (!at(buf, i, THE_CALL)) return null;
@@ -254,15 +238,16 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
   let b = e;
   while (a < b && sp(buf[a])) a++;
   while (b > a && sp(buf[b - 1])) b--;
-  if (a === b || find(buf, 93, c0, e) >= 0) return null; // an empty or bracketed name: general parser
+  // an empty or bracketed name: general parser
+  if (a === b || nameEnd(buf, c0, e + 1) !== e) return null;
   const m0 = e + EXECUTED_BY.length;
   // the general parser would first try the other "The command call" forms: they need
   // "] for module " or "] was sent but another answer was received" after the name, so at a ']'
   // after c0; there is none before e (just checked), and e starts neither: only one after e could
   if (find(buf, 93, m0, le) >= 0
-    && (findText(buf, '] for module ', c0 + 1, le) >= 0 || findText(buf, '] was sent but another answer was received', c0 + 1, le) >= 0)) return null;
+    && (findText(buf, FOR_MODULE, c0 + 1, le) >= 0 || findText(buf, ANOTHER_ANSWER, c0 + 1, le) >= 0)) return null;
   // the module is the shortest text followed by " in <digits and dots> [spaces] s" and a non-word byte
-  for (let k = findText(buf, ' in ', m0 + 1, le); k >= 0; k = findText(buf, ' in ', k + 1, le)) {
+  for (let k = findText(buf, IN, m0 + 1, le); k >= 0; k = findText(buf, IN, k + 1, le)) {
     let q = k + 4;
     const d0 = q;
     while (q < le && (digit(buf[q]) || buf[q] === 46)) q++;
@@ -274,11 +259,9 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
     let mb = k;
     while (ma < mb && sp(buf[ma])) ma++;
     while (mb > ma && sp(buf[mb - 1])) mb--;
-    if (!plain(buf, namesFrom, namesTo) || !plain(buf, a, b) || !plain(buf, ma, mb)) return null;
+    if (!plain(buf, ma, mb)) return null;
     const x = EXECUTED;
     x.buf = buf;
-    x.namesFrom = namesFrom;
-    x.namesTo = namesTo;
     x.ranges.set(ranges);
     x.nRanges = nr;
     x.command0 = a;
@@ -286,7 +269,7 @@ export function fastLine(buf: Buffer, ls: number, le: number, hit = -1): Fast | 
     x.module0 = ma;
     x.module1 = mb;
     x.seconds = decimal(buf, d0, d1);
-    x.seconds0 = d0;
+    x.next = q + 1;
     return x;
   }
   return null;

@@ -1,0 +1,115 @@
+// Benchmark inputs with the variety of real sites (issue 32), from fixed seeds. The older inputs in
+// generate.mjs repeat a handful of lines; a cache keyed on whole lines hits almost always there and
+// almost never on a real log. These draw every line's parts from pools like a real site's.
+import { readFileSync } from 'node:fs';
+import { Out, stamp } from './generate.mjs';
+import { ctime, rng } from '../test/gen/lbmmon.mjs';
+
+const pick = (r, a) => a[Math.floor(r() * a.length)];
+const BROKERS = ['broker-master', 'broker-paris-01', 'broker-dmz'];
+const MODULES = ['Livestatus', 'WebUI', 'sla', 'graphite', 'event-manager', 'retention-mongodb', 'livedata',
+  'report-builder', 'influxdb-perfdata', 'webui-enterprise'];
+const COMMANDS = ['get_module_info', 'get_stats', 'get_hosts', 'get_services', 'get_raw_stats', 'check_alive',
+  'get_sla_history', 'get_events', 'get_configuration', 'reload_configuration', 'get_broks_queue_size', 'ping'];
+const THREADS = [...Array.from({ length: 40 }, (_, k) => `CP Server Thread-${k + 1}`), 'MainThread'];
+const LEVELS = ['INFO', 'DEBUG', 'WARNING', 'ERROR'];
+const CATEGORIES = ['BROKS', 'QUEUE', 'HTTP', 'CONNECTION', 'SCHEDULER', 'RETENTION', 'MODULES MANAGER', 'STATS',
+  'ARBITER', 'CONFIGURATION', 'LIVEDATA', 'SLA ARCHIVE'];
+const WORDS = ('managed broks from scheduler answered slowly queue size elements workers alive request took '
+  + 'retention saved loaded hosts services contacts reloaded configuration received new pushed element '
+  + 'connection established lost retrying in seconds module instance started stopped restarted memory '
+  + 'usage cpu load average sending brok to external queue flushed archived daily computed').split(' ');
+
+/** The site: each (broker, module) pair runs under two PIDs; names are padded or not, as seen. */
+function site(r, worst) {
+  const pids = new Map();
+  for (const b of BROKERS) for (const m of MODULES) pids.set(`${b}/${m}`, [1000 + Math.floor(r() * 60000), 1000 + Math.floor(r() * 60000)]);
+  const pad = (name) => (r() < 0.5 ? `[ ${name} ]` : `[${name}]`);
+  const lvl = (l) => pick(r, [`${l} :`, `${l}:`, `${l.padEnd(7)}:`]);
+  return {
+    pid: (b, m) => (worst ? 1 + Math.floor(r() * 4194304) : pick(r, pids.get(`${b}/${m}`))),
+    thread: () => (worst ? `${pick(r, ['CP Server Thread', 'Thread', 'worker'])}-${Math.floor(r() * 100000)}` : pick(r, THREADS)),
+    seconds: () => (worst ? (r() * 30).toFixed(1 + Math.floor(r() * 5)) : `0.${String(Math.floor(r() * 1000)).padStart(3, '0')}`),
+    pad, lvl,
+  };
+}
+
+/** 3000 INFO message texts of varied length, as a broker's own logging says things. */
+function messages(r) {
+  return Array.from({ length: 3000 }, () => {
+    const n = 4 + Math.floor(r() * 30);
+    return Array.from({ length: n }, () => (r() < 0.2 ? String(Math.floor(r() * 100000)) : pick(r, WORDS))).join(' ');
+  });
+}
+
+/** A command-call event line of any of the kinds the check counts, or an execution time. */
+function event(r, s, b, m, c) {
+  const k = Math.floor(r() * 7);
+  return [
+    () => [`WARNING`, `The command call [${c}] for module ${m} was sent but the call timed out (1s). We will retry one time.`],
+    () => ['ERROR', `Failed to send command call [${c}] for module ${m} because of timeout (1s).`],
+    () => ['ERROR', `Failed to send command call [${c}] for module ${m} because of error: 'int' object is not iterable`],
+    () => ['WARNING', `The command call [${c}] was sent but another answer was received. Retrying.`],
+    () => ['WARNING', `Received unknown command [${c}] to execute !`],
+    () => ['ERROR', `Failed to execute received command [${c}] with error: Exception`],
+    () => ['DEBUG', `The command call [${c}] was executed by the module ${m} in ${s.seconds()}s`],
+  ][k]();
+}
+
+/**
+ * A Shinken Enterprise broker log with a real site's variety. `debug`: half the lines are command
+ * calls ("Executing command ...", "... was executed by the module M in Ns"); `worst`: PIDs,
+ * threads and times drawn at random for every line, so no two command lines share a head or body.
+ */
+export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false } = {}) {
+  const r = rng(seed);
+  const s = site(r, worst);
+  const msgs = messages(r);
+  const o = new Out(path);
+  let t = Date.UTC(2026, 10, 20, 0, 0, 0);
+  let i = 0;
+  while (o.total + o.len < bytes) {
+    if (++i % 12 === 0) t += 1000;
+    const ts = stamp(t);
+    const b = pick(r, BROKERS);
+    const m = pick(r, MODULES);
+    const head = (level, cat) => `[${ts}] ${s.lvl(level)} ${s.pad(b)} ${s.pad(m)} ${s.pad(cat)} ${s.pad(`PID:${s.pid(b, m)}`)}`;
+    let line;
+    if (r() < 0.001) {
+      const [level, text] = event(r, s, b, m, pick(r, COMMANDS));
+      line = `${head(level, 'COMMAND CALL')} ${s.pad(s.thread())} ${text}`;
+    } else if (debug && r() < 0.5) {
+      const c = pick(r, COMMANDS);
+      line = r() < 0.5
+        ? `${head('DEBUG', 'COMMAND CALL')} ${s.pad(s.thread())} Executing command [${c}] with param [${r() < 0.7 ? '' : `{'host': 'srv-${Math.floor(r() * 3000)}'}`}]`
+        : `${head('DEBUG', 'COMMAND CALL')} ${s.pad(s.thread())} The command call [${c}] was executed by the module ${m} in ${s.seconds()}s`;
+    } else {
+      const level = debug ? pick(r, ['DEBUG', 'DEBUG', 'INFO']) : r() < 0.95 ? 'INFO' : pick(r, LEVELS);
+      line = `${head(level, pick(r, CATEGORIES))} ${pick(r, msgs)}`;
+    }
+    o.push(line + '\n');
+  }
+  return o.close();
+}
+
+const SENT = / sent ((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4})$/;
+
+/**
+ * The real mon_demo lbmmon capture (../shared/real) repeated until `bytes`, each copy's `sent`
+ * stamps shifted past the previous copy's last one, so a first scan sees one long run of the same
+ * applications (their counters restart with each copy, as after a restart).
+ */
+export function realLbmmonLog(path, bytes, capture) {
+  const lines = readFileSync(capture, 'latin1').split('\n');
+  const stamps = lines.map((l) => SENT.exec(l));
+  const times = stamps.filter(Boolean).map((m) => Date.parse(m[1]));
+  const span = Math.max(...times) - Math.min(...times) + 5000;
+  const o = new Out(path);
+  for (let k = 0; o.total + o.len < bytes; k++) {
+    for (let n = 0; n < lines.length; n++) {
+      const m = stamps[n];
+      o.push((m ? lines[n].slice(0, m.index) + ` sent ${ctime(Date.parse(m[1]) + k * span)}` : lines[n]) + '\n');
+    }
+  }
+  return o.close();
+}
