@@ -76,7 +76,11 @@ export function parseHeader(line: string): Header | null {
   // .NET prints the process ID on context and event-queue headers but not on transport ones:
   // key its applications by what all of them have (appid and address)
   if (dialect === 'dotnet' && b.pid !== '') b = keyed({ ...b, pid: '' });
-  return { title, kind: kindOf(title), ...b, sent, sentMs: st?.ms ?? null, dialect };
+  // fields named, not spread: this runs for every block
+  return {
+    title, kind: kindOf(title), appid: b.appid, ip: b.ip, pid: b.pid, oid: b.oid, ctxInst: b.ctxInst, domain: b.domain,
+    proc: b.proc, procCtx: b.procCtx, sent, sentMs: st?.ms ?? null, dialect,
+  };
 }
 
 function keyed(b: Body): Body {

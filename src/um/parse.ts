@@ -7,6 +7,7 @@
  */
 import { array, bool, nullable, num, obj, optional, pair, str, type Schema } from '../lib/state/schema.js';
 import type { LineSink } from '../lib/tail/lines.js';
+import { lineEnd } from '../lib/tail/line-end.js';
 import { parseHeader } from './header.js';
 import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind } from './model.js';
 
@@ -65,6 +66,8 @@ interface Wanted {
 export class LbmmonParser implements LineSink {
   private cur: (Block & { want: boolean }) | null = null;
   private curHeader = '';
+  /** where the last field line read had its colon, from the line's start */
+  private colonAt = 0;
   /** wanted labels by sig() (length and last byte); null: every label is decoded */
   private readonly bySig: (Wanted[] | undefined)[] | null = null;
   /** 1 for a byte some wanted label starts with */
@@ -91,8 +94,7 @@ export class LbmmonParser implements LineSink {
   lines(buf: Buffer, start: number, end: number): void {
     let pos = start;
     while (pos < end) {
-      let nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= end) nl = end;
+      const nl = lineEnd(buf, pos, end);
       let le = nl;
       if (le > pos && buf[le - 1] === 13) le--;
       const b = this.cur;
@@ -122,22 +124,32 @@ export class LbmmonParser implements LineSink {
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
     if (this.bySig && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
-    const colon = buf.indexOf(58, s);
-    if (colon < 0 || colon >= e) return;
-    let le = colon;
-    while (le > s && buf[le - 1] === 32) le--;
-    if (le === s) return;
     let canon: string;
     let legacy: boolean;
-    if (this.bySig) {
-      const found = this.match(buf, s, le);
-      if (found === null) return;
+    let colon: number;
+    const found = this.bySig ? this.padded(buf, s, e) : null;
+    if (found !== null) {
+      colon = s + this.colonAt;
       canon = found.canon;
       legacy = found.legacy;
     } else {
-      const label = buf.toString('latin1', s, le);
-      canon = LABEL_ALIASES.get(label) ?? label;
-      legacy = canon !== label && LEGACY_LABELS.has(label);
+      colon = s;
+      while (colon < e && buf[colon] !== 58) colon++;
+      if (colon >= e) return;
+      this.colonAt = colon - s;
+      let le = colon;
+      while (le > s && buf[le - 1] === 32) le--;
+      if (le === s) return;
+      if (this.bySig) {
+        const w = this.match(buf, s, le);
+        if (w === null) return;
+        canon = w.canon;
+        legacy = w.legacy;
+      } else {
+        const label = buf.toString('latin1', s, le);
+        canon = LABEL_ALIASES.get(label) ?? label;
+        legacy = canon !== label && LEGACY_LABELS.has(label);
+      }
     }
     let i = colon + 1;
     while (i < e && buf[i] === 32) i++;
@@ -153,6 +165,20 @@ export class LbmmonParser implements LineSink {
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
     if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
     b.fields.set(canon, sentinel ? null : v);
+  }
+
+  /**
+   * The wanted label of the field line buf[s, e), found where the line before had its colon: lbmmon
+   * pads a block's labels to one width, so a block's colons line up, and the padded label need not
+   * be walked. Null when there is no colon there or no wanted label before it; then the line is
+   * read from its start. A wanted label holds no ':' or LF, so its colon is the line's first.
+   */
+  private padded(buf: Buffer, s: number, e: number): Wanted | null {
+    const colon = s + this.colonAt;
+    if (this.colonAt === 0 || colon >= e || buf[colon] !== 58) return null;
+    let le = colon;
+    while (le > s && buf[le - 1] === 32) le--;
+    return le === s ? null : this.match(buf, s, le);
   }
 
   /** The wanted label that is exactly buf[s, le), or null. */

@@ -178,3 +178,46 @@ describe('lbmmon dialects: headers and sent stamps', () => {
     }
   });
 });
+
+describe('field lines read where the line before had its colon (parse.ts padded())', () => {
+  // the parser given labels reads a wanted field at the column the previous field line had its
+  // colon; the parser without labels reads every line from its start: both must agree whatever
+  // the padding, extra colons and near-miss labels
+  const LABELS = ['LBT-RM NAKs sent', 'Lost LBT-RM datagrams detected', 'LBT-RM datagrams received', 'NCFs received (ignored)'];
+  it('agrees with reading each line from its start', async () => {
+    const fc = (await import('fast-check')).default;
+    const line = fc.record({
+      label: fc.constantFrom(...LABELS, 'LBT-RM NAKs sen', 'LBT-RM NAKs sentx', 'a:b', 'LBT-RM NAKs sent:x', ''),
+      pad: fc.nat(40), value: fc.nat(1e6), colon: fc.constantFrom(':', ' :', '::', ': :', ''),
+    });
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), (ls) => {
+      const text = `\nReceiver statistics received from r at 10.0.0.1, process ID=1, object ID=2, sent Tue Mar  4 09:30:05 2025\nSource: LBTRM:10.0.0.2:1:2:3:4\nTransport: LBT-RM\n${
+        ls.map((l) => `\t${l.label}${' '.repeat(l.pad)}${l.colon} ${l.value}`).join('\n')}\n\n`;
+      const fields = (labels?: Set<string>) => {
+        const out: Block[] = [];
+        const p = new LbmmonParser(new Set(ALL), (b) => out.push(b), labels);
+        const buf = Buffer.from(text, 'latin1');
+        p.lines(buf, 0, buf.length);
+        p.finish();
+        return out.map((b) => [...b.fields].filter(([k]) => LABELS.includes(k)));
+      };
+      expect(fields(new Set(LABELS))).toEqual(fields());
+    }), { numRuns: 500, seed: 32 });
+  });
+});
+
+describe('lineEnd (lib/tail/line-end.ts)', () => {
+  it('finds the first LF as indexOf does, at any offset and alignment', async () => {
+    const fc = (await import('fast-check')).default;
+    const { lineEnd } = await import('../../src/lib/tail/line-end.js');
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(8), fc.nat(80), fc.nat(80), (raw, shift, a, b) => {
+      const backing = Buffer.alloc(raw.length + 16, 10); // LF all around: never found outside [pos, end)
+      const buf = backing.subarray(shift, shift + raw.length);
+      buf.set(raw);
+      const pos = Math.min(a, raw.length);
+      const end = Math.min(Math.max(pos, b), raw.length);
+      const nl = buf.indexOf(10, pos);
+      expect(lineEnd(buf, pos, end)).toBe(nl < 0 || nl >= end ? end : nl);
+    }), { numRuns: 3000, seed: 33 });
+  });
+});

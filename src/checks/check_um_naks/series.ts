@@ -79,9 +79,11 @@ export const trDropped = (g: Growth) => g.trVer + g.trType + g.trMalformed;
 export function ncfs(g: Growth): number { return g.ncfIgnored + g.ncfShed + g.ncfDelay + g.ncfUnknown; }
 export function unrecoverable(g: Growth): number { return g.windowAdvance + g.nakExpiry + g.fragments; }
 
+const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
+
 export function add(a: Growth, b: Growth): void {
-  // a growth saved before 0.3 lacks the newer fields: they add nothing
-  for (const k of Object.keys(a) as (keyof Growth)[]) a[k] += b[k] ?? 0;
+  // a growth saved before 0.3 lacks the newer fields: they add nothing (a fixed key list: this runs per block)
+  for (let i = 0; i < GROWTH_KEYS.length; i++) { const k = GROWTH_KEYS[i]; a[k] = (a[k] ?? 0) + (b[k] ?? 0); }
 }
 
 function labels(kind: SeriesKind, t: string): Record<string, string> {
@@ -187,16 +189,20 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
   };
   if (prev) {
     const g = zero();
+    let r = run.get(key);
+    if (r === undefined) run.set(key, r = { growth: zero(), peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false });
+    const total = r.growth;
+    // only this kind's counters: the rest of a growth stays 0 (no add() over every field a block)
     for (const [k] of lab) {
       if (k === 'unresolved') continue;
-      g[k as keyof Growth] = counterDelta(prev.values[k], values[k]);
+      const d = counterDelta(prev.values[k], values[k]);
+      g[k as keyof Growth] = d;
+      total[k as keyof Growth] += d;
     }
     next.streak = g.naks > 0 ? prev.streak + 1 : 0;
     next.lastGrowth = g;
     const p = peakOf(kind, g, prev.sent, sent, floor);
     next.lastPeak = p;
-    const r = run.get(key) ?? { growth: zero(), peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false };
-    add(r.growth, g);
     worsePeak(r.peak, p);
     r.streakMax = Math.max(r.streakMax, next.streak);
     const problem = g.naks > 0 || unrecoverable(g) > 0 || ncfs(g) > 0;
@@ -205,7 +211,6 @@ export function observe(series: Record<string, Series>, run: Map<string, RunSeri
       r.problemTo = sent;
     }
     r.lastHadProblem = problem;
-    run.set(key, r);
   }
   series[key] = next;
   if (kind === 'rcv') {
