@@ -1,3 +1,5 @@
+import { lineEnd } from '../lib/tail/line-end.js';
+
 /**
  * Pure counting of OpMon delayed-messages dump lines, `<queue> <message>` each, shared by the
  * check and the event handler so that both count one dump the same way. Works on byte ranges of
@@ -21,16 +23,17 @@ export interface DumpCounts {
 const MAX_QUEUES = 10_000;
 const MAX_QUEUE_NAME = 255;
 const OTHER = '(other queues)';
-const FANOUT = 94; // printable ASCII 0x21..0x7e, the bytes a queue name may hold
-const MAX_NODES = 16_384;
+/** trie nodes at most: 256 edges of 4 bytes each, so 4 MiB; more names go to the overflow map */
+const MAX_NODES = 4096;
 
 /**
  * Known queue names as a byte trie, so that counting a line needs no string and no hash
- * lookup: its queue bytes are walked to a node that holds the queue's counter. Only valid
- * names seen before are in it; anything else takes the slow path once.
+ * lookup: its queue bytes are walked to a node that holds the queue's counter, one array read a
+ * byte (a node's edges are indexed by the byte itself: no range check, no subtraction). Only
+ * valid names seen before are in it; anything else takes the slow path once.
  */
 export class QueueTrie {
-  next = new Int32Array(FANOUT * 64);
+  next = new Int32Array(256 * 64);
   slot = new Int32Array(64).fill(-1); // node -> counter index, -1 when no name ends here
   nodes = 1;
   names: string[] = [];
@@ -40,28 +43,28 @@ export class QueueTrie {
 
   /**
    * Walks a queue name from `start` up to the first space or `end`. Returns the counter index of
-   * the known name that ends there, or -1.
+   * the known name that ends there, or -1. A byte no name holds (LF, CR, NUL, non-ASCII) has no
+   * edge, so the walk never passes a line's end.
    */
   find(buf: Buffer, start: number, end: number): number {
+    const next = this.next;
     let node = 0;
     let i = start;
     for (; i < end; i++) {
       const b = buf[i];
       if (b === 32) break;
-      const x = b - 0x21;
-      if (x < 0 || x >= FANOUT) { this.stop = i; return -1; }
-      node = this.next[node * FANOUT + x];
+      node = next[(node << 8) | b];
       if (node === 0) { this.stop = i; return -1; }
     }
     this.stop = i;
     return this.slot[node];
   }
 
-  /** Adds a valid name; false when the trie is full. */
+  /** Adds a valid name (printable ASCII, no space); -1 when the trie is full. */
   insert(buf: Buffer, start: number, end: number): number {
     let node = 0;
     for (let i = start; i < end; i++) {
-      const idx = node * FANOUT + buf[i] - 0x21;
+      const idx = (node << 8) | buf[i];
       let n = this.next[idx];
       if (n === 0) {
         if (this.nodes >= MAX_NODES) return -1;
@@ -151,12 +154,12 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
   const trie = c.trie;
   let pos = start;
   while (pos < end) {
-    let nl = buf.indexOf(10, pos);
-    if (nl < 0 || nl >= end) nl = end;
-    // fast path: a known queue, a space, a message, no CR, no NUL in the chunk
+    // fast path: a known queue, a space, a message, no CR, no NUL in the chunk. The name is
+    // walked once: the line's end is searched from where the name stopped
     if (!checkBinary) {
-      const k = trie.find(buf, pos, nl);
+      const k = trie.find(buf, pos, end);
       const sp = trie.stop;
+      const nl = lineEnd(buf, sp, end);
       if (k >= 0 && sp + 1 < nl && buf[nl - 1] !== 13) {
         c.lines++;
         c.messages++;
@@ -164,7 +167,11 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
         pos = nl + 1;
         continue;
       }
+      countLine(c, buf, pos, nl, checkBinary);
+      pos = nl + 1;
+      continue;
     }
+    const nl = lineEnd(buf, pos, end);
     countLine(c, buf, pos, nl, checkBinary);
     pos = nl + 1;
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
 import type { Batch } from '../../src/checks/check_broker_command_timeouts/window.js';
-import { countLines, countTooLong, newCounts, sortedQueues } from '../../src/dump/count.js';
+import { countLine, countLines, countTooLong, newCounts, sortedQueues } from '../../src/dump/count.js';
 import { getopt } from '../../src/lib/getopt.js';
 import { UsageError } from '../../src/lib/errors.js';
 import { STANDARD_OPTIONS } from '../../src/lib/cli.js';
@@ -116,6 +116,16 @@ describe('dump counter', () => {
       expect(whole.lines).toBe(lf);
       expect(whole.messages + whole.malformed).toBe(lf);
     }), { numRuns: RUNS, seed: 13 });
+  });
+  it('counts as the general path does, one line at a time (the trie and the word-wise line ends are only faster)', () => {
+    fc.assert(fc.property(bytesOrMutated(base), (bytes) => {
+      const complete = bytes.subarray(0, bytes.lastIndexOf(10) + 1);
+      const c = newCounts();
+      let p = 0;
+      for (let nl = complete.indexOf(10); nl >= 0; p = nl + 1, nl = complete.indexOf(10, p)) countLine(c, complete, p, nl, true);
+      const general = { messages: c.messages, malformed: c.malformed, lines: c.lines, queues: sortedQueues(c) };
+      expect(count(complete, [])).toEqual(general);
+    }), { numRuns: RUNS, seed: 14 });
   });
 });
 
