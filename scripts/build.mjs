@@ -87,6 +87,13 @@ delete env.NODE_EXTRA_CA_CERTS;
  * The bundle as the executable runs it (wrapped like a CommonJS module, src/sea-main.ts) and one
  * code cache per program, made by running it on the sample data (scripts/warm-cache.cjs).
  */
+/**
+ * V8 flags the executable runs with (the SEA's execArgv). The code caches are made under the same
+ * flags, or V8 rejects them. No Maglev: on a long scan its compiled code and the compiler's own
+ * pages cost 3-7 MiB of peak RSS, and the scans were no slower without it (BENCHMARKS.md, issue 32).
+ */
+const V8_FLAGS = ['--no-maglev'];
+
 function warmCaches() {
   const wrapped = join(build, 'msgwatch.wrapped.js');
   const body = readFileSync(join(dist, 'msgwatch.js'), 'utf8').replace(/^#!.*/, '');
@@ -110,11 +117,11 @@ function warmCaches() {
     const out = join(caches, `${program}.bin`);
     const argv = [helper, wrapped, out, program, ...args, ...(program.startsWith('check_') ? ['--state-dir', join(tmp, 'state')] : [])];
     for (let i = 0; i < (program.startsWith('check_') ? 2 : 1); i++) {
-      try { execFileSync(NODE, argv, { stdio: 'pipe', env }); } catch (e) { if (e.status === undefined || e.status > 3) throw e; }
+      try { execFileSync(NODE, [...V8_FLAGS, ...argv], { stdio: 'pipe', env }); } catch (e) { if (e.status === undefined || e.status > 3) throw e; }
     }
     assets[`cache/${program}`] = out;
   }
-  execFileSync(NODE, [helper, wrapped, join(caches, 'msgwatch.bin'), 'cold'], { env });
+  execFileSync(NODE, [...V8_FLAGS, helper, wrapped, join(caches, 'msgwatch.bin'), 'cold'], { env });
   assets['cache/msgwatch'] = join(caches, 'msgwatch.bin');
   rmSync(tmp, { recursive: true, force: true });
   return assets;
@@ -139,10 +146,11 @@ async function makeBinary({ name }) {
     // startup snapshot: as fast, 4.5 MiB less memory, and no Map built at snapshot time carried
     // into the run (BENCHMARKS.md)
     useCodeCache: true,
+    execArgv: V8_FLAGS,
     disableExperimentalSEAWarning: true,
     assets: warmCaches(),
   }));
-  execFileSync(NODE, ['--build-sea', cfgPath], { stdio: 'pipe', env });
+  execFileSync(NODE, [...V8_FLAGS, '--build-sea', cfgPath], { stdio: 'pipe', env });
   chmodSync(out, 0o755);
 }
 
