@@ -113,3 +113,30 @@ export function realLbmmonLog(path, bytes, capture) {
   }
   return o.close();
 }
+
+/**
+ * A delayed-messages dump as a real outage leaves it: mostly results (check_results, perfdata),
+ * some job queues (host, service, eventhandler, hostgroup_* and servicegroup_* of a site's
+ * groups, worker_* of its workers), payloads of very different lengths (60 to ~1,500 base64
+ * characters, as check outputs and perfdata vary).
+ */
+export function variedDump(path, lines, seed = 17) {
+  const r = rng(seed);
+  const o = new Out(path);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const pool = Array.from({ length: 4096 }, () => alphabet[Math.floor(r() * 64)]).join('');
+  const groups = Array.from({ length: 40 }, (_, k) => `hostgroup_${['linux', 'windows', 'db', 'web', 'net'][k % 5]}${k}`)
+    .concat(Array.from({ length: 30 }, (_, k) => `servicegroup_${['disk', 'cpu', 'app', 'sla'][k % 4]}${k}`));
+  const workers = Array.from({ length: 12 }, (_, k) => `worker_poller-${k}.example.net`);
+  const queue = () => {
+    const x = r();
+    return x < 0.7 ? 'check_results' : x < 0.8 ? 'perfdata' : x < 0.86 ? 'service' : x < 0.9 ? 'host'
+      : x < 0.92 ? 'eventhandler' : x < 0.97 ? pick(r, groups) : pick(r, workers);
+  };
+  for (let i = 0; i < lines; i++) {
+    const n = 4 * (15 + Math.floor(r() * r() * 370)); // mostly short, a long tail
+    const at = Math.floor(r() * (pool.length - n));
+    o.push(`${queue()} ${pool.slice(at, at + n)}\n`);
+  }
+  return o.close();
+}

@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import { crypto } from '../../lib/builtins.js';
 import { errnoText } from '../../lib/errors.js';
 import { adoptOwner, readAt } from '../../lib/files.js';
-import { holdYoungGeneration } from '../../lib/heap.js';
+import { holdYoungGenerationFrom, YOUNG_BYTES } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
 import { label, queueDepths, Submitter, type Server } from './gearman.js';
@@ -136,13 +136,12 @@ export function settleJournal(copy: Copy): void {
   try { writeSync(fd, 'settled\n'); fsyncSync(fd); } finally { closeSync(fd); }
 }
 
+
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
   const t0 = Date.now();
-  // an import streams the whole copy through short-lived buffers and promises: keep V8's young
-  // generation at its first size from the start, so its memory does not grow with the dump
-  holdYoungGeneration();
   const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
@@ -210,6 +209,9 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   const skipCounts = new Map(resume.byContent);
   try {
     for (const [line, i] of out.stopped ? [] : lines(copy.path)) {
+      // an import streams the whole copy through short-lived buffers and promises: V8's young
+      // generation may grow to YOUNG_BYTES, then no more, so its memory does not grow with the dump
+      if ((i & 4095) === 0) holdYoungGenerationFrom(YOUNG_BYTES);
       // already acknowledged by an interrupted earlier run
       const k = skipCounts.size ? line.toString('latin1') : '';
       if (resume.byLine.has(i) || (skipCounts.get(k) ?? 0) > 0) {

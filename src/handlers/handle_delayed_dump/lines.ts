@@ -3,7 +3,7 @@
  * time (the lines of a million-line dump are never all in memory).
  */
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
-import { holdYoungGeneration, SCAN_BYTES } from '../../lib/heap.js';
+import { holdYoungGenerationFrom, SCAN_BYTES, YOUNG_BYTES } from '../../lib/heap.js';
 
 const CHUNK = 1 << 20;
 
@@ -21,8 +21,8 @@ export function* lines(path: string, keepCr = false): Generator<[Buffer, number]
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      // a big dump makes a line's garbage per line: keep V8's young generation at its first size
-      if ((read += n) >= SCAN_BYTES) holdYoungGeneration();
+      // a big dump makes garbage per line: V8's young generation grows to a few MiB, then no more
+      if ((read += n) >= SCAN_BYTES) holdYoungGenerationFrom(YOUNG_BYTES);
       const buf = Buffer.concat([rest, chunk.subarray(0, n)]);
       let pos = 0;
       for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {

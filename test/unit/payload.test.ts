@@ -1,0 +1,49 @@
+// The handler's payload check (payload.ts) reads only what its verdict needs; this straightforward
+// version (a regex, a full decode, a full decryption, as mod_gearman's workers do) is the oracle.
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { rejection } from '../../src/handlers/handle_delayed_dump/payload.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const STARTS = ['type=', 'host_name=', 'DATATYPE::'];
+function oracle(message: Buffer, key: Buffer | null): string | null {
+  const b64 = message.toString('latin1').trimEnd();
+  if (b64.length === 0 || !BASE64.test(b64)) return 'not base64';
+  const data = Buffer.from(b64, 'base64');
+  const starts = (t: Buffer) => STARTS.some((s) => t.subarray(0, s.length).toString('latin1') === s);
+  if (!key) return starts(data) ? null : 'not a mod_gearman job or result';
+  if (data.length === 0 || data.length % 16 !== 0) return 'does not decrypt with the key';
+  const d = createDecipheriv('aes-256-ecb', key, null);
+  d.setAutoPadding(false);
+  return starts(Buffer.concat([d.update(data), d.final()])) ? null : 'does not decrypt with the key';
+}
+
+const KEYS = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+function encrypt(text: Buffer, key: Buffer): Buffer {
+  const padded = Buffer.alloc(Math.ceil((text.length + 1) / 16) * 16);
+  text.copy(padded);
+  const c = createCipheriv('aes-256-ecb', key, null);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(padded), c.final()]);
+}
+
+describe('payload check', () => {
+  it('gives the verdict of a full decode and decryption, on valid, broken and foreign messages', () => {
+    const text = fc.tuple(fc.constantFrom('', ...STARTS, 'typ', 'host_nam', 'DATATYPE:'), fc.uint8Array({ maxLength: 60 }))
+      .map(([p, rest]) => Buffer.concat([Buffer.from(p, 'latin1'), Buffer.from(rest)]));
+    const message = fc.record({
+      text, enc: fc.constantFrom(null, 0, 1), // encrypted with key 0 or 1, or not at all
+      mutate: fc.option(fc.record({ at: fc.nat(200), byte: fc.constantFrom(61, 43, 47, 65, 32, 10, 0xa0, 0, 0x2d) })),
+      cut: fc.option(fc.nat(8)), tail: fc.constantFrom('', ' ', '\r', '\t \r', '\u00a0', '='),
+    }).map(({ text: t, enc, mutate, cut, tail }) => {
+      const m = Buffer.from((enc === null ? t : encrypt(t, KEYS[enc])).toString('base64') + tail, 'latin1');
+      if (mutate && m.length) m[mutate.at % m.length] = mutate.byte;
+      return cut ? m.subarray(0, Math.max(0, m.length - cut)) : m;
+    });
+    fc.assert(fc.property(message, fc.constantFrom(null, 0, 1), (m, k) => {
+      const key = k === null ? null : KEYS[k];
+      expect(rejection(m, key)).toBe(oracle(m, key));
+    }), { numRuns: 5000, seed: 31 });
+  });
+});
