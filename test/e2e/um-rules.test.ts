@@ -101,6 +101,20 @@ describe('Informatica monitoring-notes rules (check_um_naks)', () => {
     expect(r.stdout).toMatch(/unknown datagrams: riskcalc .* received 30\/s datagrams of transport sessions it did not subscribe to/);
   });
 
+  it('the loss and unknown-traffic lines follow -w lost_max / unknown_rate, as the state does', async () => {
+    await baseline();
+    sim.bump(rcv, 'Lost LBT-RM datagrams detected', 50); // under the loss floor (100): no rate
+    rcv.ctxc = { 'Unknown LBT-RM datagrams received': 150 }; // 5/s
+    sim.sample();
+    const quiet = await run(['--from-start', '--state-dir', join(dir, 'other-state')]);
+    const tight = await run(['-w', 'lost_max=20', '-w', 'unknown_rate=2']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toMatch(/loss: receiver|unknown datagrams:/);
+    expect(tight.code).toBe(1);
+    expect(tight.stdout).toMatch(/loss: receiver riskcalc .* lost 50 datagrams from \S+ in one interval /);
+    expect(tight.stdout).toMatch(/unknown datagrams: riskcalc .* received 5\/s datagrams/);
+  });
+
   it('messages for topics nobody subscribed: a metric worth knowing, never an alert by default', async () => {
     await baseline();
     sim.bump(rcv, 'LBT-RM LBM messages received', 600);

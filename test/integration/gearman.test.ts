@@ -124,6 +124,25 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect(existsSync(dump)).toBe(false);
   }, 60_000);
 
+  it('a job server that stops answering (SIGSTOP): the import stops after the ack timeout, the dump keeps every unacknowledged line', async () => {
+    await startGearmand();
+    const lines = Array.from({ length: 300 }, (_, i) => `check_results job-${i}`);
+    writeFileSync(dump, lines.join('\n') + '\n');
+    process.kill(gearmand!.pid!, 'SIGSTOP'); // the kernel still accepts the connection; nothing answers
+    try {
+      const t0 = Date.now();
+      // each connection fails after the 10 s acknowledgement timeout; the handler connects again until --import-timeout
+      const r = await handler(['--rate', '0', '--no-validate', '--max-queue-depth', '0', '--import-timeout', '15s']);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(14_000);
+      expect(r.exitCode, text(r.stdout)).toBe(2);
+      expect(text(r.stdout)).toMatch(/300 messages not acknowledged/);
+      expect(readFileSync(join(dir, 'handle_delayed_dump.log'), 'utf8')).toMatch(/did not acknowledge a job within 10s\); \d+ jobs not acknowledged will be submitted again/);
+      expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(lines);
+    } finally {
+      process.kill(gearmand!.pid!, 'SIGCONT');
+    }
+  }, 90_000);
+
   it('the handler killed (SIGKILL) mid-import, then run again: nothing lost, at most one journal batch twice', async () => {
     await startGearmand();
     const lines = Array.from({ length: 4000 }, (_, i) => `host job-${i}`);

@@ -103,7 +103,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     const g: Growth = v.growth;
     add(total, g); // a series' growth only fills the fields of its own kind
     worsePeak(peak, v.peak);
-    problems.push(...notesRules(s, g, v.peak, who(s), when(r, s, endAt)));
+    problems.push(...notesRules(s, g, v.peak, who(s), when(r, s, endAt), ctx.thresholds));
     if (s.kind === 'rcv') {
       streak = Math.max(streak, v.streak);
       const lost = g.windowAdvance + g.nakExpiry;

@@ -66,7 +66,19 @@ export interface GearmanOutcome {
 const WINDOW = 256; // jobs in flight on one connection
 const DEPTH_EVERY_MS = 1000;
 
-interface AckJournal { fd: number; unsynced: number }
+/**
+ * The journal of acknowledged lines. Acknowledgements are written and fsynced a batch at a time
+ * (one write per batch, not per job: 200,000 write calls were a tenth of an import). What a
+ * crash or kill loses is the batch not yet written: at most --journal-batch lines submitted twice,
+ * as before, and never a line lost.
+ */
+interface AckJournal { fd: number; unsynced: number; text: string }
+
+function flushJournal(jf: AckJournal): void {
+  if (jf.text) { writeSync(jf.fd, jf.text); jf.text = ''; }
+  fsyncSync(jf.fd);
+  jf.unsynced = 0;
+}
 
 function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
 
@@ -145,14 +157,14 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
-  const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0 };
+  const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0, text: '' };
   adoptOwner(journalPath(copy), o.owner); // like the archived copy beside it: a root run must not lock out the next
   writeSync(jf.fd, `copy ${copy.bytes} ${copy.sha256}\n`);
   fsyncSync(jf.fd);
   const ack = (i: number) => {
     out.acked.add(i);
-    writeSync(jf.fd, `${i}\n`);
-    if (++jf.unsynced >= o.batch) { fsyncSync(jf.fd); jf.unsynced = 0; }
+    jf.text += `${i}\n`;
+    if (++jf.unsynced >= o.batch) flushJournal(jf);
   };
   const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0, held: 0, retired: 0, invalid: 0 })); return e; };
 
@@ -276,7 +288,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     if (pendingRetry.length && !out.stopped) out.stopped = `jobs were not acknowledged (${lastFailure})`;
   } finally {
     sub?.close();
-    fsyncSync(jf.fd);
+    flushJournal(jf);
     closeSync(jf.fd);
   }
   const invalid = [...out.invalid.values()].reduce((a, b) => a + b, 0);
