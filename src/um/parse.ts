@@ -127,8 +127,9 @@ export class LbmmonParser implements LineSink {
     let canon: string;
     let legacy: boolean;
     let colon: number;
-    const found = this.bySig ? this.padded(buf, s, e) : null;
-    if (found !== null) {
+    const found = this.bySig ? this.padded(buf, s, e) : undefined;
+    if (found === null) return;
+    if (found !== undefined) {
       colon = s + this.colonAt;
       canon = found.canon;
       legacy = found.legacy;
@@ -170,15 +171,20 @@ export class LbmmonParser implements LineSink {
   /**
    * The wanted label of the field line buf[s, e), found where the line before had its colon: lbmmon
    * pads a block's labels to one width, so a block's colons line up, and the padded label need not
-   * be walked. Null when there is no colon there or no wanted label before it; then the line is
-   * read from its start. A wanted label holds no ':' or LF, so its colon is the line's first.
+   * be walked. A wanted label holds no ':' or LF, so its colon is the line's first. Null: the
+   * line's first colon is there and its label is not wanted; undefined: no colon there, or one
+   * before it, so the line is read from its start.
    */
-  private padded(buf: Buffer, s: number, e: number): Wanted | null {
+  private padded(buf: Buffer, s: number, e: number): Wanted | null | undefined {
     const colon = s + this.colonAt;
-    if (this.colonAt === 0 || colon >= e || buf[colon] !== 58) return null;
+    if (this.colonAt === 0 || colon >= e || buf[colon] !== 58) return undefined;
     let le = colon;
     while (le > s && buf[le - 1] === 32) le--;
-    return le === s ? null : this.match(buf, s, le);
+    if (le === s) return undefined;
+    const w = this.match(buf, s, le);
+    if (w !== null) return w;
+    for (let i = s; i < le; i++) if (buf[i] === 58) return undefined;
+    return null;
   }
 
   /** The wanted label that is exactly buf[s, le), or null. */
