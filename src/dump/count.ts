@@ -138,11 +138,14 @@ export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number
   if (kind) return bad(c, kind);
   const sp = buf.indexOf(32, start);
   c.messages++;
+  // queues known: those in the trie, and those beyond its capacity counted by name
+  const known = () => c.trie.names.length + c.overflow.size - (c.overflow.has(OTHER) ? 1 : 0);
   let k = c.trie.find(buf, start, sp);
-  if (k < 0 && c.trie.names.length < MAX_QUEUES) k = c.trie.insert(buf, start, sp);
+  if (k < 0 && known() < MAX_QUEUES) k = c.trie.insert(buf, start, sp);
   if (k >= 0) c.trie.counts[k]++;
   else {
-    const q = c.trie.names.length >= MAX_QUEUES ? OTHER : buf.toString('latin1', start, sp);
+    const name = buf.toString('latin1', start, sp);
+    const q = c.overflow.has(name) || known() < MAX_QUEUES ? name : OTHER;
     c.overflow.set(q, (c.overflow.get(q) ?? 0) + 1);
   }
 }
