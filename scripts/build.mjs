@@ -90,9 +90,10 @@ delete env.NODE_EXTRA_CA_CERTS;
 /**
  * V8 flags the executable runs with (the SEA's execArgv). The code caches are made under the same
  * flags, or V8 rejects them. No Maglev: on a long scan its compiled code and the compiler's own
- * pages cost 3-7 MiB of peak RSS, and the scans were no slower without it (BENCHMARKS.md, issue 32).
+ * pages cost 3-7 MiB of peak RSS. No concurrent recompilation: the optimizing compiler's zone and
+ * a worker's pages, another 2-3 MiB. The scans were no slower without either (bench/NOTES.md, issue 32).
  */
-const V8_FLAGS = ['--no-maglev'];
+const V8_FLAGS = ['--no-maglev', '--no-concurrent-recompilation'];
 
 function warmCaches() {
   const wrapped = join(build, 'msgwatch.wrapped.js');

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 
 export const ROOT = resolve(__dirname, '..');
 export const BIN = join(ROOT, 'dist', 'bin');
@@ -110,4 +111,21 @@ export async function until<T>(what: string, f: () => T | undefined | false, ms 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface Scratch { dir: string; file: string; env: Record<string, string> }
+
+/**
+ * A fresh temporary directory for each test of the calling suite (made before each test, removed
+ * after it): `use` gets it, the path of `file` in it, and an environment whose state directory
+ * is inside it.
+ */
+export function scratch(file: string, use: (s: Scratch) => void): void {
+  let cleanup = () => {};
+  beforeEach(() => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    use({ dir: t.dir, file: join(t.dir, file), env: { MSGWATCH_STATE_DIR: join(t.dir, 'state') } });
+  });
+  afterEach(() => cleanup());
 }

@@ -1,5 +1,6 @@
 // A tiny Ultra Messaging world that writes lbmmon samples interval by interval.
 import { appendFileSync } from 'node:fs';
+import { scratch } from './helpers';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, eventQueueBlock, receiverBlock, sourceBlock } from './gen/lbmmon.mjs';
 
@@ -52,4 +53,19 @@ export class UmSim {
     }
     appendFileSync(this.path, this.transform(out + '\n'));
   }
+}
+
+export interface FeedSetup { dir: string; log: string; env: Record<string, string>; sim: UmSim; src: SimApp; rcv: SimApp }
+
+/**
+ * For each test of the calling suite: a fresh directory with an lbmmon log and a state directory,
+ * and a world of one source (pricefeed) and one receiver (riskcalc) on SRC; `use` gets them.
+ */
+export function feedWorld(use: (w: FeedSetup) => void): void {
+  scratch('lbmmon.log', (s) => {
+    const sim = new UmSim(s.file);
+    const src = sim.add('pricefeed', 'source', 0x96ee, '10.20.1.11');
+    const rcv = sim.add('riskcalc', 'receiver', 0x5b9);
+    use({ dir: s.dir, log: s.file, env: s.env, sim, src, rcv });
+  });
 }

@@ -1,22 +1,16 @@
 import { execa } from 'execa';
 import { appendFileSync, chmodSync, copyFileSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { broker as L, ts } from '../fixtures';
-import { BIN, perfValue, runBin, tempDir } from '../helpers';
+import { BIN, perfValue, runBin, scratch } from '../helpers';
 
 const P = 'check_broker_command_timeouts';
 let dir: string;
-let cleanup: () => void;
 let log: string;
 let env: Record<string, string>;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  log = join(dir, 'brokerd.log');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
-});
-afterEach(() => cleanup());
+scratch('brokerd.log', (s) => ({ dir, file: log, env } = s));
 
 const add = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => l + '\n').join(''));
 const run = (args: string[] = []) => runBin(P, ['-f', log, ...args], env);

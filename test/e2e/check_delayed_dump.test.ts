@@ -1,21 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { perfValue, runBin, tempDir } from '../helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { perfValue, runBin, scratch } from '../helpers';
 
 const P = 'check_delayed_dump';
 let dir: string;
-let cleanup: () => void;
 let dump: string;
 let env: Record<string, string>;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  dump = join(dir, 'delayed-messages.dump');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
-});
-afterEach(() => cleanup());
+scratch('delayed-messages.dump', (s) => ({ dir, file: dump, env } = s));
 
 const waitFor = async (path: string) => {
   for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));

@@ -1,11 +1,8 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { perfValue, runBin, tempDir } from '../helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { perfValue, runBin, scratch } from '../helpers';
 import { UmSim, type SimApp } from '../um-sim';
 
 const P = 'check_um_event_queue';
-let dir: string;
-let cleanup: () => void;
 let log: string;
 let env: Record<string, string>;
 let sim: UmSim;
@@ -21,10 +18,8 @@ function depth(a: SimApp, n: number, rate = 30000) {
   };
 }
 
+scratch('lbmmon.log', (s) => ({ file: log, env } = s));
 beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  log = join(dir, 'lbmmon.log');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
   sim = new UmSim(log);
   rcv = sim.add('riskcalc', 'receiver', 0x5b9);
   rcv.evq = {};
@@ -33,7 +28,6 @@ beforeEach(() => {
   other.evq = {};
   depth(other, 5);
 });
-afterEach(() => cleanup());
 
 const run = (args: string[] = []) => runBin(P, ['-f', log, ...args], env);
 const step = (n: number, args: string[] = []) => { depth(rcv, n); depth(other, 5); sim.sample(); return run(args); };

@@ -1,27 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { perfValue, runBin, tempDir } from '../helpers';
-import { SRC, UmSim, type SimApp } from '../um-sim';
+import { describe, expect, it } from 'vitest';
+import { perfValue, runBin } from '../helpers';
+import { feedWorld, SRC, type SimApp, type UmSim } from '../um-sim';
 
 const P = 'check_um_naks';
 let dir: string;
-let cleanup: () => void;
 let log: string;
 let env: Record<string, string>;
 let sim: UmSim;
 let rcv: SimApp;
 let src: SimApp;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  log = join(dir, 'lbmmon.log');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
-  sim = new UmSim(log);
-  src = sim.add('pricefeed', 'source', 0x96ee, '10.20.1.11');
-  rcv = sim.add('riskcalc', 'receiver', 0x5b9);
-});
-afterEach(() => cleanup());
+feedWorld((w) => ({ dir, log, env, sim, src, rcv } = w));
 
 const run = (args: string[] = []) => runBin(P, ['-f', log, ...args], env);
 const naks = (n: number) => { sim.bump(rcv, 'LBT-RM NAKs sent', n); sim.bump(rcv, 'LBT-RM NAK packets sent', n); sim.bump(src, 'LBT-RM NAKs received', n); };

@@ -4,22 +4,18 @@
 import { execa } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, perfValue, runBin, tempDir } from '../helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BIN, perfValue, runBin, scratch } from '../helpers';
 
 const CHECK_LOAD = '/usr/lib/nagios/plugins/check_load';
 let dir: string;
-let cleanup: () => void;
 let dump: string;
 let env: Record<string, string>;
 
+scratch('delayed-messages.dump', (s) => ({ dir, file: dump, env } = s));
 beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  dump = join(dir, 'delayed-messages.dump');
   writeFileSync(dump, 'check_results a\ncheck_results b\nhost c\n');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
 });
-afterEach(() => cleanup());
 
 const ini = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
 const c = (args: string[], more: Record<string, string> = {}) => execa(CHECK_LOAD, args, { reject: false, env: { PATH: '/usr/bin:/bin', ...more }, extendEnv: false });

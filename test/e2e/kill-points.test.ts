@@ -4,23 +4,19 @@
 import { execa } from 'execa';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { broker as L } from '../fixtures';
-import { BIN, perfValue, runBin, tempDir } from '../helpers';
+import { BIN, perfValue, runBin, scratch } from '../helpers';
 
 const B = 'check_broker_command_timeouts';
 let dir: string;
-let cleanup: () => void;
 let log: string;
 let env: Record<string, string>;
 
+scratch('brokerd.log', (s) => ({ dir, file: log, env } = s));
 beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  log = join(dir, 'brokerd.log');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
   writeFileSync(log, `${L.noise(0)}\n`);
 });
-afterEach(() => cleanup());
 
 const failures = (n: number) => appendFileSync(log, Array.from({ length: n }, () => `${L.failed()}\n`).join(''));
 const run = (extra: string[] = [], more: Record<string, string> = {}) => runBin(B, ['-f', log, '--window', '0', ...extra], { ...env, ...more });

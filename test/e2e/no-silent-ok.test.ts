@@ -3,23 +3,17 @@
 import { execa } from 'execa';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { broker as L } from '../fixtures';
-import { BIN, perfValue, runBin, tempDir, validatePerfdata } from '../helpers';
+import { BIN, perfValue, runBin, scratch, validatePerfdata } from '../helpers';
 import { UmSim } from '../um-sim';
 
 const B = 'check_broker_command_timeouts';
 let dir: string;
-let cleanup: () => void;
 let log: string;
 let env: Record<string, string>;
 
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  log = join(dir, 'brokerd.log');
-  env = { MSGWATCH_STATE_DIR: join(dir, 'state') };
-});
-afterEach(() => cleanup());
+scratch('brokerd.log', (s) => ({ dir, file: log, env } = s));
 
 const failures = (n: number) => appendFileSync(log, Array.from({ length: n }, () => `${L.failed()}\n`).join(''));
 const hasLogrotate = existsSync('/usr/sbin/logrotate');
