@@ -66,7 +66,11 @@ const realLbmmon = existsSync(MON_DEMO) ? input('mon_demo-repeated.log', (p, n) 
 // by the build, they sit in large folios, and a process mapping them counts up to 40 MiB more
 // resident memory (the --version of a fresh build: 80 MiB; after this: 43 MiB). Read back from
 // disk, they are mapped page by page, as on an installed system.
-for (const f of [join(BIN, 'msgwatch'), EMBEDDED_NODE]) spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
+// (written back to disk first: the kernel does not drop dirty pages, and a build has just written them)
+for (const f of [join(BIN, 'msgwatch'), EMBEDDED_NODE]) {
+  spawnSync('sync', [f], { stdio: 'ignore' });
+  spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
+}
 
 const tiny = {
   dump: input('tiny.dump', (p) => writeFileSync(p, 'check_results abc\n'), 1),
