@@ -20,15 +20,23 @@ export interface Sent {
   dialect: SentDialect;
 }
 
-// every application's samples repeat the same few stamps: remember the recent ones
-const cache = new Map<string, Sent | null>();
+/**
+ * The blocks of one sample share its stamp, and the applications' samples interleave: the last
+ * few stamps read are remembered (8, in a ring). A Map of 256 kept each stamp long enough to be
+ * promoted to V8's old generation, where a log of ever-new stamps piled up garbage until the
+ * next full collection (issue 32: 4 MiB of a first scan's peak).
+ */
+const RECENT = 8;
+const recentText: string[] = new Array<string>(RECENT).fill('');
+const recentValue: (Sent | null)[] = new Array<Sent | null>(RECENT).fill(null);
+let next = 0;
 
 export function parseSent(text: string): Sent | null {
-  const hit = cache.get(text);
-  if (hit !== undefined) return hit;
-  if (cache.size > 256) cache.clear();
+  for (let i = 0; i < RECENT; i++) if (recentText[i] === text) return recentValue[i];
   const v = text.length > 64 ? null : parseUncached(text.trim());
-  cache.set(text, v);
+  recentText[next] = text;
+  recentValue[next] = v;
+  next = (next + 1) % RECENT;
   return v;
 }
 
