@@ -113,20 +113,22 @@ function measure(label, cmd, argv, { runs = RUNS, before, bytes } = {}) {
 }
 
 /**
- * Short runs compared with each other, measured in rounds: each round runs every command once, in
- * an order rotated from round to round, so that a change in the machine's load during the batch
- * weighs on every command alike (measured one after the other, two programs running the same
- * code for --version came out at 1.06x and 1.22x `node -e 0` in one batch).
+ * Runs compared with each other (the start-up rows, each scan and its peers), measured in rounds:
+ * each round runs every command once, in an order rotated from round to round, so that a change
+ * in the machine's load during the batch weighs on every command alike (measured one after the
+ * other, two programs running the same code for --version came out at 1.06x and 1.22x `node -e
+ * 0` in one batch; whole scan batches moved by 20% from one bench to the next).
  */
 function interleaved(specs, runs) {
   const samples = specs.map(() => []);
   for (let r = 0; r < runs; r++) {
     for (let k = 0; k < specs.length; k++) {
       const i = (k + r) % specs.length;
+      specs[i].before?.();
       samples[i].push(runOnce(specs[i].cmd, specs[i].argv));
     }
   }
-  return specs.map((sp, i) => summary(sp.label, samples[i]));
+  return specs.map((sp, i) => summary(sp.label, samples[i], sp.bytes));
 }
 
 const state = (name) => { const d = join(dir, `state-${name}`); rmSync(d, { recursive: true, force: true }); return d; };
@@ -187,9 +189,11 @@ const perfCounts = (out) => Object.fromEntries([...out.matchAll(/'(\w+)'=([0-9.]
 const sameCounts = (a, p) => Object.entries(a).every(([k, v]) => Number(v) === Number(p[k] ?? 0));
 const rssNote = (r) => `peak RSS ${r.rss.toFixed(1)} MiB (target 64)`;
 function brokerPeers(path, bytes, tag, grep) {
-  const mk = measure(`mawk, the same classification${tag}`, 'mawk', ['-f', join(root, 'bench', 'broker-classify.awk'), path], { bytes });
   const sd = state(`broker${tag}`);
-  const ours = measure(`check_broker_command_timeouts --from-start${tag}`, join(BIN, 'check_broker_command_timeouts'), ['-f', path, '--from-start', '--state-dir', sd, '-t', '600'], { before: fresh(sd), bytes });
+  const [mk, ours] = interleaved([
+    { label: `mawk, the same classification${tag}`, cmd: 'mawk', argv: ['-f', join(root, 'bench', 'broker-classify.awk'), path], bytes },
+    { label: `check_broker_command_timeouts --from-start${tag}`, cmd: join(BIN, 'check_broker_command_timeouts'), argv: ['-f', path, '--from-start', '--state-dir', sd, '-t', '600'], before: fresh(sd), bytes },
+  ], RUNS);
   const same = sameCounts(awkCounts(mk.stdout), perfCounts(ours.stdout));
   ours.note = `${(mk.median / ours.median).toFixed(2)}x mawk (target 1x, goal 2x); counts ${same ? 'identical to' : '**differ from**'} mawk's; ${(ours.median / grep.median).toFixed(1)}x grep -c's time; ${rssNote(ours)}`;
   if (!same) process.stderr.write(`  COUNTS DIFFER: mawk ${mk.stdout.trim().replace(/\n/g, ', ')}; plugin ${JSON.stringify(perfCounts(ours.stdout))}\n`);
@@ -216,45 +220,55 @@ section(`3. delayed dump (${DUMP_LINES} lines, ${(statSync(dumpPath).size / 2 **
 const dumpBytes = statSync(dumpPath).size;
 const wc = measure('wc -l', 'wc', ['-l', dumpPath], { bytes: dumpBytes });
 rows.push(wc);
-const awk = measure("mawk '{c[$1]++}'", 'mawk', ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], { bytes: dumpBytes });
+const dsd = state('dump');
+const [awk, floorD, dd] = interleaved([
+  { label: "mawk '{c[$1]++}'", cmd: 'mawk', argv: ['{c[$1]++} END {for (q in c) print q, c[q]}', dumpPath], bytes: dumpBytes },
+  { label: 'node: read + one native LF search per line', cmd: EMBEDDED_NODE, argv: [join(root, 'bench', 'line-floor.cjs'), dumpPath], bytes: dumpBytes },
+  { label: 'check_delayed_dump', cmd: join(BIN, 'check_delayed_dump'), argv: ['-f', dumpPath, '--state-dir', dsd, '-t', '600'], bytes: dumpBytes },
+], RUNS);
 rows.push(awk);
-const floorD = measure('node: read + one native LF search per line', EMBEDDED_NODE, [join(root, 'bench', 'line-floor.cjs'), dumpPath], { bytes: dumpBytes });
 floorD.note = `the floor of a line reader (bench/line-floor.cjs): ${(awk.median / floorD.median).toFixed(2)}x mawk`;
 rows.push(floorD);
-const dsd = state('dump');
-const dd = measure('check_delayed_dump', join(BIN, 'check_delayed_dump'), ['-f', dumpPath, '--state-dir', dsd, '-t', '600'], { bytes: dumpBytes });
 dd.note = `${(awk.median / dd.median).toFixed(2)}x mawk (target 2.5x), ${(wc.median / dd.median).toFixed(2)}x wc -l; ${rssNote(dd)}`;
 rows.push(dd);
 
 const vdBytes = statSync(variedDumpPath).size;
 section(`3b. delayed dump as an outage leaves it (${VARIED_DUMP_LINES} lines, ${(vdBytes / 2 ** 20).toFixed(0)} MiB: 80 queues, payloads of 60 to 1,500 bytes)`);
-const awkV = measure("mawk '{c[$1]++}' (varied dump)", 'mawk', ['{c[$1]++} END {for (q in c) print q, c[q]}', variedDumpPath], { bytes: vdBytes });
-const floorV = measure('node: read + one native LF search per line (varied dump)', EMBEDDED_NODE, [join(root, 'bench', 'line-floor.cjs'), variedDumpPath], { bytes: vdBytes });
+const [awkV, floorV, ddV] = interleaved([
+  { label: "mawk '{c[$1]++}' (varied dump)", cmd: 'mawk', argv: ['{c[$1]++} END {for (q in c) print q, c[q]}', variedDumpPath], bytes: vdBytes },
+  { label: 'node: read + one native LF search per line (varied dump)', cmd: EMBEDDED_NODE, argv: [join(root, 'bench', 'line-floor.cjs'), variedDumpPath], bytes: vdBytes },
+  { label: 'check_delayed_dump (varied dump)', cmd: join(BIN, 'check_delayed_dump'), argv: ['-f', variedDumpPath, '--state-dir', state('dump-varied'), '-t', '600'], bytes: vdBytes },
+], RUNS);
 floorV.note = `the floor of a line reader: ${(awkV.median / floorV.median).toFixed(2)}x mawk`;
-const ddV = measure('check_delayed_dump (varied dump)', join(BIN, 'check_delayed_dump'), ['-f', variedDumpPath, '--state-dir', state('dump-varied'), '-t', '600'], { bytes: vdBytes });
 ddV.note = `${(awkV.median / ddV.median).toFixed(2)}x mawk (target 2.5x); ${rssNote(ddV)}`;
 rows.push(awkV, floorV, ddV);
 
 section(`4. lbmmon first scan (${(LBMMON / 2 ** 20).toFixed(0)} MiB)`);
 const grepS = measure("grep -c 'statistics received'", 'grep', ['-c', 'statistics received', lbmmonPath], { bytes: LBMMON });
 rows.push(grepS);
-const mawkL = measure('mawk, NAK growth per series', 'mawk', ['-f', join(root, 'bench', 'lbmmon-naks.awk'), lbmmonPath], { bytes: LBMMON });
-rows.push(mawkL);
-const floorL = measure('node: read + one native LF search per line (lbmmon)', EMBEDDED_NODE, [join(root, 'bench', 'line-floor.cjs'), lbmmonPath], { bytes: LBMMON });
+const lbmScan = (p, path, bytes) => {
+  const sd = state(`${p}-${bytes}`);
+  return { label: `${p} first scan`, cmd: join(BIN, p), argv: ['-f', path, '--initial-bytes', String(bytes * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], before: fresh(sd), bytes };
+};
+const [mawkL, floorL, naksL, evqL] = interleaved([
+  { label: 'mawk, NAK growth per series', cmd: 'mawk', argv: ['-f', join(root, 'bench', 'lbmmon-naks.awk'), lbmmonPath], bytes: LBMMON },
+  { label: 'node: read + one native LF search per line (lbmmon)', cmd: EMBEDDED_NODE, argv: [join(root, 'bench', 'line-floor.cjs'), lbmmonPath], bytes: LBMMON },
+  lbmScan('check_um_naks', lbmmonPath, LBMMON),
+  lbmScan('check_um_event_queue', lbmmonPath, LBMMON),
+], RUNS);
 floorL.note = `the floor of a line reader: ${(mawkL.median / floorL.median).toFixed(2)}x mawk, ${(floorL.median / grepS.median).toFixed(1)}x grep's time`;
-rows.push(floorL);
-for (const p of ['check_um_naks', 'check_um_event_queue']) {
-  const sd = state(p);
-  const m = measure(`${p} first scan`, join(BIN, p), ['-f', lbmmonPath, '--initial-bytes', String(LBMMON * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], { before: fresh(sd), bytes: LBMMON });
+rows.push(mawkL, floorL);
+for (const m of [naksL, evqL]) {
   m.note = `${(mawkL.median / m.median).toFixed(2)}x mawk; ${(m.median / grepS.median).toFixed(1)}x grep's time; ${rssNote(m)}`;
   rows.push(m);
 }
 
 if (realLbmmon) {
   section(`4b. lbmmon first scan of the real mon_demo capture, repeated with shifted stamps (${(VARIED / 2 ** 20).toFixed(0)} MiB)`);
-  const mawkR = measure('mawk, NAK growth per series (mon_demo)', 'mawk', ['-f', join(root, 'bench', 'lbmmon-naks.awk'), realLbmmon], { bytes: VARIED });
-  const sd = state('naks-real');
-  const m = measure('check_um_naks first scan (mon_demo)', join(BIN, 'check_um_naks'), ['-f', realLbmmon, '--initial-bytes', String(VARIED * 2), '--state-dir', sd, '-t', '600', '--stale-log', '1000d'], { before: fresh(sd), bytes: VARIED });
+  const [mawkR, m] = interleaved([
+    { label: 'mawk, NAK growth per series (mon_demo)', cmd: 'mawk', argv: ['-f', join(root, 'bench', 'lbmmon-naks.awk'), realLbmmon], bytes: VARIED },
+    { ...lbmScan('check_um_naks', realLbmmon, VARIED), label: 'check_um_naks first scan (mon_demo)' },
+  ], RUNS);
   m.note = `${(mawkR.median / m.median).toFixed(2)}x mawk (target 2x); ${rssNote(m)}`;
   // mon_demo has no event queue blocks: check_um_event_queue says UNKNOWN on it, so it is timed on section 4's log only
   rows.push(mawkR, m);
@@ -381,7 +395,7 @@ const header = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench${quick ? ' -- --quick' : ''}\` on ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
   `embedded Node ${EMBEDDED_VERSION} (the executables and the node -e 0 peer); ${ver('grep', ['--version'])}; ${ver('mawk', ['-W', 'version'])}; check_logfiles from Debian.`,
   `Standalone executables from dist/bin, NODE_EXTRA_CA_CERTS and NODE_OPTIONS unset, page-cached inputs.`,
-  `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs; the start-up commands in rounds, one run of each per round), wall time including process start;`,
+  `Each figure is the median of ${RUNS} runs (start-up and incremental: ${SU_RUNS} runs; the start-up commands, and each scan with its mawk peer and line floor, in rounds: one run of each per round), wall time including process start;`,
   'peak RSS from /usr/bin/time; anonymous memory (RssAnon) reported by the plugins at exit (MSGWATCH_MEMORY_REPORT),',
   'which leaves out the executable\'s mapped pages. Inputs are generated from fixed seeds (bench/generate.mjs);',
   'the mawk peers run bench/broker-classify.awk (the broker check\'s classification; its counts are compared with the',
