@@ -157,12 +157,13 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
   const trie = c.trie;
   let pos = start;
   while (pos < end) {
+    let nl: number;
     // fast path: a known queue, a space, a message, no CR, no NUL in the chunk. The name is
     // walked once: the line's end is searched from where the name stopped
     if (!checkBinary) {
       const k = trie.find(buf, pos, end);
       const sp = trie.stop;
-      const nl = lineEnd(buf, sp, end);
+      nl = lineEnd(buf, sp, end);
       if (k >= 0 && sp + 1 < nl && buf[nl - 1] !== 13) {
         c.lines++;
         c.messages++;
@@ -170,11 +171,7 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
         pos = nl + 1;
         continue;
       }
-      countLine(c, buf, pos, nl, checkBinary);
-      pos = nl + 1;
-      continue;
-    }
-    const nl = lineEnd(buf, pos, end);
+    } else nl = lineEnd(buf, pos, end);
     countLine(c, buf, pos, nl, checkBinary);
     pos = nl + 1;
   }

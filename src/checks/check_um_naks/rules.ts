@@ -4,16 +4,13 @@
  * malformed datagrams, dropped topic resolution datagrams, unknown transport traffic, and
  * (worth knowing) messages for topics nobody here subscribed to. Pure: values in, problems out.
  */
-import { alerts } from '../../lib/range.js';
+import { breach } from '../../lib/evaluate.js';
 import type { Thresholds } from '../../lib/thresholds.js';
 import type { Growth, Peak, Series } from './series.js';
 import { dropped, naksRefused, trDropped } from './series.js';
 
-/** Whether `value` is outside the warning or critical range this run has for `metric` (-w/-c or its default). */
-function breaches(th: Thresholds, metric: string, value: number): boolean {
-  const t = th.get(metric);
-  return t !== undefined && ((t.warn !== undefined && alerts(t.warn, value)) || (t.crit !== undefined && alerts(t.crit, value)));
-}
+/** Whether `value` breaches the warning or critical range this run has for `metric` (-w/-c or its default). */
+const breaches = (th: Thresholds, metric: string, value: number) => breach(th.get(metric), value) !== null;
 
 /** What the summary names first: the worse kind, then the larger amount. */
 export enum Severity { Naks = 1, Stale, NoTopic, Unknown, Unresolved, Unanswered, Dropped, Ncfs, Streak, Loss, Unrecoverable }

@@ -148,8 +148,6 @@ export function settleJournal(copy: Copy): void {
   try { writeSync(fd, 'settled\n'); fsyncSync(fd); } finally { closeSync(fd); }
 }
 
-
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
