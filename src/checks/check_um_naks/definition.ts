@@ -12,7 +12,8 @@ import { collect } from '../../um/collect.js';
 import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
-import { add, dropped, naksRefused, SERIES, NAK_LABELS, ncfs, observe, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { Fold } from './fold.js';
+import { add, dropped, naksRefused, SERIES, NAK_LABELS, ncfs, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
 import { notesRules, Severity, type Problem } from './rules.js';
 
 
@@ -54,14 +55,16 @@ export type Options = OptionsOf<typeof OPTIONS>;
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
-  const runs = new Map<string, RunSeries>();
+  const fold = new Fold(o.lossFloor);
   let acct: NakAccounting | null = null;
   const ended: Ended[] = [];
   const c = await collect(ctx, {
     item: SERIES, wanted: ['source', 'receiver', 'im-source', 'im-receiver', 'context'], labels: NAK_LABELS,
-    observe: (items, b) => observe(items, runs, (acct ??= new NakAccounting(items)), b, o.lossFloor),
+    observe: (items, b) => fold.observe(items, (acct ??= new NakAccounting(items)), b),
   });
   const { read, apps, items: series, stale } = c;
+  fold.settle();
+  const runs = fold.runs;
   (acct ??= new NakAccounting(series)).finish();
   // a series its process no longer reports has ended: reported once more below (if this run
   // read its problem), then forgotten, so an alert about it clears

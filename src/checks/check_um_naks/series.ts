@@ -1,11 +1,11 @@
 /**
  * Per transport-series bookkeeping for loss: deltas between consecutive samples, NAK streaks,
  * and the growth of each series' newest interval (kept, so an alert stands until a new sample
- * shows it cleared). Pure: blocks in, numbers out.
+ * shows it cleared): the types, the saved form and the labels. fold.ts folds blocks into them.
  */
 import { array, count, literal, nullable, num, obj, optional, pair, record, stamp, str, type Schema } from '../../lib/state/schema.js';
-import { counterDelta, seriesKey, type Block } from '../../um/model.js';
-import { COMPARISON, remember, type Comparison, type NakAccounting } from './gap.js';
+import type { Block } from '../../um/model.js';
+import { COMPARISON, type Comparison } from './gap.js';
 
 export type SeriesKind = 'rcv' | 'src' | 'ctx';
 
@@ -63,7 +63,7 @@ export const zero = (): Growth => ({
   lost: 0, received: 0, lbmMsgs: 0, noTopic: 0, dropSize: 0, dropType: 0, dropVer: 0, dropHdr: 0, dropOther: 0,
   naksIgnored: 0, naksShed: 0, naksDelay: 0, trVer: 0, trType: 0, trMalformed: 0, unknownRm: 0, unknownRu: 0,
 });
-const noPeak = (): Peak => ({ lost: 0, rate: null, unknownRate: null });
+export const noPeak = (): Peak => ({ lost: 0, rate: null, unknownRate: null });
 
 /** Keeps the worse of two peaks in `a`. */
 export function worsePeak(a: Peak, b: Peak): void {
@@ -114,7 +114,7 @@ function labels(kind: SeriesKind, t: string): Record<string, string> {
  * same label strings (their hashes kept) are looked up in every block's fields.
  */
 const labelMemo: Record<SeriesKind, Map<string, [string, string][]>> = { rcv: new Map(), src: new Map(), ctx: new Map() };
-function labelsOf(kind: SeriesKind, t: string): [string, string][] {
+export function labelsOf(kind: SeriesKind, t: string): [string, string][] {
   const memo = labelMemo[kind];
   let e = memo.get(t);
   if (e === undefined) memo.set(t, e = Object.entries(labels(kind, t)));
@@ -154,73 +154,6 @@ export const SERIES: Schema<Series> = obj<Series>({
   lastGrowth: nullable(GROWTH),
   lastPeak: optional(nullable(PEAK)),
 });
-
-/** Folds one block into the saved series and this run's accumulation. */
-/**
- * One interval's peak: loss (receiver `Lost ... datagrams detected`, or source `NAKs received`)
- * as a count and, once it reaches `floor`, as % of the datagrams the interval carried; unknown
- * datagrams a second (context).
- */
-function peakOf(kind: SeriesKind, g: Growth, from: number | null, to: number | null, floor: number): Peak {
-  const lost = kind === 'rcv' ? g.lost : kind === 'src' ? g.srcNaks : 0;
-  const carried = kind === 'rcv' ? g.received + g.lost : kind === 'src' ? g.sent : 0;
-  const rate = lost >= floor && carried > 0 ? Math.min(100, Math.round((10000 * lost) / carried) / 100) : null;
-  const secs = from !== null && to !== null && to > from ? (to - from) / 1000 : null;
-  const unknown = g.unknownRm + g.unknownRu;
-  return { lost, rate, unknownRate: kind === 'ctx' && secs ? Math.round((10 * unknown) / secs) / 10 : null };
-}
-
-export function observe(series: Record<string, Series>, run: Map<string, RunSeries>, acct: NakAccounting, b: Block, floor: number): void {
-  const kind = kindOfBlock(b);
-  if (!kind) return;
-  const key = seriesKey(b);
-  const prev = series[key];
-  const sent = b.header.sentMs;
-  if (prev && sent !== null && prev.sent !== null && sent < prev.sent) return; // older than what we have: already seen
-  const lab = labelsOf(kind, b.transport);
-  const values: Record<string, number | null> = {};
-  for (const [k, label] of lab) values[k] = b.fields.get(label) ?? null;
-  const next: Series = {
-    kind, appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, ctx: b.header.ctxInst, title: b.header.title, source: b.source, transport: b.transport,
-    sent, values, streak: 0, nonzero: values.unresolved ? (prev?.nonzero ?? 0) + 1 : 0,
-    unresolvedSince: values.unresolved ? (prev?.values.unresolved ? (prev.unresolvedSince ?? prev.sent) : sent) : null,
-    lastGrowth: prev?.lastGrowth ?? null, lastPeak: prev?.lastPeak ?? null,
-    recent: prev?.recent ?? [], cmp: prev?.cmp ?? null,
-  };
-  if (prev) {
-    const g = zero();
-    let r = run.get(key);
-    if (r === undefined) run.set(key, r = { growth: zero(), peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false });
-    const total = r.growth;
-    // only this kind's counters: the rest of a growth stays 0 (no add() over every field a block)
-    for (const [k] of lab) {
-      if (k === 'unresolved') continue;
-      const d = counterDelta(prev.values[k], values[k]);
-      g[k as keyof Growth] = d;
-      total[k as keyof Growth] += d;
-    }
-    next.streak = g.naks > 0 ? prev.streak + 1 : 0;
-    next.lastGrowth = g;
-    const p = peakOf(kind, g, prev.sent, sent, floor);
-    next.lastPeak = p;
-    worsePeak(r.peak, p);
-    r.streakMax = Math.max(r.streakMax, next.streak);
-    const problem = g.naks > 0 || unrecoverable(g) > 0 || ncfs(g) > 0;
-    if (problem) {
-      r.problemFrom ??= prev.sent;
-      r.problemTo = sent;
-    }
-    r.lastHadProblem = problem;
-  }
-  series[key] = next;
-  if (kind === 'rcv') {
-    remember(next, sent, values.naks);
-    if (!prev) acct.addReceiver(key, next);
-  } else if (kind === 'src') {
-    remember(next, sent, values.srcNaks);
-    acct.onSource(next);
-  }
-}
 
 /**
  * The growth this run reports for a series: what it read since the last run, or, with no new
