@@ -9,7 +9,8 @@
  * Parsed with indexOf and slices, never a backtracking regex: bounded work per byte, whatever
  * the line (a header line may be up to --max-line long).
  */
-import { appKey, kindOf, type Header } from './model.js';
+import { RangeKeys } from '../lib/range-keys.js';
+import { appKey, kindOf, type BlockKind, type Header } from './model.js';
 import { parseSent } from './sent.js';
 
 const ITEMS = [', process ID=', ', object ID=', ', context instance=', ', domain ID='];
@@ -46,17 +47,29 @@ function isHex(s: string): boolean {
 
 type Body = Pick<Header, 'appid' | 'ip' | 'pid' | 'oid' | 'ctxInst' | 'domain' | 'proc' | 'procCtx'>;
 
+/** A header without its stamp: what an application's headers repeat, sample after sample. */
+interface Head { title: string; kind: BlockKind; body: Body }
+
 // an application's headers repeat the same few bodies (everything but the title and the stamp),
 // sample after sample: parse each once
 const bodyCache = new Map<string, Body | null>();
+
+function headOf(title: string, body: string): Head | null {
+  if (!TITLE_ENDS.some((e) => title.endsWith(e))) return null;
+  let b = bodyCache.get(body);
+  if (b === undefined) {
+    if (bodyCache.size >= 256) bodyCache.clear();
+    b = parseBody(body);
+    if (body.length <= 1024) bodyCache.set(body, b);
+  }
+  return b ? { title, kind: kindOf(title), body: b } : null;
+}
 
 export function parseHeader(line: string): Header | null {
   let start = 0;
   while (start < line.length && line.charCodeAt(start) === 32) start++; // UMTools' pasted comment is indented
   const at = line.indexOf(' received', start);
   if (at < 0) return null;
-  const title = line.slice(start, at + 9);
-  if (!TITLE_ENDS.some((e) => title.endsWith(e))) return null;
   let body = line.slice(at + 9).trimEnd();
   let sent = '';
   const si = body.lastIndexOf(', sent ');
@@ -64,21 +77,52 @@ export function parseHeader(line: string): Header | null {
     sent = body.slice(si + 7).trim();
     body = body.slice(0, si);
   }
-  let b = bodyCache.get(body);
-  if (b === undefined) {
-    if (bodyCache.size >= 256) bodyCache.clear();
-    b = parseBody(body);
-    if (body.length <= 1024) bodyCache.set(body, b);
+  const h = headOf(line.slice(start, at + 9), body);
+  return h && withStamp(h, sent);
+}
+
+/** `, sent ` and a ctime stamp (`Wed May 11 14:15:07 2022`): how C lbmmon ends a header */
+const CTIME_TAIL = 7 + 24;
+const SENT = Buffer.from(', sent ', 'latin1');
+
+interface Cached { head: Head | null; text: string }
+const heads = new RangeKeys<Cached>();
+const range = new Int32Array(2);
+
+/**
+ * The header that is line buf[s, e), read from its bytes when it ends as C lbmmon's do (the part
+ * before the stamp found in a byte-keyed cache: no string per block but the stamp's); undefined
+ * for any other line, which parseHeader then reads. `text` is the line.
+ */
+export function headerAt(buf: Buffer, s: number, e: number): { header: Header; text: string } | undefined {
+  const p = e - CTIME_TAIL;
+  if (p <= s || buf[s] === 32) return undefined;
+  for (let i = 0; i < 7; i++) if (buf[p + i] !== SENT[i]) return undefined;
+  range[0] = s; range[1] = p;
+  let c = heads.get(buf, range);
+  if (c === undefined) {
+    const text = buf.toString('latin1', s, p);
+    const at = text.indexOf(' received');
+    // the lines the parser reads otherwise (a block's Source:/Transport:, a wrapped header) go the general way
+    const plain = at >= 0 && !text.startsWith('Source: ') && !text.startsWith('Transport: ') && !text.startsWith('at ');
+    c = { head: plain ? headOf(text.slice(0, at + 9), text.slice(at + 9)) : null, text };
+    heads.set(buf, range, c);
   }
-  if (!b) return null;
+  if (c.head === null) return undefined;
+  const stamp = buf.toString('latin1', p + 7, e);
+  return { header: withStamp(c.head, stamp.trim()), text: `${c.text}, sent ${stamp}` };
+}
+
+function withStamp(h: Head, sent: string): Header {
   const st = sent ? parseSent(sent) : null;
   const dialect = st === null || st.dialect === 'ctime' ? 'c' : st.dialect;
+  let b = h.body;
   // .NET prints the process ID on context and event-queue headers but not on transport ones:
   // key its applications by what all of them have (appid and address)
   if (dialect === 'dotnet' && b.pid !== '') b = keyed({ ...b, pid: '' });
   // fields named, not spread: this runs for every block
   return {
-    title, kind: kindOf(title), appid: b.appid, ip: b.ip, pid: b.pid, oid: b.oid, ctxInst: b.ctxInst, domain: b.domain,
+    title: h.title, kind: h.kind, appid: b.appid, ip: b.ip, pid: b.pid, oid: b.oid, ctxInst: b.ctxInst, domain: b.domain,
     proc: b.proc, procCtx: b.procCtx, sent, sentMs: st?.ms ?? null, dialect,
   };
 }

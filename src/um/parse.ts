@@ -8,8 +8,8 @@
 import { array, bool, nullable, num, obj, optional, pair, str, type Schema } from '../lib/state/schema.js';
 import type { LineSink } from '../lib/tail/lines.js';
 import { lineEnd } from '../lib/tail/line-end.js';
-import { parseHeader } from './header.js';
-import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind } from './model.js';
+import { headerAt, parseHeader } from './header.js';
+import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Header } from './model.js';
 
 export { parseHeader };
 
@@ -58,6 +58,8 @@ function isNoise(text: string): boolean {
 /** A wanted label as bytes, with the C label it is stored under. */
 interface Wanted {
   bytes: Uint8Array;
+  /** the label's whole 32-bit words (little-endian), compared four bytes at a time */
+  words: Int32Array;
   canon: string;
   /** a 29West-era name: a block using it is in the legacy layout */
   legacy: boolean;
@@ -72,6 +74,9 @@ export class LbmmonParser implements LineSink {
   private readonly bySig: (Wanted[] | undefined)[] | null = null;
   /** 1 for a byte some wanted label starts with */
   private readonly firsts = new Uint8Array(256);
+  /** the buffer being read, as a DataView: labels and padding are compared a word at a time */
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private dvOf: Uint8Array | null = null;
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
   /**
@@ -85,19 +90,32 @@ export class LbmmonParser implements LineSink {
     for (const [alias, c] of LABEL_ALIASES) if (labels.has(c)) canon.set(alias, c);
     this.bySig = new Array(SIGS);
     for (const [label, c] of canon) {
-      const w: Wanted = { bytes: Buffer.from(label, 'latin1'), canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
+      const bytes = Buffer.from(label, 'latin1');
+      const words = new Int32Array(bytes.length >> 2);
+      for (let k = 0; k < words.length; k++) words[k] = bytes.readInt32LE(4 * k);
+      const w: Wanted = { bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
       (this.bySig[sig(w.bytes, 0, w.bytes.length)] ??= []).push(w);
       this.firsts[w.bytes[0]] = 1;
     }
   }
 
   lines(buf: Buffer, start: number, end: number): void {
+    if (buf !== this.dvOf) { this.dvOf = buf; this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); }
     let pos = start;
+    const fast = this.bySig !== null;
     while (pos < end) {
+      const b = this.cur;
+      if (fast && b !== null && b.want && buf[pos] === 9) {
+        const nl = this.fieldLine(b, buf, pos + 1, end);
+        if (nl >= 0) {
+          b.lines++;
+          pos = nl + 1;
+          continue;
+        }
+      }
       const nl = lineEnd(buf, pos, end);
       let le = nl;
       if (le > pos && buf[le - 1] === 13) le--;
-      const b = this.cur;
       if (buf[pos] === 9) {
         if (b) {
           b.lines++;
@@ -109,7 +127,9 @@ export class LbmmonParser implements LineSink {
         b.lines++;
         if (b.want) this.field(b, buf, pos, le);
       } else {
-        this.other(buf.toString('latin1', pos, le));
+        const h = headerAt(buf, pos, le);
+        if (h !== undefined) this.open(h.header, h.text);
+        else this.other(buf.toString('latin1', pos, le));
       }
       pos = nl + 1;
     }
@@ -152,7 +172,40 @@ export class LbmmonParser implements LineSink {
         legacy = canon !== label && LEGACY_LABELS.has(label);
       }
     }
-    let i = colon + 1;
+    this.value(b, canon, legacy, buf, colon + 1, e);
+  }
+
+  /**
+   * The field line after the TAB at s, with labels given, read in one walk when it is as lbmmon
+   * prints it: its colon where the line before had one, a label matched byte for byte (or not
+   * wanted), spaces between, a value ending the line. Nothing before the colon can then be a LF,
+   * so the line's end is found from the value, not by a search over the label and its padding.
+   * Returns that LF, or -1 for any other line, which lines() then reads the general way (a value
+   * this stored is stored again, the same).
+   */
+  private fieldLine(b: Block, buf: Buffer, s: number, end: number): number {
+    if (this.firsts[buf[s]] === 0) return -1;
+    const colon = s + this.colonAt;
+    if (this.colonAt === 0 || colon >= end || buf[colon] !== 58) return -1;
+    let le = colon;
+    const dv = this.dv;
+    while (le - s >= 4 && dv.getInt32(le - 4, true) === 0x20202020) le -= 4; // lbmmon pads with dozens of spaces
+    while (le > s && buf[le - 1] === 32) le--;
+    if (le === s) return -1;
+    const w = this.match(buf, s, le);
+    if (w === null) {
+      for (let j = s; j < le; j++) if (buf[j] === 58 || buf[j] === 10) return -1;
+      return lineEnd(buf, colon + 1, end); // a label not wanted: its value is not read
+    }
+    let nl = this.value(b, w.canon, w.legacy, buf, colon + 1, end);
+    if (nl < 0) return -1;
+    if ((buf[nl] === 109 || buf[nl] === 117) && buf[nl + 1] === 115) nl += 2; // ms, us
+    if (buf[nl] === 13) nl++;
+    return nl < end && buf[nl] === 10 ? nl : -1;
+  }
+
+  /** `<spaces><digits>` from i: stores the value under `canon`; returns where the digits end, or -1 for no digits. */
+  private value(b: Block, canon: string, legacy: boolean, buf: Buffer, i: number, e: number): number {
     while (i < e && buf[i] === 32) i++;
     const d0 = i;
     let v = 0;
@@ -161,11 +214,12 @@ export class LbmmonParser implements LineSink {
       if (c < 0 || c > 9) break;
       v = v * 10 + c;
     }
-    if (i === d0) return; // non-numeric values (store/gateway dumps) are not needed
+    if (i === d0) return -1; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
     if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
     b.fields.set(canon, sentinel ? null : v);
+    return i;
   }
 
   /**
@@ -179,6 +233,8 @@ export class LbmmonParser implements LineSink {
     const colon = s + this.colonAt;
     if (this.colonAt === 0 || colon >= e || buf[colon] !== 58) return undefined;
     let le = colon;
+    const dv = this.dv;
+    while (le - s >= 4 && dv.getInt32(le - 4, true) === 0x20202020) le -= 4; // lbmmon pads with dozens of spaces
     while (le > s && buf[le - 1] === 32) le--;
     if (le === s) return undefined;
     const w = this.match(buf, s, le);
@@ -192,10 +248,14 @@ export class LbmmonParser implements LineSink {
     const cands = this.bySig![sig(buf, s, le)];
     if (cands === undefined) return null;
     const L = le - s;
+    const dv = this.dv;
     for (let c = 0; c < cands.length; c++) {
-      const bytes = cands[c].bytes;
+      const { bytes, words } = cands[c];
       if (bytes.length !== L) continue;
-      let j = 0;
+      let k = 0;
+      while (k < words.length && dv.getInt32(s + 4 * k, true) === words[k]) k++;
+      if (k < words.length) continue;
+      let j = 4 * k;
       while (j < L && buf[s + j] === bytes[j]) j++;
       if (j === L) return cands[c];
     }
@@ -212,16 +272,21 @@ export class LbmmonParser implements LineSink {
       const h = parseHeader(`${this.curHeader.trimEnd()} ${text}`);
       if (h) { cur.header = h; cur.want = this.wanted.has(h.kind); this.curHeader = `${this.curHeader.trimEnd()} ${text}`; return; }
     }
-    this.close();
     const h = parseHeader(text);
-    if (h) {
-      this.stats.headers++;
-      this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0, want: this.wanted.has(h.kind) };
-      this.curHeader = text;
-    } else {
+    if (h) this.open(h, text);
+    else {
+      this.close();
       this.stats.skippedLines++;
       if (this.stats.firstUnknown === null && !isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
     }
+  }
+
+  /** A header line: the block before it ends, its own begins. */
+  private open(h: Header, text: string): void {
+    this.close();
+    this.stats.headers++;
+    this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0, want: this.wanted.has(h.kind) };
+    this.curHeader = text;
   }
 
   private close(): void {

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { counterDelta, seriesKey, type Block, type BlockKind } from '../../src/um/model';
 import { parseSent } from '../../src/um/sent';
+import { headerAt } from '../../src/um/header';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
@@ -179,7 +180,56 @@ describe('lbmmon dialects: headers and sent stamps', () => {
   });
 });
 
-describe('field lines read where the line before had its colon (parse.ts padded())', () => {
+describe('sent stamps in local time (sent.ts: an hour looked up once)', () => {
+  it('match a local Date every 5 minutes over days with offset changes, in zones that change by an hour, by 30 minutes, or never', async () => {
+    const saved = process.env.TZ;
+    const days: [number, number, number][] = [[2025, 2, 9], [2025, 2, 30], [2025, 3, 6], [2025, 9, 5], [2025, 9, 26], [2025, 10, 2]];
+    const two = (n: number) => String(n).padStart(2, '0');
+    try {
+      for (const tz of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
+        process.env.TZ = tz;
+        vi.resetModules();
+        const { parseSent: fresh } = await import('../../src/um/sent.js');
+        let checked = 0;
+        for (const [y, mon, d0] of days) {
+          for (let min = 0; min < 2 * 24 * 60; min += 5) {
+            const d = d0 + Math.floor(min / 1440), h = Math.floor(min / 60) % 24, m = min % 60, s = (min * 7) % 60;
+            const stamp = `Sun ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][mon]} ${String(d).padStart(2)} ${two(h)}:${two(m)}:${two(s)} ${y}`;
+            expect(fresh(stamp)?.ms, `${tz} ${stamp}`).toBe(new Date(y, mon, d, h, m, s).getTime());
+            checked++;
+          }
+        }
+        expect(checked).toBe(6 * 576);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ; else process.env.TZ = saved;
+      vi.resetModules();
+    }
+  });
+});
+
+describe('headers read from their bytes (header.ts headerAt)', () => {
+  it('give what parseHeader gives, or leave the line to it', async () => {
+    const fc = (await import('fast-check')).default;
+    const title = fc.constantFrom('Receiver statistics received', 'Source statistics received', 'Context statistics received', 'Event Queue statistics received',
+      'Source: x statistics received', 'at 10.0.0.1 statistics received', 'Receiver configuration received', ' Receiver statistics received', 'Receiver statistics', '');
+    const body = fc.constantFrom(' from lbmrcv at 10.29.3.101, process ID=6421, object ID=2261270, context instance=21fea6bff8aaa771, domain ID=0',
+      ' from a at 10.0.0.1, process ID=1, object ID=2', ' from a b at /10.0.0.1', ' at 10.0.0.1', ' from x at 1.2.3', ', process ID=zz', '', ', sent ');
+    const stamp = fc.constantFrom('Wed May 11 14:15:07 2022', 'Wed May  1 14:15:07 2022', 'Mon May 23 15:11:19 EDT 2022', '5/23/2022 3:11:19 PM',
+      'Wed May 11 14:15:07 20222', 'Wed May 11 14:15:07 202', ' Wed May 11 14:15:07 202', 'xxxxxxxxxxxxxxxxxxxxxxxx', '2022-05-23 15:11:19     ');
+    fc.assert(fc.property(title, body, fc.constantFrom(', sent ', ',sent ', ', sent  '), stamp, (t, b, sep, st) => {
+      const line = `${t}${b}${sep}${st}`;
+      const buf = Buffer.from(`x\n${line}\n`, 'latin1');
+      const fast = headerAt(buf, 2, buf.length - 1);
+      if (fast !== undefined) {
+        expect(fast.header).toEqual(parseHeader(line));
+        expect(fast.text).toBe(line);
+      }
+    }), { numRuns: 2000, seed: 32 });
+  });
+});
+
+describe('field lines read where the line before had its colon (parse.ts fieldLine() and padded())', () => {
   // the parser given labels reads a wanted field at the column the previous field line had its
   // colon; the parser without labels reads every line from its start: both must agree whatever
   // the padding, extra colons and near-miss labels
@@ -187,21 +237,28 @@ describe('field lines read where the line before had its colon (parse.ts padded(
   it('agrees with reading each line from its start', async () => {
     const fc = (await import('fast-check')).default;
     const line = fc.record({
-      label: fc.constantFrom(...LABELS, 'LBT-RM NAKs sen', 'LBT-RM NAKs sentx', 'a:b', 'LBT-RM NAKs sent:x', ''),
+      label: fc.constantFrom(...LABELS, 'LBT-RM NAKs sen', 'LBT-RM NAKs sentx', 'a:b', 'LBT-RM NAKs sent:x', 'LBT-RM NAKs sent: 3 x', 'NCFs received (ignored):9  ', ''),
       pad: fc.nat(40), value: fc.nat(1e6), colon: fc.constantFrom(':', ' :', '::', ': :', ''),
+      // what may follow a value: a unit, a CR, anything else (then the line is read the general way)
+      tail: fc.constantFrom('', '', 'ms', 'us', '\r', 'ms\r', ' x', 'm', 'u', ':1'),
     });
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), (ls) => {
-      const text = `\nReceiver statistics received from r at 10.0.0.1, process ID=1, object ID=2, sent Tue Mar  4 09:30:05 2025\nSource: LBTRM:10.0.0.2:1:2:3:4\nTransport: LBT-RM\n${
-        ls.map((l) => `\t${l.label}${' '.repeat(l.pad)}${l.colon} ${l.value}`).join('\n')}\n\n`;
+    // blocks of 27 lines or more (a receiver block's count: fewer is a cut block, never emitted), one after another
+    const blocks = fc.array(fc.array(line, { minLength: 27, maxLength: 32 }), { minLength: 1, maxLength: 3 });
+    fc.assert(fc.property(blocks, (bs) => {
+      const text = bs.map((ls) => `\nReceiver statistics received from r at 10.0.0.1, process ID=1, object ID=2, sent Tue Mar  4 09:30:05 2025\nSource: LBTRM:10.0.0.2:1:2:3:4\nTransport: LBT-RM\n${
+        ls.map((l) => `\t${l.label}${' '.repeat(l.pad)}${l.colon} ${l.value}${l.tail}`).join('\n')}\n`).join('');
       const fields = (labels?: Set<string>) => {
         const out: Block[] = [];
         const p = new LbmmonParser(new Set(ALL), (b) => out.push(b), labels);
         const buf = Buffer.from(text, 'latin1');
         p.lines(buf, 0, buf.length);
-        p.finish();
-        return out.map((b) => [...b.fields].filter(([k]) => LABELS.includes(k)));
+        const carried = p.finish();
+        const { firstUnknown, ...stats } = p.stats;
+        return { blocks: out.map((b) => [b.lines, ...[...b.fields].filter(([k]) => LABELS.includes(k))]), carried: carried?.lines, stats, firstUnknown };
       };
-      expect(fields(new Set(LABELS))).toEqual(fields());
+      const general = fields();
+      expect(general.blocks.length).toBe(bs.length);
+      expect(fields(new Set(LABELS))).toEqual(general);
     }), { numRuns: 500, seed: 32 });
   });
 });

@@ -5,7 +5,7 @@
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
 import { ascii, at, fastLine, type Executed } from './bytes.js';
-import { RangeKeys } from './keys.js';
+import { RangeKeys } from '../../lib/range-keys.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**

@@ -1,8 +1,8 @@
 /**
- * A map keyed by three byte ranges of a buffer (an executed line's broker, module and command), so
- * that a DEBUG log's hundreds of thousands of executed lines find their group without making a
- * string each. The ranges are hashed (FNV-1a) and compared byte for byte with the one key of that
- * hash, nearly always; strings are made only for a key not seen before.
+ * A map keyed by byte ranges of a buffer (an executed broker line's broker, module and command;
+ * an lbmmon header's body), so that hundreds of thousands of lines find what they name without
+ * making a string each. The ranges are hashed (FNV-1a) and compared byte for byte with the one key
+ * of that hash, nearly always; strings are made only for a key not seen before.
  */
 
 /** keys at most, then forgotten at once: a log of ever-new names must not grow the map */
@@ -14,7 +14,7 @@ export class RangeKeys<V> {
   private readonly byHash = new Map<number, Entry<V>[]>();
   private count = 0;
 
-  /** ranges: [a0, z0, a1, z1, a2, z2] of buf */
+  /** ranges: [a0, z0, a1, z1, ...] of buf, one range or more */
   get(buf: Buffer, r: Int32Array): V | undefined {
     const list = this.byHash.get(hash(buf, r));
     if (list === undefined) return undefined;
@@ -33,9 +33,11 @@ export class RangeKeys<V> {
 
 /** Each range's bytes then 0x01, a byte no log line holds: the ranges, as one key. */
 function keyOf(buf: Buffer, r: Int32Array): Uint8Array {
-  const key = new Uint8Array(r[1] - r[0] + r[3] - r[2] + r[5] - r[4] + 3);
+  let n = 0;
+  for (let p = 0; p < r.length; p += 2) n += r[p + 1] - r[p] + 1;
+  const key = new Uint8Array(n);
   let k = 0;
-  for (let p = 0; p < 6; p += 2) {
+  for (let p = 0; p < r.length; p += 2) {
     for (let i = r[p]; i < r[p + 1]; i++) key[k++] = buf[i];
     key[k++] = 1;
   }
@@ -44,7 +46,7 @@ function keyOf(buf: Buffer, r: Int32Array): Uint8Array {
 
 function hash(buf: Buffer, r: Int32Array): number {
   let h = 0x811c9dc5;
-  for (let p = 0; p < 6; p += 2) {
+  for (let p = 0; p < r.length; p += 2) {
     for (let i = r[p]; i < r[p + 1]; i++) h = Math.imul(h ^ buf[i], 16777619);
     h = Math.imul(h ^ 1, 16777619);
   }
@@ -53,7 +55,7 @@ function hash(buf: Buffer, r: Int32Array): number {
 
 function same(key: Uint8Array, buf: Buffer, r: Int32Array): boolean {
   let k = 0;
-  for (let p = 0; p < 6; p += 2) {
+  for (let p = 0; p < r.length; p += 2) {
     const z = r[p + 1];
     if (key[k + z - r[p]] !== 1) return false;
     for (let i = r[p]; i < z; i++, k++) if (buf[i] !== key[k]) return false;
