@@ -28,10 +28,17 @@ export interface Block {
   source: string;
   transport: string;
   /** label -> value; null for the "no measurement" sentinels */
-  fields: Map<string, number | null>;
+  fields: Fields;
   lines: number;
   /** 29West-era (UME 1.x) output: field lines without the leading TAB, or its older labels */
   legacy?: boolean;
+}
+
+/** A block's values by label: a Map, or the slots of the labels a parser was given (parse.ts). */
+export interface Fields extends Iterable<[string, number | null]> {
+  get(label: string): number | null | undefined;
+  keys(): Iterable<string>;
+  readonly size: number;
 }
 
 const TITLES = new Map<string, BlockKind>([

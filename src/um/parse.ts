@@ -7,9 +7,10 @@
  */
 import { array, bool, nullable, num, obj, optional, pair, str, type Schema } from '../lib/state/schema.js';
 import type { LineSink } from '../lib/tail/lines.js';
+import { RangeKeys } from '../lib/range-keys.js';
 import { lineEnd } from '../lib/tail/line-end.js';
 import { headerAt, parseHeader } from './header.js';
-import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Header } from './model.js';
+import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Fields, type Header } from './model.js';
 
 export { parseHeader };
 
@@ -50,6 +51,15 @@ function sig(buf: Uint8Array, s: number, le: number): number {
   return (((le - s) & 63) << 8) | buf[le - 1];
 }
 
+const SOURCE = Buffer.from('Source: ', 'latin1');
+const TRANSPORT = Buffer.from('Transport: ', 'latin1');
+
+function startsWith(buf: Buffer, s: number, e: number, prefix: Uint8Array): boolean {
+  if (e - s < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[s + i] !== prefix[i]) return false;
+  return true;
+}
+
 /** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
 function isNoise(text: string): boolean {
   return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
@@ -57,6 +67,8 @@ function isNoise(text: string): boolean {
 
 /** A wanted label as bytes, with the C label it is stored under. */
 interface Wanted {
+  /** where its value sits in a block's SlotFields */
+  slot: number;
   bytes: Uint8Array;
   /** the label's whole 32-bit words (little-endian), compared four bytes at a time */
   words: Int32Array;
@@ -72,11 +84,15 @@ export class LbmmonParser implements LineSink {
   private colonAt = 0;
   /** wanted labels by sig() (length and last byte); null: every label is decoded */
   private readonly bySig: (Wanted[] | undefined)[] | null = null;
+  /** the wanted labels' slots; null: fields in a Map (every label is decoded) */
+  private readonly slots: Slots | null = null;
   /** 1 for a byte some wanted label starts with */
   private readonly firsts = new Uint8Array(256);
   /** the buffer being read, as a DataView: labels and padding are compared a word at a time */
   private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private dvOf: Uint8Array | null = null;
+  private readonly texts = new RangeKeys<string>();
+  private readonly range = new Int32Array(2);
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
   /**
@@ -88,12 +104,13 @@ export class LbmmonParser implements LineSink {
     if (!labels) return;
     const canon = new Map([...labels].map((l) => [l, l]));
     for (const [alias, c] of LABEL_ALIASES) if (labels.has(c)) canon.set(alias, c);
+    this.slots = new Slots([...labels]);
     this.bySig = new Array(SIGS);
     for (const [label, c] of canon) {
       const bytes = Buffer.from(label, 'latin1');
       const words = new Int32Array(bytes.length >> 2);
       for (let k = 0; k < words.length; k++) words[k] = bytes.readInt32LE(4 * k);
-      const w: Wanted = { bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
+      const w: Wanted = { slot: this.slots.index.get(c)!, bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
       (this.bySig[sig(w.bytes, 0, w.bytes.length)] ??= []).push(w);
       this.firsts[w.bytes[0]] = 1;
     }
@@ -126,6 +143,10 @@ export class LbmmonParser implements LineSink {
         if (!b.legacy) { b.legacy = true; this.stats.legacy++; }
         b.lines++;
         if (b.want) this.field(b, buf, pos, le);
+      } else if (b !== null && startsWith(buf, pos, le, SOURCE)) {
+        b.source = this.text(buf, pos + SOURCE.length, le);
+      } else if (b !== null && startsWith(buf, pos, le, TRANSPORT)) {
+        b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
         const h = headerAt(buf, pos, le);
         if (h !== undefined) this.open(h.header, h.text);
@@ -133,6 +154,18 @@ export class LbmmonParser implements LineSink {
       }
       pos = nl + 1;
     }
+  }
+
+  /**
+   * The text of buf[s, e), trimmed: one string per distinct bytes (a source's or a transport's
+   * name repeats in every block of it), found by the bytes, not made each time.
+   */
+  private text(buf: Buffer, s: number, e: number): string {
+    this.range[0] = s;
+    this.range[1] = e;
+    let t = this.texts.get(buf, this.range);
+    if (t === undefined) this.texts.set(buf, this.range, t = buf.toString('latin1', s, e).trim());
+    return t;
   }
 
   /** For tests: one line without its LF. */
@@ -144,16 +177,10 @@ export class LbmmonParser implements LineSink {
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
     if (this.bySig && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
-    let canon: string;
-    let legacy: boolean;
-    let colon: number;
-    const found = this.bySig ? this.padded(buf, s, e) : undefined;
-    if (found === null) return;
-    if (found !== undefined) {
-      colon = s + this.colonAt;
-      canon = found.canon;
-      legacy = found.legacy;
-    } else {
+    let label: Wanted | string | null | undefined = this.bySig ? this.padded(buf, s, e) : undefined;
+    if (label === null) return;
+    let colon = s + this.colonAt;
+    if (label === undefined) {
       colon = s;
       while (colon < e && buf[colon] !== 58) colon++;
       if (colon >= e) return;
@@ -161,18 +188,10 @@ export class LbmmonParser implements LineSink {
       let le = colon;
       while (le > s && buf[le - 1] === 32) le--;
       if (le === s) return;
-      if (this.bySig) {
-        const w = this.match(buf, s, le);
-        if (w === null) return;
-        canon = w.canon;
-        legacy = w.legacy;
-      } else {
-        const label = buf.toString('latin1', s, le);
-        canon = LABEL_ALIASES.get(label) ?? label;
-        legacy = canon !== label && LEGACY_LABELS.has(label);
-      }
+      label = this.bySig ? this.match(buf, s, le) : buf.toString('latin1', s, le);
+      if (label === null) return;
     }
-    this.value(b, canon, legacy, buf, colon + 1, e);
+    this.value(b, label, buf, colon + 1, e);
   }
 
   /**
@@ -197,15 +216,15 @@ export class LbmmonParser implements LineSink {
       for (let j = s; j < le; j++) if (buf[j] === 58 || buf[j] === 10) return -1;
       return lineEnd(buf, colon + 1, end); // a label not wanted: its value is not read
     }
-    let nl = this.value(b, w.canon, w.legacy, buf, colon + 1, end);
+    let nl = this.value(b, w, buf, colon + 1, end);
     if (nl < 0) return -1;
     if ((buf[nl] === 109 || buf[nl] === 117) && buf[nl + 1] === 115) nl += 2; // ms, us
     if (buf[nl] === 13) nl++;
     return nl < end && buf[nl] === 10 ? nl : -1;
   }
 
-  /** `<spaces><digits>` from i: stores the value under `canon`; returns where the digits end, or -1 for no digits. */
-  private value(b: Block, canon: string, legacy: boolean, buf: Buffer, i: number, e: number): number {
+  /** `<spaces><digits>` from i: stores the value under its label; returns where the digits end, or -1 for no digits. */
+  private value(b: Block, label: Wanted | string, buf: Buffer, i: number, e: number): number {
     while (i < e && buf[i] === 32) i++;
     const d0 = i;
     let v = 0;
@@ -217,8 +236,10 @@ export class LbmmonParser implements LineSink {
     if (i === d0) return -1; // non-numeric values (store/gateway dumps) are not needed
     const digits = i - d0;
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
+    const legacy = typeof label === 'string' ? LEGACY_LABELS.has(label) : label.legacy;
     if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
-    b.fields.set(canon, sentinel ? null : v);
+    if (typeof label === 'string') (b.fields as Map<string, number | null>).set(LABEL_ALIASES.get(label) ?? label, sentinel ? null : v);
+    else (b.fields as SlotFields).v[label.slot] = sentinel ? null : v;
     return i;
   }
 
@@ -281,11 +302,15 @@ export class LbmmonParser implements LineSink {
     }
   }
 
+  private fields(): Map<string, number | null> | SlotFields {
+    return this.slots === null ? new Map() : new SlotFields(this.slots);
+  }
+
   /** A header line: the block before it ends, its own begins. */
   private open(h: Header, text: string): void {
     this.close();
     this.stats.headers++;
-    this.cur = { header: h, source: '', transport: '', fields: new Map(), lines: 0, want: this.wanted.has(h.kind) };
+    this.cur = { header: h, source: '', transport: '', fields: this.fields(), lines: 0, want: this.wanted.has(h.kind) };
     this.curHeader = text;
   }
 
@@ -304,7 +329,9 @@ export class LbmmonParser implements LineSink {
   restore(c: CarriedBlock): void {
     const h = parseHeader(c.header);
     if (!h) return;
-    this.cur = { header: h, source: c.source, transport: c.transport, fields: new Map(c.fields), lines: c.lines, legacy: c.legacy === true, want: this.wanted.has(h.kind) };
+    const fields = this.fields();
+    for (const [label, v] of c.fields) fields.set(label, v);
+    this.cur = { header: h, source: c.source, transport: c.transport, fields, lines: c.lines, legacy: c.legacy === true, want: this.wanted.has(h.kind) };
     this.curHeader = c.header;
   }
 
@@ -321,8 +348,42 @@ export class LbmmonParser implements LineSink {
       return null;
     }
     this.cur = null;
-    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields.entries()], lines: b.lines, legacy: b.legacy === true };
+    return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields], lines: b.lines, legacy: b.legacy === true };
   }
+}
+
+/** The labels a parser reads, numbered. */
+class Slots {
+  readonly index = new Map<string, number>();
+  /** a block's values before any is read: copied, not grown, per block */
+  readonly empty: (number | null | undefined)[];
+  constructor(readonly labels: string[]) {
+    labels.forEach((l, i) => this.index.set(l, i));
+    this.empty = labels.map(() => undefined);
+  }
+}
+
+/**
+ * A block's values of the wanted labels, by slot: set with an array store, where a Map per block
+ * grew its table again and again for every block of a first scan (issue 32).
+ */
+class SlotFields implements Fields {
+  readonly v: (number | null | undefined)[];
+  constructor(private readonly slots: Slots) { this.v = slots.empty.slice(); }
+  get(label: string): number | null | undefined {
+    const i = this.slots.index.get(label);
+    return i === undefined ? undefined : this.v[i];
+  }
+  /** for a block carried from the last run: a label not wanted now is dropped */
+  set(label: string, value: number | null): void {
+    const i = this.slots.index.get(label);
+    if (i !== undefined) this.v[i] = value;
+  }
+  get size(): number { return this.v.reduce<number>((n, x) => (x === undefined ? n : n + 1), 0); }
+  *[Symbol.iterator](): IterableIterator<[string, number | null]> {
+    for (let i = 0; i < this.v.length; i++) { const x = this.v[i]; if (x !== undefined) yield [this.slots.labels[i], x]; }
+  }
+  *keys(): IterableIterator<string> { for (const [label] of this) yield label; }
 }
 
 /**
