@@ -9,6 +9,7 @@ import { array, bool, nullable, num, obj, optional, pair, str, type Schema } fro
 import type { LineSink } from '../lib/tail/lines.js';
 import { RangeKeys } from '../lib/range-keys.js';
 import { lineEnd } from '../lib/tail/line-end.js';
+import { dataView } from '../lib/views.js';
 import { headerAt, parseHeader } from './header.js';
 import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Fields, type Header } from './model.js';
 
@@ -89,8 +90,7 @@ export class LbmmonParser implements LineSink {
   /** 1 for a byte some wanted label starts with */
   private readonly firsts = new Uint8Array(256);
   /** the buffer being read, as a DataView: labels and padding are compared a word at a time */
-  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private dvOf: Uint8Array | null = null;
+  private dv: DataView<ArrayBufferLike> = dataView(new Uint8Array(0));
   private readonly texts = new RangeKeys<string>();
   private readonly range = new Int32Array(2);
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
@@ -117,7 +117,7 @@ export class LbmmonParser implements LineSink {
   }
 
   lines(buf: Buffer, start: number, end: number): void {
-    if (buf !== this.dvOf) { this.dvOf = buf; this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); }
+    this.dv = dataView(buf);
     let pos = start;
     const fast = this.bySig !== null;
     while (pos < end) {

@@ -6,22 +6,9 @@
  * steps (issue 32, BENCHMARKS.md).
  */
 
+import { alignedWords } from '../views.js';
+
 const LF4 = 0x0a0a0a0a;
-
-let viewOf: Uint8Array | null = null;
-let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-
-/**
- * The buffer's bytes as words aligned on its ArrayBuffer: one view kept, for the last buffer
- * seen (a reader reuses one; compared by identity, as `.buffer` is a slow getter).
- */
-function wordsOf(buf: Uint8Array): Int32Array<ArrayBufferLike> {
-  if (buf !== viewOf) {
-    viewOf = buf;
-    words = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
-  }
-  return words;
-}
 
 /** The index of the first LF in buf[pos, end), or `end` when there is none. */
 export function lineEnd(buf: Uint8Array, pos: number, end: number): number {
@@ -33,7 +20,7 @@ export function lineEnd(buf: Uint8Array, pos: number, end: number): number {
     i++;
   }
   if (end - i >= 4) {
-    const w = wordsOf(buf);
+    const w = alignedWords(buf);
     let k = (base + i) >> 2;
     const last = (base + end) >> 2; // words wholly before `end`
     for (; k < last; k++) {
