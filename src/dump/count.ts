@@ -1,4 +1,5 @@
 import { lineEnd } from '../lib/tail/line-end.js';
+import { dataView } from '../lib/views.js';
 
 /**
  * Pure counting of OpMon delayed-messages dump lines, `<queue> <message>` each, shared by the
@@ -11,89 +12,115 @@ export type MalformedKind = 'no-space' | 'empty-queue' | 'empty-line' | 'binary'
 export interface DumpCounts {
   messages: number;
   malformed: number;
-  trie: QueueTrie;
-  /** queues beyond the trie's capacity */
-  overflow: Map<string, number>;
+  queues: QueueTable;
+  /** messages of queues beyond the first MAX_QUEUES */
+  other: number;
   malformedKinds: Partial<Record<MalformedKind, number>>;
   /** the first few malformed lines, for the long output */
   samples: { line: number; kind: MalformedKind }[];
   lines: number;
+  /** the last chunk's lines were long: the next is searched natively */
+  longLines: boolean;
 }
 
 const MAX_QUEUES = 10_000;
 const MAX_QUEUE_NAME = 255;
 const OTHER = '(other queues)';
-/** trie nodes at most: 256 edges of 4 bytes each, so 4 MiB; more names go to the overflow map */
-const MAX_NODES = 4096;
+/** table slots: a power of two, well above MAX_QUEUES so that probes stay short */
+const SLOTS = 1 << 15;
+const HIGHS = 0x80808080;
 
 /**
- * Known queue names as a byte trie, so that counting a line needs no string and no hash
- * lookup: its queue bytes are walked to a node that holds the queue's counter, one array read a
- * byte (a node's edges are indexed by the byte itself: no range check, no subtraction). Only
- * valid names seen before are in it; anything else takes the slow path once.
+ * The queues seen, found from a line's bytes without a string: the name is read a 32-bit word
+ * at a time up to the first byte below '!' (the space after it, or a LF, CR, TAB, NUL: never
+ * past a line's end), hashed as it is read, and compared word by word with the one name its
+ * hash slot holds. A byte-wise trie walked one dependent load per byte, most of a dump's count
+ * (issue 32). Only valid names are inserted; anything else takes the slow path.
  */
-export class QueueTrie {
-  next = new Int32Array(256 * 64);
-  slot = new Int32Array(64).fill(-1); // node -> counter index, -1 when no name ends here
-  nodes = 1;
+export class QueueTable {
   names: string[] = [];
   counts: number[] = [];
-  /** where the last find() stopped: the space after the name, or the byte it could not follow */
+  /** each name's words (the last one zero-padded) and byte length */
+  private words: Int32Array[] = [];
+  private lens: number[] = [];
+  /** hash slot -> name index + 1; 0: empty */
+  private readonly table = new Int32Array(SLOTS);
+  /** the words of the name find() read last */
+  private readonly seen = new Int32Array((MAX_QUEUE_NAME >> 2) + 2);
+  private seenWords = 0;
+  private seenHash = 0;
+  /** where the last find() stopped: the first byte below '!' after the name, or `end` */
   stop = 0;
 
-  /**
-   * Walks a queue name from `start` up to the first space or `end`. Returns the counter index of
-   * the known name that ends there, or -1. A byte no name holds (LF, CR, NUL, non-ASCII) has no
-   * edge, so the walk never passes a line's end.
-   */
+  /** The index of the known name at buf[start, ...) up to the first byte below '!', or -1. */
   find(buf: Buffer, start: number, end: number): number {
-    const next = this.next;
-    let node = 0;
+    const dv = dataView(buf);
+    const seen = this.seen;
+    let h = 0x811c9dc5;
     let i = start;
-    for (; i < end; i++) {
-      const b = buf[i];
-      if (b === 32) break;
-      node = next[(node << 8) | b];
-      if (node === 0) { this.stop = i; return -1; }
+    let k = 0;
+    let stopped = false;
+    for (; i + 4 <= end && k < seen.length - 1; i += 4) {
+      const w = dv.getInt32(i, true);
+      // bytes below 0x21: the SWAR "has less than" test; its lowest hit is exact
+      const m = (w - 0x21212121) & ~w & HIGHS;
+      if (m !== 0) {
+        const n = (31 - Math.clz32(m & -m)) >> 3;
+        if (n > 0) {
+          const part = w & ((1 << (8 * n)) - 1);
+          seen[k++] = part;
+          h = Math.imul(h ^ part, 16777619);
+        }
+        i += n;
+        stopped = true;
+        break;
+      }
+      seen[k++] = w;
+      h = Math.imul(h ^ w, 16777619);
+    }
+    if (!stopped) {
+      // the last bytes before `end`, one at a time, into a last word
+      let part = 0;
+      let n = 0;
+      while (i < end && buf[i] > 32 && n < 4) { part |= buf[i] << (8 * n); i++; n++; }
+      if (n > 0) { seen[k++] = part; h = Math.imul(h ^ part, 16777619); }
+      if (n === 4 && i < end && buf[i] > 32) { this.stop = i; this.seenWords = -1; return -1; } // longer than any valid name
     }
     this.stop = i;
-    return this.slot[node];
+    const len = i - start;
+    h = Math.imul(h ^ len, 16777619);
+    this.seenWords = k;
+    this.seenHash = h;
+    const mask = SLOTS - 1;
+    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const q = this.table[slot] - 1;
+      if (q < 0) return -1;
+      if (this.lens[q] !== len) continue;
+      const ws = this.words[q];
+      let j = 0;
+      while (j < k && ws[j] === seen[j]) j++;
+      if (j === k) return q;
+    }
   }
 
-  /** Adds a valid name (printable ASCII, no space); -1 when the trie is full. */
+  /** Adds the valid name buf[start, end) (printable ASCII, no space) that find() just missed. */
   insert(buf: Buffer, start: number, end: number): number {
-    let node = 0;
-    for (let i = start; i < end; i++) {
-      const idx = (node << 8) | buf[i];
-      let n = this.next[idx];
-      if (n === 0) {
-        if (this.nodes >= MAX_NODES) return -1;
-        n = this.nodes++;
-        if (n >= this.slot.length) this.grow();
-        this.next[idx] = n;
-      }
-      node = n;
-    }
-    if (this.slot[node] < 0) {
-      this.slot[node] = this.names.length;
-      this.names.push(buf.toString('latin1', start, end));
-      this.counts.push(0);
-    }
-    return this.slot[node];
-  }
-
-  private grow(): void {
-    const next = new Int32Array(this.next.length * 2);
-    next.set(this.next);
-    this.next = next;
-    const slot = new Int32Array(this.slot.length * 2).fill(-1);
-    slot.set(this.slot);
-    this.slot = slot;
+    if (this.find(buf, start, end) >= 0 || this.seenWords < 0) throw new Error('insert: a known or unread name');
+    const q = this.names.length;
+    this.names.push(buf.toString('latin1', start, end));
+    this.counts.push(0);
+    this.words.push(this.seen.slice(0, this.seenWords));
+    this.lens.push(end - start);
+    const mask = SLOTS - 1;
+    let slot = (this.seenHash ^ (this.seenHash >>> 15)) & mask;
+    while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+    this.table[slot] = q + 1;
+    return q;
   }
 }
 
 export function newCounts(): DumpCounts {
-  return { messages: 0, malformed: 0, trie: new QueueTrie(), overflow: new Map(), malformedKinds: {}, samples: [], lines: 0 };
+  return { messages: 0, malformed: 0, queues: new QueueTable(), other: 0, malformedKinds: {}, samples: [], lines: 0, longLines: false };
 }
 
 function bad(c: DumpCounts, kind: MalformedKind): void {
@@ -138,36 +165,44 @@ export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number
   if (kind) return bad(c, kind);
   const sp = buf.indexOf(32, start);
   c.messages++;
-  // queues known: those in the trie, and those beyond its capacity counted by name
-  const known = () => c.trie.names.length + c.overflow.size - (c.overflow.has(OTHER) ? 1 : 0);
-  let k = c.trie.find(buf, start, sp);
-  if (k < 0 && known() < MAX_QUEUES) k = c.trie.insert(buf, start, sp);
-  if (k >= 0) c.trie.counts[k]++;
-  else {
-    const name = buf.toString('latin1', start, sp);
-    const q = c.overflow.has(name) || known() < MAX_QUEUES ? name : OTHER;
-    c.overflow.set(q, (c.overflow.get(q) ?? 0) + 1);
-  }
+  const queues = c.queues;
+  let k = queues.find(buf, start, sp);
+  if (k < 0 && queues.names.length < MAX_QUEUES) k = queues.insert(buf, start, sp);
+  if (k >= 0) queues.counts[k]++;
+  else c.other++;
 }
+
+/**
+ * Lines longer than this on average (a dump of long check outputs and perfdata) have their ends
+ * found by one native search each, shorter ones by the word loop: a native call costs about as
+ * much as the word loop over 100 bytes, and then searches much faster (BENCHMARKS.md).
+ */
+const LONG_LINES = 160;
 
 /** buf[start, end) holds complete lines, each ending in LF. */
 export function countLines(c: DumpCounts, buf: Buffer, start: number, end: number): void {
   const nul = buf.indexOf(0, start);
   const checkBinary = nul >= 0 && nul < end;
-  const trie = c.trie;
+  const queues = c.queues;
+  // the lines of a chunk are searched the way the lines of the chunk before favoured
+  const native = c.longLines;
+  const before = c.lines;
   let pos = start;
   while (pos < end) {
     let nl: number;
     // fast path: a known queue, a space, a message, no CR, no NUL in the chunk. The name is
     // walked once: the line's end is searched from where the name stopped
     if (!checkBinary) {
-      const k = trie.find(buf, pos, end);
-      const sp = trie.stop;
-      nl = lineEnd(buf, sp, end);
-      if (k >= 0 && sp + 1 < nl && buf[nl - 1] !== 13) {
+      const k = queues.find(buf, pos, end);
+      const sp = queues.stop;
+      if (native) {
+        nl = buf.indexOf(10, sp);
+        if (nl < 0 || nl > end) nl = end;
+      } else nl = lineEnd(buf, sp, end);
+      if (k >= 0 && buf[sp] === 32 && sp + 1 < nl && buf[nl - 1] !== 13) {
         c.lines++;
         c.messages++;
-        trie.counts[k]++;
+        queues.counts[k]++;
         pos = nl + 1;
         continue;
       }
@@ -175,6 +210,7 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
     countLine(c, buf, pos, nl, checkBinary);
     pos = nl + 1;
   }
+  c.longLines = end - start > LONG_LINES * (c.lines - before);
 }
 
 export function countTooLong(c: DumpCounts): void {
@@ -183,7 +219,7 @@ export function countTooLong(c: DumpCounts): void {
 }
 
 export function sortedQueues(c: DumpCounts): [string, number][] {
-  const all = new Map(c.overflow);
-  c.trie.names.forEach((n, i) => all.set(n, (all.get(n) ?? 0) + c.trie.counts[i]));
-  return [...all.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const all: [string, number][] = c.queues.names.map((n, i) => [n, c.queues.counts[i]]);
+  if (c.other > 0) all.push([OTHER, c.other]);
+  return all.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
 import type { Batch } from '../../src/checks/check_broker_command_timeouts/window.js';
-import { countLine, countLines, countTooLong, newCounts, sortedQueues } from '../../src/dump/count.js';
+import { countLine, countLines, countTooLong, malformedKind, newCounts, sortedQueues } from '../../src/dump/count.js';
 import { getopt } from '../../src/lib/getopt.js';
 import { UsageError } from '../../src/lib/errors.js';
 import { STANDARD_OPTIONS } from '../../src/lib/cli.js';
@@ -126,6 +126,28 @@ describe('dump counter', () => {
       const general = { messages: c.messages, malformed: c.malformed, lines: c.lines, queues: sortedQueues(c) };
       expect(count(complete, [])).toEqual(general);
     }), { numRuns: RUNS, seed: 14 });
+  });
+  it('counts by name as a Map of strings does, on names of any length and bytes, short and long lines (the word-wise name table and the native search of long lines)', () => {
+    const name = fc.oneof(
+      fc.constantFrom('host', 'service', 'check_results', 'hostgroup_linux0', 'hostgroup_linux1', 'h', 'ho', 'hos', 'hostx', 'worker_poller-11.example.net', 'a'.repeat(255), 'a'.repeat(256), 'b'.repeat(300)),
+      fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }),
+      fc.constantFrom('ho\tst', 'hö', 'ho\x00st', ''),
+    );
+    const line = fc.record({ name, sep: fc.constantFrom(' ', ' ', ' ', '\t', ''), payload: fc.nat(600), cr: fc.constantFrom('', '', '\r') })
+      .map((l) => `${l.name}${l.sep}${'Qx9+/'.repeat(Math.ceil(l.payload / 5)).slice(0, l.payload)}${l.cr}\n`);
+    // enough lines that a chunk of long ones makes the next chunk's ends be searched natively
+    fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 200 }), cuts, (ls, at) => {
+      const bytes = Buffer.from(ls.join(''), 'latin1');
+      const byName = new Map<string, number>();
+      let p = 0;
+      for (let nl = bytes.indexOf(10); nl >= 0; p = nl + 1, nl = bytes.indexOf(10, p)) {
+        if (nl - p > 4096 || malformedKind(bytes, p, nl)) continue;
+        const q = bytes.toString('latin1', p, bytes.indexOf(32, p));
+        byName.set(q, (byName.get(q) ?? 0) + 1);
+      }
+      const expected = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      expect(count(bytes, at).queues).toEqual(expected);
+    }), { numRuns: RUNS, seed: 15 });
   });
 });
 
