@@ -88,6 +88,10 @@ const SENT = Buffer.from(', sent ', 'latin1');
 interface Cached { head: Head | null; text: string }
 const heads = new RangeKeys<Cached>();
 const range = new Int32Array(2);
+const lastStamp = Buffer.alloc(24);
+let haveStamp = false;
+let lastStampText = '';
+let lastStampTrimmed = '';
 
 /**
  * The header that is line buf[s, e), read from its bytes when it ends as C lbmmon's do (the part
@@ -109,8 +113,16 @@ export function headerAt(buf: Buffer, s: number, e: number): { header: Header; t
     heads.set(buf, range, c);
   }
   if (c.head === null) return undefined;
-  const stamp = buf.toString('latin1', p + 7, e);
-  return { header: withStamp(c.head, stamp.trim()), text: `${c.text}, sent ${stamp}` };
+  // the blocks of one sample share its stamp: the last one's text is kept with its bytes
+  let same = haveStamp;
+  for (let i = 0; i < 24 && same; i++) same = buf[p + 7 + i] === lastStamp[i];
+  if (!same) {
+    haveStamp = true;
+    buf.copy(lastStamp, 0, p + 7, e);
+    lastStampText = buf.toString('latin1', p + 7, e);
+    lastStampTrimmed = lastStampText.trim();
+  }
+  return { header: withStamp(c.head, lastStampTrimmed), text: `${c.text}, sent ${lastStampText}` };
 }
 
 function withStamp(h: Head, sent: string): Header {

@@ -143,6 +143,8 @@ export class LbmmonParser implements LineSink {
         if (!b.legacy) { b.legacy = true; this.stats.legacy++; }
         b.lines++;
         if (b.want) this.field(b, buf, pos, le);
+      } else if (le === pos) {
+        this.close(); // the empty line after every block
       } else if (b !== null && startsWith(buf, pos, le, SOURCE)) {
         b.source = this.text(buf, pos + SOURCE.length, le);
       } else if (b !== null && startsWith(buf, pos, le, TRANSPORT)) {
