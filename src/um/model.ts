@@ -136,9 +136,29 @@ export function appName(h: Pick<Header, 'appid' | 'ip'>): string {
 
 export function seriesKey(b: Block): string {
   const h = b.header;
-  if (h.kind === 'event-queue') return `${h.proc}\u0001evq\u0001${h.oid}`;
-  if (h.kind === 'context') return `${h.procCtx}\u0001ctx\u0001${h.oid}`;
-  return `${h.procCtx}\u0001${h.title}\u0001${b.source}`;
+  if (h.kind === 'event-queue') return memoKey(h.proc, 'evq', h.oid);
+  if (h.kind === 'context') return memoKey(h.procCtx, 'ctx', h.oid);
+  return memoKey(h.procCtx, h.title, b.source);
+}
+
+/**
+ * `a\u0001b\u0001c`, the same string each time for the same parts: a block's parts are the same
+ * string objects block after block (the parser keeps one per header body and per source), whose
+ * hashes V8 keeps, while a new ~100-character key per block had to be joined and hashed (issue 32).
+ */
+const keys = new Map<string, Map<string, Map<string, string>>>();
+let keyCount = 0;
+function memoKey(a: string, b: string, c: string): string {
+  let mb = keys.get(a);
+  if (mb === undefined) keys.set(a, mb = new Map());
+  let mc = mb.get(b);
+  if (mc === undefined) mb.set(b, mc = new Map());
+  let k = mc.get(c);
+  if (k === undefined) {
+    if (++keyCount > 100_000) { keys.clear(); keyCount = 0; } // ever-new parts must not grow it
+    mc.set(c, k = `${a}\u0001${b}\u0001${c}`);
+  }
+  return k;
 }
 
 /**
