@@ -19,8 +19,6 @@ export interface DumpCounts {
   /** the first few malformed lines, for the long output */
   samples: { line: number; kind: MalformedKind }[];
   lines: number;
-  /** the last chunk's lines were long: the next is searched natively */
-  longLines: boolean;
 }
 
 const MAX_QUEUES = 10_000;
@@ -121,7 +119,7 @@ export class QueueTable {
 }
 
 export function newCounts(): DumpCounts {
-  return { messages: 0, malformed: 0, queues: new QueueTable(), other: 0, malformedKinds: {}, samples: [], lines: 0, longLines: false };
+  return { messages: 0, malformed: 0, queues: new QueueTable(), other: 0, malformedKinds: {}, samples: [], lines: 0 };
 }
 
 function bad(c: DumpCounts, kind: MalformedKind): void {
@@ -173,21 +171,11 @@ export function countLine(c: DumpCounts, buf: Buffer, start: number, end: number
   else c.other++;
 }
 
-/**
- * Lines longer than this on average (a dump of long check outputs and perfdata) have their ends
- * found by one native search each, shorter ones by the word loop: a native call costs about as
- * much as the word loop over 100 bytes, and then searches much faster (BENCHMARKS.md).
- */
-const LONG_LINES = 160;
-
 /** buf[start, end) holds complete lines, each ending in LF. */
 export function countLines(c: DumpCounts, buf: Buffer, start: number, end: number): void {
   const nul = buf.indexOf(0, start);
   const checkBinary = nul >= 0 && nul < end;
   const queues = c.queues;
-  // the lines of a chunk are searched the way the lines of the chunk before favoured
-  const native = c.longLines;
-  const before = c.lines;
   let pos = start;
   while (pos < end) {
     let nl: number;
@@ -196,10 +184,7 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
     if (!checkBinary) {
       const k = queues.find(buf, pos, end);
       const sp = queues.stop;
-      if (native) {
-        nl = buf.indexOf(10, sp);
-        if (nl < 0 || nl > end) nl = end;
-      } else nl = lineEnd(buf, sp, end);
+      nl = lineEnd(buf, sp, end);
       if (k >= 0 && buf[sp] === 32 && sp + 1 < nl && buf[nl - 1] !== 13) {
         c.lines++;
         c.messages++;
@@ -211,7 +196,6 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
     countLine(c, buf, pos, nl, checkBinary);
     pos = nl + 1;
   }
-  c.longLines = end - start > LONG_LINES * (c.lines - before);
 }
 
 export function countTooLong(c: DumpCounts): void {

@@ -277,4 +277,22 @@ describe('lineEnd (lib/tail/line-end.ts)', () => {
       expect(lineEnd(buf, pos, end)).toBe(nl < 0 || nl >= end ? end : nl);
     }), { numRuns: 3000, seed: 33 });
   });
+  it('the SIMD kernel of a line reader\'s buffer finds it as indexOf does, anywhere in the buffer, up to its last byte', async () => {
+    const fc = (await import('fast-check')).default;
+    const { lineBuffer, lineEnd } = await import('../../src/lib/tail/line-end.js');
+    const size = 70_000; // more than a WebAssembly page: the last bytes are at the memory's end
+    const buf = lineBuffer(size);
+    expect(Object.getPrototypeOf(buf.buffer)).toBe(ArrayBuffer.prototype);
+    expect(buf.buffer.byteLength).toBe(131_072); // WebAssembly memory (two 64 KiB pages), not a plain Buffer
+    const lfs = fc.array(fc.nat(size - 1), { maxLength: 6 });
+    fc.assert(fc.property(fc.constantFrom(0x00, 0x0b, 0xff), lfs, fc.nat(size), fc.nat(size), (fill, at, a, b) => {
+      buf.fill(fill); // no LF but where placed
+      for (const i of at) buf[i] = 10;
+      const pos = Math.min(a, size);
+      const end = Math.min(Math.max(pos, b), size);
+      const nl = buf.indexOf(10, pos);
+      expect(lineEnd(buf, pos, end)).toBe(nl < 0 || nl >= end ? end : nl);
+      expect(lineEnd(buf, Math.max(0, end - 17), end)).toBe(((i) => (i < 0 || i >= end ? end : i))(buf.indexOf(10, Math.max(0, end - 17))));
+    }), { numRuns: 3000, seed: 34 });
+  });
 });

@@ -13,6 +13,7 @@ import { STANDARD_OPTIONS } from '../../src/lib/cli.js';
 import { formatPerfItem } from '../../src/lib/perfdata.js';
 import { parseRange, alerts } from '../../src/lib/range.js';
 import { LineAssembler, type LineSink } from '../../src/lib/tail/lines.js';
+import { lineBuffer } from '../../src/lib/tail/line-end.js';
 import { parseDuration, parseSize } from '../../src/lib/units.js';
 import { parseHeader } from '../../src/um/header.js';
 import { LABEL_ALIASES, type Block } from '../../src/um/model.js';
@@ -27,8 +28,8 @@ const RUNS = Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300);
 const sample = (name: string) => readFileSync(join(ROOT, 'examples', 'data', name));
 
 /** Feeds `bytes` to a sink through the reader's line assembler, cut into reads at `cuts`. */
-function feed(sink: LineSink, bytes: Buffer, cuts: number[], maxLine = 1 << 16): void {
-  const asm = new LineAssembler(sink, 0, maxLine);
+function feed(sink: LineSink, bytes: Buffer, cuts: number[], maxLine = 1 << 16, buffer?: (size: number) => Buffer): void {
+  const asm = new LineAssembler(sink, 0, maxLine, buffer);
   let prev = 0;
   for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
     asm.push(bytes.subarray(prev, c));
@@ -103,7 +104,7 @@ describe('dump counter', () => {
   const base = sample('delayed-messages.dump');
   const count = (bytes: Buffer, at: number[]) => {
     const c = newCounts();
-    feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, bytes, at, 4096);
+    feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, bytes, at, 4096, lineBuffer); // as the dump readers do
     return { messages: c.messages, malformed: c.malformed, lines: c.lines, queues: sortedQueues(c) };
   };
   it('never throws; every complete line is a message or malformed, the same for any split', () => {

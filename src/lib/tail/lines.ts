@@ -30,9 +30,15 @@ export class LineAssembler {
   private longLen = 0;
   cutLines = 0;
 
-  constructor(readonly sink: LineSink, start: number, maxLine: number) {
+  /**
+   * `buffer` makes the line buffer: lineBuffer for a sink that finds line ends by a search alone
+   * (the dump count), so that lineEnd runs its SIMD kernel there. Other readers find most line
+   * ends from what they read, and the kernel's compiler would cost them 2-3 MiB of peak RSS
+   * for 7% of a scan (BENCHMARKS.md).
+   */
+  constructor(readonly sink: LineSink, start: number, maxLine: number, buffer: (size: number) => Buffer = Buffer.allocUnsafe) {
     // lines of up to maxLine bytes plus their LF fit whole; anything longer is cut
-    this.buf = Buffer.allocUnsafe(maxLine + 1);
+    this.buf = buffer(maxLine + 1);
     this.base = start;
     this.consumed = start;
   }
