@@ -11,7 +11,8 @@ import { RangeKeys } from '../lib/range-keys.js';
 import { lineEnd } from '../lib/tail/line-end.js';
 import { dataView } from '../lib/views.js';
 import { headerAt, parseHeader } from './header.js';
-import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Fields, type Header } from './model.js';
+import { LabelMatcher, labelEnd, legacyField, SlotFields, type Wanted } from './labels.js';
+import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Header } from './model.js';
 
 export { parseHeader };
 
@@ -46,12 +47,6 @@ export const CARRIED_BLOCK: Schema<CarriedBlock> = obj<CarriedBlock>({
 
 const SENTINEL64 = 18446744073709551615;
 
-/** A label's length (mod 64) and last byte, as an index: two labels seldom share it. */
-const SIGS = 1 << 14;
-function sig(buf: Uint8Array, s: number, le: number): number {
-  return (((le - s) & 63) << 8) | buf[le - 1];
-}
-
 const SOURCE = Buffer.from('Source: ', 'latin1');
 const TRANSPORT = Buffer.from('Transport: ', 'latin1');
 
@@ -66,29 +61,13 @@ function isNoise(text: string): boolean {
   return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
 }
 
-/** A wanted label as bytes, with the C label it is stored under. */
-interface Wanted {
-  /** where its value sits in a block's SlotFields */
-  slot: number;
-  bytes: Uint8Array;
-  /** the label's whole 32-bit words (little-endian), compared four bytes at a time */
-  words: Int32Array;
-  canon: string;
-  /** a 29West-era name: a block using it is in the legacy layout */
-  legacy: boolean;
-}
-
 export class LbmmonParser implements LineSink {
   private cur: (Block & { want: boolean }) | null = null;
   private curHeader = '';
   /** where the last field line read had its colon, from the line's start */
   private colonAt = 0;
-  /** wanted labels by sig() (length and last byte); null: every label is decoded */
-  private readonly bySig: (Wanted[] | undefined)[] | null = null;
-  /** the wanted labels' slots; null: fields in a Map (every label is decoded) */
-  private readonly slots: Slots | null = null;
-  /** 1 for a byte some wanted label starts with */
-  private readonly firsts = new Uint8Array(256);
+  /** the wanted labels; null: every label is decoded, into a Map */
+  private readonly labels: LabelMatcher | null = null;
   /** the buffer being read, as a DataView: labels and padding are compared a word at a time */
   private dv: DataView<ArrayBufferLike> = dataView(new Uint8Array(0));
   private readonly texts = new RangeKeys<string>();
@@ -97,29 +76,16 @@ export class LbmmonParser implements LineSink {
 
   /**
    * `labels`, when given, are the only field labels decoded (with the other dialects' names for
-   * them): a field line's label is rejected by its first byte, then by its length and last byte,
-   * and compared byte by byte with the few left, so no string is made for a field not read.
+   * them), found from the line's bytes (labels.ts): no string is made for a field not read.
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, labels?: Set<string>) {
-    if (!labels) return;
-    const canon = new Map([...labels].map((l) => [l, l]));
-    for (const [alias, c] of LABEL_ALIASES) if (labels.has(c)) canon.set(alias, c);
-    this.slots = new Slots([...labels]);
-    this.bySig = new Array(SIGS);
-    for (const [label, c] of canon) {
-      const bytes = Buffer.from(label, 'latin1');
-      const words = new Int32Array(bytes.length >> 2);
-      for (let k = 0; k < words.length; k++) words[k] = bytes.readInt32LE(4 * k);
-      const w: Wanted = { slot: this.slots.index.get(c)!, bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
-      (this.bySig[sig(w.bytes, 0, w.bytes.length)] ??= []).push(w);
-      this.firsts[w.bytes[0]] = 1;
-    }
+    if (labels) this.labels = new LabelMatcher(labels);
   }
 
   lines(buf: Buffer, start: number, end: number): void {
     this.dv = dataView(buf);
     let pos = start;
-    const fast = this.bySig !== null;
+    const fast = this.labels !== null;
     while (pos < end) {
       const b = this.cur;
       if (fast && b !== null && b.want && buf[pos] === 9) {
@@ -178,8 +144,8 @@ export class LbmmonParser implements LineSink {
 
   /** `label<padding>: <digits>[ms|us]`, parsed on bytes. */
   private field(b: Block, buf: Buffer, s: number, e: number): void {
-    if (this.bySig && this.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
-    let label: Wanted | string | null | undefined = this.bySig ? this.padded(buf, s, e) : undefined;
+    if (this.labels && this.labels.firsts[buf[s]] === 0) return; // no wanted label starts with this byte
+    let label: Wanted | string | null | undefined = this.labels ? this.padded(buf, s, e) : undefined;
     if (label === null) return;
     let colon = s + this.colonAt;
     if (label === undefined) {
@@ -190,7 +156,7 @@ export class LbmmonParser implements LineSink {
       let le = colon;
       while (le > s && buf[le - 1] === 32) le--;
       if (le === s) return;
-      label = this.bySig ? this.match(buf, s, le) : buf.toString('latin1', s, le);
+      label = this.labels ? this.labels.match(this.dv, buf, s, le) : buf.toString('latin1', s, le);
       if (label === null) return;
     }
     this.value(b, label, buf, colon + 1, e);
@@ -205,15 +171,13 @@ export class LbmmonParser implements LineSink {
    * this stored is stored again, the same).
    */
   private fieldLine(b: Block, buf: Buffer, s: number, end: number): number {
-    if (this.firsts[buf[s]] === 0) return -1;
+    const labels = this.labels!;
+    if (labels.firsts[buf[s]] === 0) return -1;
     const colon = s + this.colonAt;
     if (this.colonAt === 0 || colon >= end || buf[colon] !== 58) return -1;
-    let le = colon;
-    const dv = this.dv;
-    while (le - s >= 4 && dv.getInt32(le - 4, true) === 0x20202020) le -= 4; // lbmmon pads with dozens of spaces
-    while (le > s && buf[le - 1] === 32) le--;
+    const le = labelEnd(this.dv, buf, s, colon);
     if (le === s) return -1;
-    const w = this.match(buf, s, le);
+    const w = labels.match(this.dv, buf, s, le);
     if (w === null) {
       for (let j = s; j < le; j++) if (buf[j] === 58 || buf[j] === 10) return -1;
       return lineEnd(buf, colon + 1, end); // a label not wanted: its value is not read
@@ -255,33 +219,11 @@ export class LbmmonParser implements LineSink {
   private padded(buf: Buffer, s: number, e: number): Wanted | null | undefined {
     const colon = s + this.colonAt;
     if (this.colonAt === 0 || colon >= e || buf[colon] !== 58) return undefined;
-    let le = colon;
-    const dv = this.dv;
-    while (le - s >= 4 && dv.getInt32(le - 4, true) === 0x20202020) le -= 4; // lbmmon pads with dozens of spaces
-    while (le > s && buf[le - 1] === 32) le--;
+    const le = labelEnd(this.dv, buf, s, colon);
     if (le === s) return undefined;
-    const w = this.match(buf, s, le);
+    const w = this.labels!.match(this.dv, buf, s, le);
     if (w !== null) return w;
     for (let i = s; i < le; i++) if (buf[i] === 58) return undefined;
-    return null;
-  }
-
-  /** The wanted label that is exactly buf[s, le), or null. */
-  private match(buf: Buffer, s: number, le: number): Wanted | null {
-    const cands = this.bySig![sig(buf, s, le)];
-    if (cands === undefined) return null;
-    const L = le - s;
-    const dv = this.dv;
-    for (let c = 0; c < cands.length; c++) {
-      const { bytes, words } = cands[c];
-      if (bytes.length !== L) continue;
-      let k = 0;
-      while (k < words.length && dv.getInt32(s + 4 * k, true) === words[k]) k++;
-      if (k < words.length) continue;
-      let j = 4 * k;
-      while (j < L && buf[s + j] === bytes[j]) j++;
-      if (j === L) return cands[c];
-    }
     return null;
   }
 
@@ -305,7 +247,7 @@ export class LbmmonParser implements LineSink {
   }
 
   private fields(): Map<string, number | null> | SlotFields {
-    return this.slots === null ? new Map() : new SlotFields(this.slots);
+    return this.labels === null ? new Map() : new SlotFields(this.labels.slots);
   }
 
   /** A header line: the block before it ends, its own begins. */
@@ -352,61 +294,4 @@ export class LbmmonParser implements LineSink {
     this.cur = null;
     return { header: this.curHeader, source: b.source, transport: b.transport, fields: [...b.fields], lines: b.lines, legacy: b.legacy === true };
   }
-}
-
-/** The labels a parser reads, numbered. */
-class Slots {
-  readonly index = new Map<string, number>();
-  /** a block's values before any is read: copied, not grown, per block */
-  readonly empty: (number | null | undefined)[];
-  constructor(readonly labels: string[]) {
-    labels.forEach((l, i) => this.index.set(l, i));
-    this.empty = labels.map(() => undefined);
-  }
-}
-
-/**
- * A block's values of the wanted labels, by slot: set with an array store, where a Map per block
- * grew its table again and again for every block of a first scan (issue 32).
- */
-class SlotFields implements Fields {
-  readonly v: (number | null | undefined)[];
-  constructor(private readonly slots: Slots) { this.v = slots.empty.slice(); }
-  get(label: string): number | null | undefined {
-    const i = this.slots.index.get(label);
-    return i === undefined ? undefined : this.v[i];
-  }
-  /** for a block carried from the last run: a label not wanted now is dropped */
-  set(label: string, value: number | null): void {
-    const i = this.slots.index.get(label);
-    if (i !== undefined) this.v[i] = value;
-  }
-  get size(): number { return this.v.reduce<number>((n, x) => (x === undefined ? n : n + 1), 0); }
-  *[Symbol.iterator](): IterableIterator<[string, number | null]> {
-    for (let i = 0; i < this.v.length; i++) { const x = this.v[i]; if (x !== undefined) yield [this.slots.labels[i], x]; }
-  }
-  *keys(): IterableIterator<string> { for (const [label] of this) yield label; }
-}
-
-/**
- * A field line without its TAB: `label<spaces>: <digits>[ms|us]` and nothing else. Stricter
- * than a TAB line, since `Core-...: 12 ...` stderr noise must not pass: the value ends the line.
- */
-function legacyField(buf: Buffer, s: number, e: number): boolean {
-  const c0 = buf[s];
-  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
-  const colon = buf.indexOf(58, s);
-  if (colon < 0 || colon >= e || colon - s > 200) return false;
-  let i = colon + 1;
-  while (i < e && buf[i] === 32) i++;
-  const d0 = i;
-  while (i < e && buf[i] >= 48 && buf[i] <= 57) i++;
-  if (i === d0) return false;
-  const unit = i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115)); // ms, us
-  if (!unit) {
-    while (i < e && buf[i] === 32) i++;
-    if (i !== e) return false;
-  }
-  const head = buf.toString('latin1', s, Math.min(e, s + 6));
-  return !head.startsWith('Core-') && head !== 'ERROR!'; // lbmmon's stderr noise
 }

@@ -1,0 +1,130 @@
+/**
+ * The field labels a check reads, found from a field line's bytes: a label is rejected by its
+ * first byte, then by its length and last byte, and compared four bytes at a time with the few
+ * left, so no string is made for a field not read. A block's values of these labels sit in
+ * slots (SlotFields), not in a Map per block.
+ */
+import { LABEL_ALIASES, LEGACY_LABELS, type Fields } from './model.js';
+
+/** A wanted label as bytes, with the C label it is stored under. */
+export interface Wanted {
+  /** where its value sits in a block's SlotFields */
+  slot: number;
+  bytes: Uint8Array;
+  /** the label's whole 32-bit words (little-endian) */
+  words: Int32Array;
+  canon: string;
+  /** a 29West-era name: a block using it is in the legacy layout */
+  legacy: boolean;
+}
+
+/** A label's length (mod 64) and last byte, as an index: two labels seldom share it. */
+const SIGS = 1 << 14;
+function sig(buf: Uint8Array, s: number, le: number): number {
+  return (((le - s) & 63) << 8) | buf[le - 1];
+}
+
+/** The labels a parser reads, numbered. */
+export class Slots {
+  readonly index = new Map<string, number>();
+  /** a block's values before any is read: copied, not grown, per block */
+  readonly empty: (number | null | undefined)[];
+  constructor(readonly labels: string[]) {
+    labels.forEach((l, i) => this.index.set(l, i));
+    this.empty = labels.map(() => undefined);
+  }
+}
+
+export class LabelMatcher {
+  readonly slots: Slots;
+  /** 1 for a byte some wanted label starts with */
+  readonly firsts = new Uint8Array(256);
+  private readonly bySig: (Wanted[] | undefined)[] = new Array(SIGS);
+
+  /** `labels` in C lbmmon's names; the other dialects' names for them are matched too. */
+  constructor(labels: Set<string>) {
+    const canon = new Map([...labels].map((l) => [l, l]));
+    for (const [alias, c] of LABEL_ALIASES) if (labels.has(c)) canon.set(alias, c);
+    this.slots = new Slots([...labels]);
+    for (const [label, c] of canon) {
+      const bytes = Buffer.from(label, 'latin1');
+      const words = new Int32Array(bytes.length >> 2);
+      for (let k = 0; k < words.length; k++) words[k] = bytes.readInt32LE(4 * k);
+      const w: Wanted = { slot: this.slots.index.get(c)!, bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
+      (this.bySig[sig(bytes, 0, bytes.length)] ??= []).push(w);
+      this.firsts[bytes[0]] = 1;
+    }
+  }
+
+  /** The wanted label that is exactly buf[s, le), or null; `dv` views buf. */
+  match(dv: DataView<ArrayBufferLike>, buf: Uint8Array, s: number, le: number): Wanted | null {
+    const cands = this.bySig[sig(buf, s, le)];
+    if (cands === undefined) return null;
+    const L = le - s;
+    for (let c = 0; c < cands.length; c++) {
+      const { bytes, words } = cands[c];
+      if (bytes.length !== L) continue;
+      let k = 0;
+      while (k < words.length && dv.getInt32(s + 4 * k, true) === words[k]) k++;
+      if (k < words.length) continue;
+      let j = 4 * k;
+      while (j < L && buf[s + j] === bytes[j]) j++;
+      if (j === L) return cands[c];
+    }
+    return null;
+  }
+}
+
+/** Where the label before the padding that ends at `colon` ends (lbmmon pads with dozens of spaces: walked back a word at a time). */
+export function labelEnd(dv: DataView<ArrayBufferLike>, buf: Uint8Array, s: number, colon: number): number {
+  let le = colon;
+  while (le - s >= 4 && dv.getInt32(le - 4, true) === 0x20202020) le -= 4;
+  while (le > s && buf[le - 1] === 32) le--;
+  return le;
+}
+
+/**
+ * A block's values of the wanted labels, by slot: set with an array store, where a Map per block
+ * grew its table again and again for every block of a first scan (issue 32).
+ */
+export class SlotFields implements Fields {
+  readonly v: (number | null | undefined)[];
+  constructor(private readonly slots: Slots) { this.v = slots.empty.slice(); }
+  get(label: string): number | null | undefined {
+    const i = this.slots.index.get(label);
+    return i === undefined ? undefined : this.v[i];
+  }
+  /** for a block carried from the last run: a label not wanted now is dropped */
+  set(label: string, value: number | null): void {
+    const i = this.slots.index.get(label);
+    if (i !== undefined) this.v[i] = value;
+  }
+  get size(): number { return this.v.reduce<number>((n, x) => (x === undefined ? n : n + 1), 0); }
+  *[Symbol.iterator](): IterableIterator<[string, number | null]> {
+    for (let i = 0; i < this.v.length; i++) { const x = this.v[i]; if (x !== undefined) yield [this.slots.labels[i], x]; }
+  }
+  *keys(): IterableIterator<string> { for (const [label] of this) yield label; }
+}
+
+/**
+ * A field line without its TAB: `label<spaces>: <digits>[ms|us]` and nothing else. Stricter
+ * than a TAB line, since `Core-...: 12 ...` stderr noise must not pass: the value ends the line.
+ */
+export function legacyField(buf: Buffer, s: number, e: number): boolean {
+  const c0 = buf[s];
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  const colon = buf.indexOf(58, s);
+  if (colon < 0 || colon >= e || colon - s > 200) return false;
+  let i = colon + 1;
+  while (i < e && buf[i] === 32) i++;
+  const d0 = i;
+  while (i < e && buf[i] >= 48 && buf[i] <= 57) i++;
+  if (i === d0) return false;
+  const unit = i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115)); // ms, us
+  if (!unit) {
+    while (i < e && buf[i] === 32) i++;
+    if (i !== e) return false;
+  }
+  const head = buf.toString('latin1', s, Math.min(e, s + 6));
+  return !head.startsWith('Core-') && head !== 'ERROR!'; // lbmmon's stderr noise
+}
