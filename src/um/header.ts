@@ -9,6 +9,7 @@
  * Parsed with indexOf and slices, never a backtracking regex: bounded work per byte, whatever
  * the line (a header line may be up to --max-line long).
  */
+import { ascii, at } from '../lib/bytes.js';
 import { RangeKeys } from '../lib/range-keys.js';
 import { appKey, kindOf, type BlockKind, type Header } from './model.js';
 import { parseSent } from './sent.js';
@@ -83,7 +84,7 @@ export function parseHeader(line: string): Header | null {
 
 /** `, sent ` and a ctime stamp (`Wed May 11 14:15:07 2022`): how C lbmmon ends a header */
 const CTIME_TAIL = 7 + 24;
-const SENT = Buffer.from(', sent ', 'latin1');
+const SENT = ascii(', sent ');
 
 interface Cached { head: Head | null; text: string }
 const heads = new RangeKeys<Cached>();
@@ -101,7 +102,7 @@ let lastStampTrimmed = '';
 export function headerAt(buf: Buffer, s: number, e: number): { header: Header; text: string } | undefined {
   const p = e - CTIME_TAIL;
   if (p <= s || buf[s] === 32) return undefined;
-  for (let i = 0; i < 7; i++) if (buf[p + i] !== SENT[i]) return undefined;
+  if (!at(buf, p, SENT)) return undefined;
   range[0] = s; range[1] = p;
   let c = heads.get(buf, range);
   if (c === undefined) {

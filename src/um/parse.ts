@@ -7,6 +7,7 @@
  */
 import { array, bool, nullable, num, obj, optional, pair, str, type Schema } from '../lib/state/schema.js';
 import type { LineSink } from '../lib/tail/lines.js';
+import { ascii, at } from '../lib/bytes.js';
 import { RangeKeys } from '../lib/range-keys.js';
 import { lineEnd } from '../lib/tail/line-end.js';
 import { dataView } from '../lib/views.js';
@@ -47,14 +48,9 @@ export const CARRIED_BLOCK: Schema<CarriedBlock> = obj<CarriedBlock>({
 
 const SENTINEL64 = 18446744073709551615;
 
-const SOURCE = Buffer.from('Source: ', 'latin1');
-const TRANSPORT = Buffer.from('Transport: ', 'latin1');
-
-function startsWith(buf: Buffer, s: number, e: number, prefix: Uint8Array): boolean {
-  if (e - s < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (buf[s + i] !== prefix[i]) return false;
-  return true;
-}
+// neither holds a CR or LF, so a match never runs past the line's end
+const SOURCE = ascii('Source: ');
+const TRANSPORT = ascii('Transport: ');
 
 /** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
 function isNoise(text: string): boolean {
@@ -111,9 +107,9 @@ export class LbmmonParser implements LineSink {
         if (b.want) this.field(b, buf, pos, le);
       } else if (le === pos) {
         this.close(); // the empty line after every block
-      } else if (b !== null && startsWith(buf, pos, le, SOURCE)) {
+      } else if (b !== null && at(buf, pos, SOURCE)) {
         b.source = this.text(buf, pos + SOURCE.length, le);
-      } else if (b !== null && startsWith(buf, pos, le, TRANSPORT)) {
+      } else if (b !== null && at(buf, pos, TRANSPORT)) {
         b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
         const h = headerAt(buf, pos, le);
@@ -153,8 +149,7 @@ export class LbmmonParser implements LineSink {
       while (colon < e && buf[colon] !== 58) colon++;
       if (colon >= e) return;
       this.colonAt = colon - s;
-      let le = colon;
-      while (le > s && buf[le - 1] === 32) le--;
+      const le = labelEnd(this.dv, buf, s, colon);
       if (le === s) return;
       label = this.labels ? this.labels.match(this.dv, buf, s, le) : buf.toString('latin1', s, le);
       if (label === null) return;
@@ -171,17 +166,11 @@ export class LbmmonParser implements LineSink {
    * this stored is stored again, the same).
    */
   private fieldLine(b: Block, buf: Buffer, s: number, end: number): number {
-    const labels = this.labels!;
-    if (labels.firsts[buf[s]] === 0) return -1;
+    if (this.labels!.firsts[buf[s]] === 0) return -1;
+    const w = this.padded(buf, s, end);
+    if (w === undefined) return -1;
     const colon = s + this.colonAt;
-    if (this.colonAt === 0 || colon >= end || buf[colon] !== 58) return -1;
-    const le = labelEnd(this.dv, buf, s, colon);
-    if (le === s) return -1;
-    const w = labels.match(this.dv, buf, s, le);
-    if (w === null) {
-      for (let j = s; j < le; j++) if (buf[j] === 58 || buf[j] === 10) return -1;
-      return lineEnd(buf, colon + 1, end); // a label not wanted: its value is not read
-    }
+    if (w === null) return lineEnd(buf, colon + 1, end); // a label not wanted: its value is not read
     let nl = this.value(b, w, buf, colon + 1, end);
     if (nl < 0) return -1;
     if ((buf[nl] === 109 || buf[nl] === 117) && buf[nl + 1] === 115) nl += 2; // ms, us
@@ -210,11 +199,12 @@ export class LbmmonParser implements LineSink {
   }
 
   /**
-   * The wanted label of the field line buf[s, e), found where the line before had its colon: lbmmon
+   * The wanted label of the field line at s, found where the line before had its colon: lbmmon
    * pads a block's labels to one width, so a block's colons line up, and the padded label need not
    * be walked. A wanted label holds no ':' or LF, so its colon is the line's first. Null: the
-   * line's first colon is there and its label is not wanted; undefined: no colon there, or one
-   * before it, so the line is read from its start.
+   * line's first colon is there and its label is not wanted; undefined: no colon there, or a colon
+   * or LF before it, so the line is read from its start. `e` is the line's end, or the chunk's
+   * (fieldLine: the LF test then keeps the label within the line).
    */
   private padded(buf: Buffer, s: number, e: number): Wanted | null | undefined {
     const colon = s + this.colonAt;
@@ -223,7 +213,7 @@ export class LbmmonParser implements LineSink {
     if (le === s) return undefined;
     const w = this.labels!.match(this.dv, buf, s, le);
     if (w !== null) return w;
-    for (let i = s; i < le; i++) if (buf[i] === 58) return undefined;
+    for (let i = s; i < le; i++) if (buf[i] === 58 || buf[i] === 10) return undefined;
     return null;
   }
 

@@ -9,6 +9,7 @@
  * above) are read from bytes; anything else returns `null` and goes to the general parser, which
  * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated logs.
  */
+import { ascii, at } from '../../lib/bytes.js';
 
 /**
  * An executed line, as byte ranges of the buffer it was read from (the Scanner finds its group by
@@ -37,9 +38,7 @@ export type Fast = typeof CHATTER | Executed;
 const RANGES = new Int32Array(8); // at most four names before [ COMMAND CALL ]
 const EXECUTED = new Executed();
 
-/** ASCII text as bytes: compared with a buffer's bytes a typed array read costs less than charCodeAt */
-export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-
+// texts as bytes (lib/bytes.ts ascii): compared with a buffer's bytes a typed array read costs less than charCodeAt
 const COMMAND_CALL = ascii('COMMAND CALL');
 const EXECUTING = ascii('Executing command [');
 const THE_CALL = ascii('The command call [');
@@ -48,13 +47,6 @@ const FOR_MODULE = ascii('] for module ');
 const ANOTHER_ANSWER = ascii('] was sent but another answer was received');
 const IN = ascii(' in ');
 const CLEAN_AFTER_FORK = ascii('CLEAN AFTER FORK');
-
-/** The bytes `text` are at buf[i]. */
-export function at(buf: Buffer, i: number, text: Uint8Array): boolean {
-  if (i + text.length > buf.length) return false;
-  for (let k = 0; k < text.length; k++) if (buf[i + k] !== text[k]) return false;
-  return true;
-}
 
 const sp = (c: number) => c === 32 || c === 9;
 const digit = (c: number) => c >= 48 && c <= 57;

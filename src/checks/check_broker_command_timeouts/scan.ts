@@ -4,7 +4,8 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { ascii, at, fastLine, type Executed } from './bytes.js';
+import { ascii, at } from '../../lib/bytes.js';
+import { fastLine, type Executed } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
