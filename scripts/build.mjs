@@ -90,10 +90,13 @@ delete env.NODE_EXTRA_CA_CERTS;
 /**
  * V8 flags the executable runs with (the SEA's execArgv). The code caches are made under the same
  * flags, or V8 rejects them. No Maglev: on a long scan its compiled code and the compiler's own
- * pages cost 3-7 MiB of peak RSS. No concurrent recompilation: the optimizing compiler's zone and
- * a worker's pages, another 2-3 MiB. The scans were no slower without either (bench/NOTES.md, issue 32).
+ * pages cost 3-7 MiB of peak RSS. One V8 worker thread: each worker that compiles or collects
+ * garbage touches a malloc arena of its own (2-3 MiB more on the DEBUG scans), and one is enough
+ * to keep optimising off the main thread, which a short scan needs (without concurrent
+ * recompilation the varied INFO broker scan was 20% slower). bench/NOTES.md, issue 32.
+ * MSGWATCH_V8_FLAGS replaces them for an experiment (space-separated; empty for none).
  */
-const V8_FLAGS = ['--no-maglev', '--no-concurrent-recompilation'];
+const V8_FLAGS = process.env.MSGWATCH_V8_FLAGS !== undefined ? process.env.MSGWATCH_V8_FLAGS.split(' ').filter(Boolean) : ['--no-maglev', '--v8-pool-size=1'];
 
 function warmCaches() {
   const wrapped = join(build, 'msgwatch.wrapped.js');

@@ -11,15 +11,14 @@ import { getGroup, type Batch, type Group } from './window.js';
 
 /**
  * Candidate lines are found by a native byte search for a short part of each needle that starts
- * with a byte rare in broker logs ('M', 'F'), then the whole needle is checked around the hit.
- * The search stops at every occurrence of the part's first byte ('C' is everywhere), and parts of
- * 7 bytes or more take a slower search: on the varied quiet log of bench/varied.mjs the
- * search for 'MMAND CALL' cost 135 ms a 256 MiB and 'MMAND' nothing over the read (BENCHMARKS.md).
+ * with a byte rare in broker logs, then the whole needle is checked around the hit. The search
+ * stops at every occurrence of the part's first byte, and parts of 7 bytes or more take a slower
+ * search: on the varied quiet log of bench/varied.mjs the search for 'MMAND CALL' cost 135 ms a
+ * 256 MiB and 'MMAND' nothing over the read. 'F' is in every INFO line, so the fork needle is
+ * found by its 'K', a one-byte search (memchr) with no stops but the K's (BENCHMARKS.md).
  */
-const NEEDLES = [
-  { name: 'COMMAND CALL', part: Buffer.from('MMAND'), at: 2 },
-  { name: 'CLEAN AFTER FORK', part: Buffer.from('FORK'), at: 12 },
-].map((n) => ({ ...n, bytes: Buffer.from(n.name), text: ascii(n.name) }));
+const COMMAND = { name: ascii('COMMAND CALL'), bytes: Buffer.from('COMMAND CALL'), part: Buffer.from('MMAND'), at: 2 };
+const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 };
 
 export interface Filters {
   broker: string[];
@@ -41,8 +40,11 @@ export class Scanner implements LineSink {
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
   lines(buf: Buffer, start: number, end: number): void {
-    this.commandCalls(buf, start, end);
-    this.forkLines(buf, start, end);
+    // the searches run to the end of the buffer they are given: past `end` is the last read's
+    // rest or bytes never written, which a search for a needle that is not there would walk
+    const b = end < buf.length ? buf.subarray(0, end) : buf;
+    this.commandCalls(b, start, end);
+    this.forkLines(b, start, end);
   }
 
   /**
@@ -51,7 +53,7 @@ export class Scanner implements LineSink {
    * read already. Each byte is walked at most once, whatever the lines hold.
    */
   private commandCalls(buf: Buffer, start: number, end: number): void {
-    const { part, at: off, text: name } = NEEDLES[0];
+    const { part, at: off, name } = COMMAND;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts
     for (;;) {
@@ -78,7 +80,7 @@ export class Scanner implements LineSink {
 
   /** Lines holding CLEAN AFTER FORK and not COMMAND CALL (those were handled above). */
   private forkLines(buf: Buffer, start: number, end: number): void {
-    const { part, at: off, text: name } = NEEDLES[1];
+    const { part, at: off, name } = FORK;
     let pos = start;
     for (;;) {
       const t = buf.indexOf(part, pos);
@@ -90,7 +92,7 @@ export class Scanner implements LineSink {
       const le = nl < 0 || nl >= end ? end : nl;
       pos = le + 1;
       // searched within the line: a search to the chunk's end per line would be quadratic on a chunk of such lines
-      if (buf.subarray(ls, le).indexOf(NEEDLES[0].bytes) >= 0) continue;
+      if (buf.subarray(ls, le).indexOf(COMMAND.bytes) >= 0) continue;
       this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
     }
   }
