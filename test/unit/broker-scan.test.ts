@@ -150,3 +150,16 @@ describe('broker scanner against the reference', () => {
     }), { numRuns: Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300), seed: 21 });
   });
 });
+
+describe('the group cap', () => {
+  it('keeps 500 named groups a run and counts the rest under (other), each event once', () => {
+    const lines = Array.from({ length: 650 }, (_, k) => L.failed(`cmd_${k}`));
+    const groups = scanned(Buffer.from([...lines, ...lines.slice(0, 3), L.failed('cmd_640')].join('\n') + '\n'));
+    const all = Object.values(groups);
+    expect(all).toHaveLength(501);
+    const other = all.find((g) => g.module === '(other)')!;
+    expect(other.counts.timeouts_failed).toBe(151); // cmd_500..cmd_649, and cmd_640 again
+    expect(all.find((g) => g.command === 'cmd_0')!.counts.timeouts_failed).toBe(2);
+    expect(all.reduce((s, g) => s + (g.counts.timeouts_failed ?? 0), 0)).toBe(654);
+  });
+});

@@ -139,7 +139,10 @@ function readHead(buf: Buffer, i: number, le: number): number {
   while (i < le && sp(buf[i])) i++;
   const l0 = i;
   while (i < le && ((buf[i] | 32) >= 97 && (buf[i] | 32) <= 122)) i++;
-  if (i === l0 || (buf[l0] | 32) === 101) return -1; // no level, or an ERROR-like one: general parser
+  // DEBUG or INFO (where chatter and execution times are written): other levels are the events,
+  // and an ERROR line may be a continuation, which only the general parser reads
+  const lv = buf[l0] | 32;
+  if (i === l0 || (lv !== 100 && lv !== 105)) return -1;
   while (i < le && sp(buf[i])) i++;
   if (buf[i] !== 58) return -1;
   i++;

@@ -28,13 +28,22 @@ export function groupKey(broker: string, module: string, command: string): strin
   return `${broker}\u0001${module}\u0001${command}`;
 }
 
+/** groups per batch, counted as they are made: counting the keys for each new name would cost a log of ever-new names 500 steps a line */
+const sizes = new WeakMap<Batch, number>();
+
 export function getGroup(b: Batch, broker: string, module: string, command: string): Group {
   let key = groupKey(broker, module, command);
-  if (!b.groups[key] && Object.keys(b.groups).length >= MAX_GROUPS) {
+  const g = b.groups[key];
+  if (g !== undefined) return g;
+  const n = sizes.get(b) ?? Object.keys(b.groups).length;
+  if (n >= MAX_GROUPS) {
     key = groupKey('', '(other)', '(other)');
     broker = ''; module = '(other)'; command = '(other)';
+    const other = b.groups[key];
+    if (other !== undefined) return other;
   }
-  return (b.groups[key] ??= { broker, module, command, counts: {} });
+  sizes.set(b, n + 1);
+  return (b.groups[key] = { broker, module, command, counts: {} });
 }
 
 const KIND: Schema<Kind> = literal(...KINDS);

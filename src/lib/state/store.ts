@@ -110,11 +110,24 @@ export class StateFile<T> {
     this.lock = new Lock(`${this.path}.lock`);
   }
 
-  /** Moves state saved under the pre-0.2 name to this one (under the lock: call after acquiring it). */
+  /**
+   * Moves state saved under the pre-0.2 name to this one (under the lock: call after acquiring it).
+   * The old name's SHA-256 is computed only when the directory holds a name of its shape: loading
+   * OpenSSL for it cost every first run a few milliseconds.
+   */
   adoptLegacy(): void {
-    if (existsSync(this.path)) return;
+    if (existsSync(this.path) || !this.mayHaveLegacy()) return;
     const old = join(this.dir, legacyStateFileName(this.plugin, this.key));
     try { renameSync(old, this.path); } catch { /* none: a first run */ }
+  }
+
+  /** A `<plugin>-<readable part>-<16 hex digits>.json` other than this file is in the directory. */
+  private mayHaveLegacy(): boolean {
+    const mine = basename(this.path);
+    const prefix = mine.slice(0, -'0123456789abcdef.json'.length);
+    let names: string[];
+    try { names = readdirSync(this.dir); } catch { return true; } // unlistable: try the old name itself
+    return names.some((n) => n !== mine && n.length === mine.length && n.startsWith(prefix) && n.endsWith('.json'));
   }
 
   static prepare(dir: string): void {
