@@ -4,7 +4,8 @@
  * apart from, or matched to, the file it was.
  */
 import { createReadStream, type Stats } from 'node:fs';
-import { crypto, zlib } from '../builtins.js';
+import { zlib } from '../builtins.js';
+import { sha1Hex } from '../sha1.js';
 import { readAt } from '../files.js';
 import { array, count, num, obj, optional, str, where, type Schema } from '../state/schema.js';
 
@@ -35,8 +36,9 @@ export const FILE_POSITION: Schema<FilePosition> = where(obj<FilePosition>({
 }), (p) => (!/^[0-9a-f]{40}$/.test(p.fp) ? 'fp is not a SHA-1 in hex'
   : (p.drained ?? []).every((d) => /^\d{1,4}:[0-9a-f]{40}$/.test(d)) ? null : 'drained is not <length>:<SHA-1>'));
 
+/** SHA-1 in hex, computed here: node:crypto's start-up would cost more than the hash (sha1.ts) */
 export function hashBytes(b: Buffer): string {
-  return crypto().createHash('sha1').update(b).digest('hex');
+  return sha1Hex(b);
 }
 
 export function isGzip(path: string | number): boolean {
