@@ -1,17 +1,20 @@
 /**
- * A long scan makes a great deal of short-lived garbage. V8 then grows its young generation from
- * 1 MiB towards 16 MiB per semispace, which shows as 30+ MiB of anonymous memory although almost
- * nothing survives. Held at its first size, a scan's anonymous memory stays flat (about 20 MiB
- * whatever the input) for a few percent of its time: BENCHMARKS.md has both figures.
+ * A loop that makes a great deal of short-lived garbage per item with some of it surviving a
+ * while (the Gearman import: buffers and promises per job) makes V8 grow its young generation
+ * from 1 MiB towards 16 MiB per semispace: 30+ MiB of anonymous memory that grows with the dump.
+ * The handler holds it at a few MiB. The log scans no longer need this: they make little garbage
+ * that survives, and their anonymous memory was the same with and without the hold (15-17 MiB on
+ * 256 MiB to 1 GiB scans; test/e2e/memory.test.ts, BENCHMARKS.md), so they do not load node:v8
+ * for it (8-10 ms a scan).
  *
- * Only once a run has read SCAN_BYTES: node:v8 costs start-up time that a small run should not
- * pay. V8 reads this flag each time it would grow the space, so setting it late is enough.
+ * Only once the handler has read SCAN_BYTES: a small run should not pay for node:v8. V8 reads the
+ * flag each time it would grow the space, so setting it late is enough.
  */
 export const SCAN_BYTES = 8 << 20;
 
 let held = false;
 
-export function holdYoungGeneration(): void {
+function holdYoungGeneration(): void {
   if (held) return;
   held = true;
   try {

@@ -14,7 +14,6 @@ export interface LineSink {
 }
 
 import { readSync } from 'node:fs';
-import { holdYoungGeneration, SCAN_BYTES } from '../heap.js';
 
 const LONG_HEAD = 4096;
 /**
@@ -122,7 +121,6 @@ export function pump(fd: number, asm: LineAssembler, stop?: () => boolean): { by
     const n = readSync(fd, asm.buf, asm.writeOffset, Math.min(asm.room, READ_BYTES), asm.nextOffset);
     if (n === 0) return { bytes, stopped: false };
     bytes += n;
-    if (bytes >= SCAN_BYTES) holdYoungGeneration();
     asm.commit(n);
     if (stop?.()) return { bytes, stopped: true };
   }
