@@ -8,6 +8,7 @@ import { faultPoint } from './state/faults.js';
 import type { State } from './status.js';
 import { writeAllSync } from './write.js';
 import { readFileSync } from 'node:fs';
+import type { Staged } from './state/store.js';
 
 let finished = false;
 const cleanups: (() => void)[] = [];
@@ -15,9 +16,11 @@ const cleanups: (() => void)[] = [];
 /**
  * State staged by this run (written and fsynced, not yet renamed into place): committed only
  * once the result is on stdout, so that no kill point between reading and printing loses events.
- * A kill after the print and before the rename reports the same events again next run.
+ * A kill after the print and before the rename reports the same events again next run. A run
+ * that ends without its result (UNKNOWN after the save) drops it: its temp file would otherwise
+ * stay until a run commits, one more for each UNKNOWN run.
  */
-let pendingCommit: (() => void) | null = null;
+let pending: Staged | null = null;
 
 export function isFinished(): boolean {
   return finished;
@@ -28,9 +31,10 @@ export function onEnd(cleanup: () => void): void {
   cleanups.push(cleanup);
 }
 
-/** The rename that makes this run's staged state the state, done after the output. */
-export function stageCommit(commit: () => void): void {
-  pendingCommit = commit;
+/** This run's staged state: committed after the output of a run that finished its work, dropped otherwise. */
+export function stageCommit(staged: Staged): void {
+  pending?.discard();
+  pending = staged;
 }
 
 /** Writes the one output and ends the run with `code`; `commit`: the result of a run that finished its work. */
@@ -38,16 +42,16 @@ export function finish(text: string, code: State, commit = false): void {
   if (finished) return;
   finished = true;
   writeAllSync(1, text);
-  if (commit && pendingCommit) {
+  if (commit && pending) {
     faultPoint('result-printed');
     try {
-      pendingCommit();
+      pending.commit();
     } catch (e) {
       // too late to change the result: the next run reads the same lines again (no loss)
       writeAllSync(2, `${describeError(e)}\n`);
     }
-  }
-  pendingCommit = null;
+  } else pending?.discard();
+  pending = null;
   // cleanups (the lock among them) run after the commit: another run must not read the old state
   for (const c of cleanups.splice(0)) {
     try { c(); } catch { /* cleanup must not change the result */ }

@@ -187,6 +187,19 @@ describe('state writes', () => {
   });
 });
 
+describe('a run that ends without its result', () => {
+  it('drops the state it staged: an UNKNOWN after the save leaves no temp file, run after run', async () => {
+    const log = join(dir, 'garbage.log');
+    writeFileSync(log, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251)));
+    for (let i = 0; i < 3; i++) {
+      const r = await runBin('check_um_event_queue', ['-f', log, '--state-dir', stateDir]);
+      expect(r.code).toBe(3);
+      expect(r.line1).toMatch(/^UM_EVENT_QUEUE UNKNOWN - no lbmmon statistics/);
+    }
+    expect(readdirSync(stateDir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
 describe('crash safety', () => {
   for (const step of ['state-opened', 'state-half-written', 'state-written', 'state-synced', 'state-renamed']) {
     it(`a writer killed at ${step} leaves the old or the new state`, async () => {

@@ -101,6 +101,12 @@ function readAllNoFollow(path: string): Buffer | null {
 
 let tmpCount = 0;
 
+/** A state written and fsynced beside the state file: `commit` makes it the state, `discard` drops it. */
+export interface Staged {
+  commit(): void;
+  discard(): void;
+}
+
 export class StateFile<T> {
   readonly path: string;
   readonly lock: Lock;
@@ -185,16 +191,18 @@ export class StateFile<T> {
   }
 
   save(data: T, now = Date.now()): void {
-    this.stage(data, now)();
+    this.stage(data, now).commit();
   }
 
   /**
-   * Writes `data` to a temp file and fsyncs it, and returns the rename that makes it the state.
-   * The runner commits only after the result is written to stdout (at-least-once reporting: a run
-   * killed before it printed leaves the previous state, so the next run reads the same events
-   * again). A full disk or a read-only directory fails here, while the result can still say so.
+   * Writes `data` to a temp file and fsyncs it, and returns the rename that makes it the state
+   * and the removal that drops it. The runner commits only after the result is written to stdout
+   * (at-least-once reporting: a run killed before it printed leaves the previous state, so the
+   * next run reads the same events again), and drops it when the run ends without its result (an
+   * UNKNOWN after the save). A full disk or a read-only directory fails here, while the result can
+   * still say so.
    */
-  stage(data: T, now = Date.now()): () => void {
+  stage(data: T, now = Date.now()): Staged {
     const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
     const body = Buffer.from(JSON.stringify(env), 'utf8');
     const tmp = `${this.path}.tmp-${process.pid}-${(tmpCount++).toString(36)}${Date.now().toString(36)}`; // O_EXCL guards the rest
@@ -221,20 +229,23 @@ export class StateFile<T> {
     } catch (e) {
       fail(e);
     }
-    // a staged file never committed (the run timed out after staging) is an orphan temp: the
-    // next save removes it, as it does those of killed writers
-    return () => {
-      try {
-        renameSync(tmp, this.path);
-      } catch (e) {
-        fail(e);
-      }
-      faultPoint('state-renamed');
-      this.removeOrphanTemps();
-      try {
-        const dfd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
-        try { fsyncSync(dfd); } finally { closeSync(dfd); }
-      } catch { /* some file systems refuse fsync on directories; the rename is done */ }
+    // a writer killed between staging and either end leaves an orphan temp: the next commit
+    // removes it, as it does those of writers killed earlier
+    return {
+      commit: () => {
+        try {
+          renameSync(tmp, this.path);
+        } catch (e) {
+          fail(e);
+        }
+        faultPoint('state-renamed');
+        this.removeOrphanTemps();
+        try {
+          const dfd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
+          try { fsyncSync(dfd); } finally { closeSync(dfd); }
+        } catch { /* some file systems refuse fsync on directories; the rename is done */ }
+      },
+      discard: () => { try { unlinkSync(tmp); } catch { /* gone already */ } },
     };
   }
 }
