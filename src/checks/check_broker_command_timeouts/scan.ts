@@ -17,7 +17,7 @@ import { getGroup, type Batch, type Group } from './window.js';
  * 256 MiB and 'MMAND' nothing over the read. 'F' is in every INFO line, so the fork needle is
  * found by its 'K', a one-byte search (memchr) with no stops but the K's (BENCHMARKS.md).
  */
-const COMMAND = { name: ascii('COMMAND CALL'), bytes: Buffer.from('COMMAND CALL'), part: Buffer.from('MMAND'), at: 2 };
+const COMMAND = { name: ascii('COMMAND CALL'), part: Buffer.from('MMAND'), at: 2 };
 const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 };
 
 export interface Filters {
@@ -92,7 +92,7 @@ export class Scanner implements LineSink {
       const le = nl < 0 || nl >= end ? end : nl;
       pos = le + 1;
       // searched within the line: a search to the chunk's end per line would be quadratic on a chunk of such lines
-      if (buf.subarray(ls, le).indexOf(COMMAND.bytes) >= 0) continue;
+      if (buf.subarray(ls, le).indexOf(COMMAND.name) >= 0) continue;
       this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
     }
   }
@@ -104,7 +104,7 @@ export class Scanner implements LineSink {
 
   /**
    * A "was executed by the module" line read from bytes: the slowest execution per group, found
-   * by the bytes of the line's broker, module and command (keys.ts).
+   * by the bytes of the line's broker, module and command (lib/range-keys.ts).
    */
   private executed(f: Executed): void {
     const r = this.key;

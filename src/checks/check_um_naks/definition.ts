@@ -13,7 +13,7 @@ import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '.
 import { endedAt } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
 import { Fold } from './fold.js';
-import { add, dropped, naksRefused, SERIES, NAK_LABELS, ncfs, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
+import { add, dropped, isProblem, naksRefused, SERIES, NAK_LABELS, ncfs, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
 import { notesRules, Severity, type Problem } from './rules.js';
 
 
@@ -97,7 +97,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     const r = read.firstRun ? undefined : runs.get(key);
     if (endAt !== null && !read.firstRun && !r) {
       // ended, and nothing new read about it: the alert it raised before clears now
-      if (s.lastGrowth && (s.lastGrowth.naks > 0 || unrecoverable(s.lastGrowth) > 0 || ncfs(s.lastGrowth) > 0)) {
+      if (s.lastGrowth && isProblem(s.lastGrowth)) {
         infos.push(`ended: ${s.kind === 'rcv' ? 'receiver' : 'source'} ${who(s)} for ${s.source}: the transport session ended (its process reported without it at ${clock(endAt)}); its last problem was in the interval ending ${clock(s.sent)}`);
       }
       continue;

@@ -7,7 +7,7 @@
  */
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 import { remember, type NakAccounting } from './gap.js';
-import { kindOfBlock, labelsOf, noPeak, zero, type Growth, type Peak, type RunSeries, type Series, type SeriesKind } from './series.js';
+import { kindOfBlock, labelsOf, noPeak, PROBLEM_KEYS, zero, type Growth, type Peak, type RunSeries, type Series, type SeriesKind } from './series.js';
 
 /** One kind's counters for one transport, by position; -1: a counter this kind has not. */
 interface Layout {
@@ -27,7 +27,7 @@ interface Layout {
   problem: number[];
 }
 
-const PROBLEM_KEYS = new Set(['naks', 'windowAdvance', 'nakExpiry', 'fragments', 'ncfIgnored', 'ncfShed', 'ncfDelay', 'ncfUnknown']);
+const PROBLEMS = new Set<string>(PROBLEM_KEYS);
 
 const layouts = new Map<string, Layout>();
 function layoutOf(kind: SeriesKind, transport: string): Layout {
@@ -44,7 +44,7 @@ function layoutOf(kind: SeriesKind, transport: string): Layout {
     lost: kind === 'rcv' ? at('lost') : kind === 'src' ? at('srcNaks') : -1,
     carried: kind === 'rcv' ? [at('received'), at('lost')] : kind === 'src' ? [at('sent')] : [],
     unknown: kind === 'ctx' ? [at('unknownRm'), at('unknownRu')] : [],
-    problem: keys.flatMap((k, i) => (PROBLEM_KEYS.has(k) ? [i] : [])),
+    problem: keys.flatMap((k, i) => (PROBLEMS.has(k) ? [i] : [])),
   };
   layouts.set(id, l);
   return l;

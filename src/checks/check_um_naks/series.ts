@@ -76,8 +76,17 @@ export const dropped = (g: Growth) => g.dropSize + g.dropType + g.dropVer + g.dr
 export const naksRefused = (g: Growth) => g.naksIgnored + g.naksShed + g.naksDelay;
 export const trDropped = (g: Growth) => g.trVer + g.trType + g.trMalformed;
 
-export function ncfs(g: Growth): number { return g.ncfIgnored + g.ncfShed + g.ncfDelay + g.ncfUnknown; }
-export function unrecoverable(g: Growth): number { return g.windowAdvance + g.nakExpiry + g.fragments; }
+/** NCFs: the source refused retransmissions */
+export const NCF_KEYS = ['ncfIgnored', 'ncfShed', 'ncfDelay', 'ncfUnknown'] as const satisfies readonly (keyof Growth)[];
+/** loss no retransmission can repair */
+export const UNRECOVERABLE_KEYS = ['windowAdvance', 'nakExpiry', 'fragments'] as const satisfies readonly (keyof Growth)[];
+/** growth in any of these makes an interval a problem one: NAKs, unrecoverable loss, NCFs */
+export const PROBLEM_KEYS: readonly (keyof Growth)[] = ['naks', ...UNRECOVERABLE_KEYS, ...NCF_KEYS];
+
+const sum = (g: Growth, keys: readonly (keyof Growth)[]) => keys.reduce((n, k) => n + g[k], 0);
+export function ncfs(g: Growth): number { return sum(g, NCF_KEYS); }
+export function unrecoverable(g: Growth): number { return sum(g, UNRECOVERABLE_KEYS); }
+export const isProblem = (g: Growth): boolean => PROBLEM_KEYS.some((k) => g[k] > 0);
 
 const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
 
