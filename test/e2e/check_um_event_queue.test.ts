@@ -134,6 +134,31 @@ describe('check_um_event_queue', () => {
     expect(r.stdout).toMatch(/restarted: pricefeed at 10.20.1.11 \(pid 96ee\)/);
   });
 
+  it('a queue deep when its application stopped reporting: its depth is history, not the headline; the alert clears when it comes back', async () => {
+    sim.sample(); sim.sample();
+    await run();
+    depth(other, 900000); // pricefeed's queue is critical in its last sample, then it stops
+    sim.sample();
+    let r = await run();
+    expect(r.code).toBe(2);
+    other.silent = true;
+    for (let i = 0; i < 5; i++) { depth(rcv, 10); sim.sample(); }
+    for (let k = 0; k < 2; k++) {
+      r = await run();
+      expect(r.code, r.stdout).toBe(1); // the stale application, not the depth it had
+      expect(r.line1).toMatch(/UM_EVENT_QUEUE WARNING - riskcalc .* 10 data messages queued.*1 application stopped reporting/);
+      expect(perfValue(r, 'enqueued')).toBe(10);
+      expect(perfValue(r, 'stale_apps')).toBe(1);
+      expect(r.stdout).toMatch(/stale: last sample before it stopped \(\d\d:\d\d:\d\d\): pricefeed at 10.20.1.11 \(pid 96ee\) queue \S+: 900000 data messages queued/);
+    }
+    other.silent = false;
+    depth(other, 5);
+    sim.sample(); sim.sample();
+    r = await run();
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).not.toMatch(/900000/);
+  });
+
   it('no event queue statistics: UNKNOWN with a hint', async () => {
     rcv.evq = undefined;
     other.evq = undefined;

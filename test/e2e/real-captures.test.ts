@@ -87,6 +87,24 @@ describe('um_troubleshoot: 2 datagrams lost, then the transport sessions end whi
     expect(perfValue(all, 'unrecoverable')).toBe(0);
   });
 
+  it('the sources stop, lbmrcv reports on: no run headlines their last loss, which stays in the long output as history', async () => {
+    const log = join(dir, 'lbmmon.log');
+    writeFileSync(log, readFileSync(UT));
+    const env3 = { MSGWATCH_STATE_DIR: join(dir, 'state3') };
+    expect((await runBin(NAKS, ['-f', log, ...OLD], env3)).code).toBe(2);
+    appendFileSync(log, readFileSync(UT_TAIL));
+    for (let k = 0; k < 3; k++) {
+      const r = await runBin(NAKS, ['-f', log, ...OLD], env3);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.line1).not.toMatch(/loss: |NAKs refused/);
+      expect(perfValue(r, 'lost_max')).toBe(0);
+      expect(perfValue(r, 'naks_refused')).toBe(0);
+      expect(perfValue(r, 'stale_apps')).toBe(3);
+      expect(r.stdout).toMatch(/stale: lbmmsrc at 10.29.3.121 \(pid 5ba\) stopped reporting \(last sample 15:11:25\)/);
+      expect(r.stdout).toMatch(/stale: last interval before it stopped: loss: source lbmmsrc at 10.29.3.121 \(pid 5ba\) had 371 datagrams NAKed on \S+ in one interval \(9.25% of what it sent\) at 15:11:25/);
+    }
+  });
+
   for (const seed of [1, 7, 42]) {
     it(`replayed in random pieces of 1-120 lines (seed ${seed}): CRITICAL when first seen, no longer once the session ended (then WARNING: deaf)`, async () => {
       const log = join(dir, 'lbmmon.log');

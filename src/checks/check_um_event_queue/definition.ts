@@ -9,7 +9,8 @@ import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../l
 import { State } from '../../lib/status.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
-import { daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
+import { appKey } from '../../um/model.js';
+import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { EVQ_LABELS, QUEUE, measured, observeQueue, type Queue, type RunQueue } from './queues.js';
 import { sizing } from './sizing.js';
 
@@ -47,7 +48,11 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     throw new PluginError(noStatistics(o, read.parser, 'event queue statistics', 'is monitor_interval (event_queue) set?'), State.UNKNOWN);
   }
 
-  const live = all.filter(([, q]) => !q.disabled);
+  // a stale application's queues get no newer sample: their last depth is history, not news (held,
+  // it kept an alert up for as long as the application stayed away); the long output keeps it
+  const stopped = new Set(stale.stale.map(appKey));
+  const gone = (k: string, q: Queue) => stopped.has(appKey(q)) && !runs.has(k);
+  const live = all.filter(([k, q]) => !q.disabled && !gone(k, q));
   const byDepth = [...live].sort((a, b) => (b[1].enqueued ?? -1) - (a[1].enqueued ?? -1));
   const worst = byDepth[0]?.[1];
   const peak = max(live.map(([k, q]) => Math.max(runs.get(k)?.peak ?? 0, q.enqueued ?? 0)));
@@ -80,6 +85,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     : size ? `sizing: the retransmission window holds about ${size.windowMessages} messages; the critical threshold ${crit!.end} is within the safe half (${size.safeThreshold})` : null;
 
   const details = byDepth.map(([k, q]) => describeQueue(q, runs.get(k)));
+  details.push(...all.filter(([k, q]) => !q.disabled && gone(k, q)).map(([k, q]) => `stale: last sample before it stopped (${clock(q.sent)}): ${describeQueue(q, runs.get(k))}`));
   details.push(...all.filter(([, q]) => q.disabled).map(([k, q]) => describeQueue(q, runs.get(k))));
   details.push(...sf.details, ...daemonDetails(read.daemons));
   if (advice) details.push(advice);
@@ -89,6 +95,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     summary: (ev) => {
       const lead = sf.findings.map((f) => f.text);
       const stalePart = stale.stale.length ? `; ${stale.stale.length} application${stale.stale.length === 1 ? '' : 's'} stopped reporting` : '';
+      const held = all.filter(([k, q]) => !q.disabled && gone(k, q)).length;
+      if (!worst && held) return [...lead, `no current event queue statistics: the last ${held} queue${held === 1 ? '' : 's'} belong to applications that stopped reporting${stalePart}`].join('; ');
       if (!worst) return [...lead, `no event queue with statistics enabled (${disabled.length} disabled)${stalePart}`].join('; ');
       let s = describeQueue(worst, runs.get(byDepth[0][0]));
       if (ev.metricStates.get('enqueued') !== State.OK || ev.metricStates.get('growth_streak') !== State.OK) {

@@ -8,6 +8,7 @@ import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from
 import { State } from '../../lib/status.js';
 import { formatDuration } from '../../lib/units.js';
 import { describeApp } from '../../um/apps.js';
+import { appKey } from '../../um/model.js';
 import { collect } from '../../um/collect.js';
 import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
 import { endedAt } from '../../um/samples.js';
@@ -22,7 +23,8 @@ function who(s: Series): string {
   return `${s.appid || '(no appid)'} at ${s.ip} (pid ${s.pid})`;
 }
 
-function when(r: RunSeries | undefined, s: Series, ended: number | null): string {
+function when(r: RunSeries | undefined, s: Series, ended: number | null, stopped = false): string {
+  if (stopped) return `at ${clock(s.sent)}`;
   const end = ended !== null ? `; the transport session has ended (its process reported without it at ${clock(ended)})` : '';
   if (r?.problemFrom != null) {
     const span = r.problemFrom === r.problemTo ? `at ${clock(r.problemTo)}` : `between ${clock(r.problemFrom)} and ${clock(r.problemTo)}`;
@@ -92,9 +94,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     ...Object.entries(series).map(([k, s]): [string, Series, number | null] => [k, s, null]),
     ...ended.map((e): [string, Series, number | null] => [e.key, e.s, e.at]),
   ];
+  // a stale application's series get no newer sample: the verdict of their last interval is
+  // history, not news (held, it headlined a loss that ended long ago, for as long as the
+  // application stayed away). It goes to the long output; the headline is the stale application.
+  const stopped = new Set(stale.stale.map(appKey));
   for (const [key, s, endAt] of entries) {
     // on a first run the history only builds baselines: report each series' newest interval
     const r = read.firstRun ? undefined : runs.get(key);
+    const gone = !r && endAt === null && stopped.has(appKey(s));
     if (endAt !== null && !read.firstRun && !r) {
       // ended, and nothing new read about it: the alert it raised before clears now
       if (s.lastGrowth && isProblem(s.lastGrowth)) {
@@ -104,33 +111,39 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     }
     const v = reported(s, r);
     const g: Growth = v.growth;
-    add(total, g); // a series' growth only fills the fields of its own kind
-    worsePeak(peak, v.peak);
-    problems.push(...notesRules(s, g, v.peak, who(s), when(r, s, endAt), ctx.thresholds));
+    const mine: Problem[] = [];
+    const at = when(r, s, endAt, gone);
+    if (!gone) {
+      add(total, g); // a series' growth only fills the fields of its own kind
+      worsePeak(peak, v.peak);
+    }
+    mine.push(...notesRules(s, g, v.peak, who(s), at, ctx.thresholds));
     if (s.kind === 'rcv') {
-      streak = Math.max(streak, v.streak);
+      if (!gone) streak = Math.max(streak, v.streak);
       const lost = g.windowAdvance + g.nakExpiry;
-      if (lost > 0) problems.push({ severity: Severity.Unrecoverable, amount: lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${when(r, s, endAt)}` });
-      if (v.streak >= o.consecutive) problems.push({ severity: Severity.Streak, amount: v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${when(r, s, endAt)}; recoverable loss so far, check the network and the receiver host` });
-      else if (g.naks > 0) problems.push({ severity: Severity.Naks, amount: g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${when(r, s, endAt)}` });
-      if (ncfs(g) > 0) problems.push({ severity: Severity.Ncfs, amount: ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${when(r, s, endAt)}` });
+      if (lost > 0) mine.push({ severity: Severity.Unrecoverable, amount: lost, text: `unrecoverable loss: receiver ${who(s)} lost ${lost} datagrams from ${s.source} (window advance ${g.windowAdvance}, NAK generation expiration ${g.nakExpiry}) ${at}` });
+      if (v.streak >= o.consecutive) mine.push({ severity: Severity.Streak, amount: v.streak, text: `NAKs grew in ${v.streak} consecutive intervals: receiver ${who(s)} from ${s.source} (${g.naks} NAKs sent) ${at}; recoverable loss so far, check the network and the receiver host` });
+      else if (g.naks > 0) mine.push({ severity: Severity.Naks, amount: g.naks, text: `NAKs: receiver ${who(s)} sent ${g.naks} NAKs for ${s.source} ${at}` });
+      if (ncfs(g) > 0) mine.push({ severity: Severity.Ncfs, amount: ncfs(g), text: `NCFs: receiver ${who(s)} got ${ncfs(g)} NCFs from ${s.source} (ignored ${g.ncfIgnored}, shed ${g.ncfShed}, retransmit delay ${g.ncfDelay}, unknown ${g.ncfUnknown}): the source refused retransmissions ${at}` });
     } else if (s.kind === 'ctx') {
-      if (g.fragments > 0) problems.push({ severity: Severity.Unrecoverable, amount: g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${when(r, s, endAt)}` });
+      if (g.fragments > 0) mine.push({ severity: Severity.Unrecoverable, amount: g.fragments, text: `unrecoverable loss: ${who(s)} lost ${g.fragments} message fragments for good (context) ${at}` });
       const unresolved = s.values.unresolved;
       const since = s.unresolvedSince ?? null;
       // deaf: unresolved for --unresolved-for by the samples' own clock (the context still reports)
-      if (unresolved && endAt === null && since !== null && s.sent !== null && s.sent - since >= o.unresolvedFor * 1000) {
+      if (unresolved && endAt === null && !gone && since !== null && s.sent !== null && s.sent - since >= o.unresolvedFor * 1000) {
         unresolvedNow = Math.max(unresolvedNow, unresolved);
-        problems.push({ severity: Severity.Unresolved, amount: unresolved, text: `deaf: ${who(s)} has ${unresolved} unresolved topic${unresolved === 1 ? '' : 's'} in its receiver topic map since ${clock(since)} (${formatDuration((s.sent - since) / 1000)} at its newest sample): its receivers hear no source (topic resolution not completing, or the sources gone)` });
+        mine.push({ severity: Severity.Unresolved, amount: unresolved, text: `deaf: ${who(s)} has ${unresolved} unresolved topic${unresolved === 1 ? '' : 's'} in its receiver topic map since ${clock(since)} (${formatDuration((s.sent - since) / 1000)} at its newest sample): its receivers hear no source (topic resolution not completing, or the sources gone)` });
       }
     }
+    if (gone) infos.push(...mine.map((p) => `stale: last interval before it stopped: ${p.text}`));
+    else problems.push(...mine);
   }
 
   // NAK accounting: the newest aligned comparison of each live source series
   let unanswered: number | null = null;
-  for (const s of Object.values(series)) {
+  for (const [key, s] of Object.entries(series)) {
     const c = s.kind === 'src' ? s.cmp : null;
-    if (!c) continue;
+    if (!c || (stopped.has(appKey(s)) && !runs.has(key))) continue; // a stopped source's comparison is history too
     const counts = c.over >= o.consecutive ? c.gap : 0;
     unanswered = (unanswered ?? 0) + counts;
     const span = c.rcvFrom === c.rcvTo ? clock(c.rcvFrom) : `${clock(c.rcvFrom)}-${clock(c.rcvTo)}`;
