@@ -238,6 +238,26 @@ describe.skipIf(!available)('handle_delayed_dump --gearman: what mod_gearman wil
     expect(texts.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `host_name=h${i}\nservice_description=disk\nreturn_code=2\noutput=CRITICAL ${i}\n`).sort());
   });
 
+  it('--accept-clear-results: clear type= results in check_results go too (mod_gearman accept_clear_results); clear jobs and host_name= texts stay', async () => {
+    await startGearmand();
+    writeFileSync(join(dir, 'secret.key'), `${KEY}\n`);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const enc = await encrypted('type=active\nhost_name=h1\nreturn_code=0\noutput=OK\n', KEY);
+    const clear = b64('type=passive\nhost_name=h2\nreturn_code=2\noutput=CRITICAL\n');
+    const stay = [`check_results ${b64('host_name=h3\nreturn_code=0\n')}`, `perfdata ${b64('DATATYPE::SERVICEPERFDATA\tHOSTNAME::h1')}`];
+    writeFileSync(dump, [`check_results ${enc}`, `check_results ${clear}`, ...stay].join('\n') + '\n');
+    // without the option the clear result does not decrypt: it stays
+    let r = await handler(['--rate', '0', '--key-file', join(dir, 'secret.key'), '--dry-run']);
+    expect(text(r.stdout)).toMatch(/3 messages \(does not decrypt with the key\)/);
+    r = await handler(['--rate', '0', '--key-file', join(dir, 'secret.key'), '--accept-clear-results']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(text(r.stdout)).toMatch(/re-submitted 2 messages .*left in .*: .*2 messages \(does not decrypt with the key\)/);
+    expect(await status()).toEqual({ check_results: 2 });
+    expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(stay);
+    const got = (await work('check_results', 2)).map((b) => b.toString('latin1')).sort();
+    expect(got).toEqual([enc, clear].sort());
+  });
+
   it('without a key: base64 of a job or result is submitted; anything else is never submitted', async () => {
     await startGearmand();
     const b64 = (t: string) => Buffer.from(t).toString('base64');

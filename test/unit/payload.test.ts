@@ -47,3 +47,41 @@ describe('payload check', () => {
     }), { numRuns: 5000, seed: 31 });
   });
 });
+
+// mod_gearman's own test vectors (sni/mod_gearman t/01-utils.c): AES-256-ECB with the key
+// "test1234" zero-padded to 32 bytes, and a clear base64 result its GM_ENCODE_ACCEPT_ALL takes.
+describe('payload check on mod_gearman test vectors (t/01-utils.c)', () => {
+  const KEY = Buffer.concat([Buffer.from('test1234'), Buffer.alloc(24)]);
+  const VECTORS: [string, string][] = [
+    ['test message', 'a7HqhQEE8TQBde9uknpPYQ=='],
+    ['test1 message\ntest2 message\ntest3 message1234567\n', 'lixUQN83MnLhMB6ppyNA5bUPq39eZE+8GnSWLu4JdKJN2uIjOtjjtVn8mZrXj0dLl7iWqId8FZE2j6Ej+jroEQ=='],
+    ['123456789abcdef', 'uLgRxE2qLExwLvEyB7yAEw=='],
+    ['123456789abcdef1', 'CueC0iJAZL2J+zhEPgVFVYDKd5Fmk6oJnfJnxuj7f0U='],
+  ];
+  const CLEAR_RESULT = 'dHlwZT1hY3RpdmUKaG9zdF9uYW1lPWhvc3RuYW1lMTIzCmNvcmVfc3RhcnRfdGltZT0xNjc1MzcyODM0LjAwMDAwOApzdGFydF90aW1lPTE2NzUzNzI4MzQuMDAwMDAwCmZpbmlzaF90aW1lPTE2NzUzNzI4MzQuMDAwMDAwCnJldHVybl9jb2RlPTAKZXhpdGVkX29rPTEKc291cmNlPU1vZC1HZWFybWFuIFdvcmtlciBAIGhvc3RuYW1lMTIzCm91dHB1dD1PSyAtIGhvc3RuYW1lMTIzOiBydGEgMjguODk1bXMsIGxvc3QgMCV8cnRhPTI4Ljg5NW1zOzUwMDAuMDAwOzUwMDAuMDAwOzA7IHBsPTAlOzEwMDsxMDA7OyBydG1heD0yOS4wNTdtczs7OzsgcnRtaW49MjguNjkxbXM7Ozs7CgoK';
+
+  it('our model of its encryption (text, NUL, zero padding; the key zero-padded) gives its ciphertexts', () => {
+    for (const [plain, b64] of VECTORS) expect(encrypt(Buffer.from(plain), KEY).toString('base64')).toBe(b64);
+  });
+
+  it('its payloads are not jobs: refused with the key, with or without --accept-clear-results', () => {
+    for (const [, b64] of VECTORS) {
+      expect(rejection(Buffer.from(b64), KEY)).toBe('does not decrypt with the key');
+      expect(rejection(Buffer.from(b64), KEY, true)).toBe('does not decrypt with the key');
+    }
+  });
+
+  it('its clear result: refused under a key unless clear results are accepted; taken without a key', () => {
+    expect(rejection(Buffer.from(CLEAR_RESULT), KEY)).toBe('does not decrypt with the key');
+    expect(rejection(Buffer.from(CLEAR_RESULT), KEY, true)).toBeNull();
+    expect(rejection(Buffer.from(CLEAR_RESULT), null)).toBeNull();
+  });
+
+  it('a result encrypted with its key is taken either way; a clear host_name= result is not (mod_gearman tests type= only)', () => {
+    const enc = encrypt(Buffer.from('type=passive\nhost_name=h\nreturn_code=0\n'), KEY).toString('base64');
+    expect(rejection(Buffer.from(enc), KEY)).toBeNull();
+    expect(rejection(Buffer.from(enc), KEY, true)).toBeNull();
+    const clearHost = Buffer.from('host_name=h\nreturn_code=0\n').toString('base64');
+    expect(rejection(Buffer.from(clearHost), KEY, true)).toBe('does not decrypt with the key');
+  });
+});

@@ -21,7 +21,7 @@ export function policyOf(o: Opts): QueuePolicy {
   else if (o.keyFile) {
     try { validate = { key: readKeyFile(o.keyFile) }; } catch (e) { throw new Error(`--key-file: ${(e as Error).message}`); }
   }
-  return { queues: o.queue, skipQueues: o.skipQueue, retireQueues: o.retireQueue, resultQueues: o.resultQueue, validate };
+  return { queues: o.queue, skipQueues: o.skipQueue, retireQueues: o.retireQueue, resultQueues: o.resultQueue, validate, acceptClear: o.acceptClearResults };
 }
 
 const invalidText = (m: Map<Rejection, number>) => [...m].map(([why, n]) => `${counted(n, 'message')} (${why})`);
@@ -35,7 +35,7 @@ function heldText(perQueue: Map<string, { held: number }>): string {
 /** --gearman: submit, then take exactly the lines that left (acknowledged or retired) out of the dump. */
 export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir: string, owner: Stats): Promise<{ code: number; summary: string }> {
   const policy = policyOf(o);
-  j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s; ${policy.validate ? `payloads checked as mod_gearman's${policy.validate.key ? ' (decrypted with --key-file)' : ''}` : 'payloads not checked (--no-validate)'})`);
+  j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s; ${policy.validate ? `payloads checked as mod_gearman's${policy.validate.key ? ` (decrypted with --key-file${policy.acceptClear ? '; clear results accepted' : ''})` : ''}` : 'payloads not checked (--no-validate)'})`);
   const r: GearmanOutcome = await importToGearman(copy, archiveDir, {
     servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch,
     policy, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000, owner,

@@ -36,6 +36,7 @@ export const OPTIONS = {
   'retire-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Take these queues out of the dump without re-running them (they are in the verified archive copy), e.g. host (repeatable)' },
   'result-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: "More result queues to re-submit by default, beside check_results and perfdata (mod_gearman's result_queue; repeatable)" },
   'key-file': { type: 'string', requiresArg: true, describe: "mod_gearman's keyfile: messages must decrypt with it (AES-256) to be re-submitted; never a key on the command line" },
+  'accept-clear-results': { type: 'boolean', default: false, describe: "With --key-file: also re-submit unencrypted results (base64 text beginning type=) in check_results and --result-queue, as mod_gearman's accept_clear_results=yes takes them; off by default, as in mod_gearman" },
   'no-validate': { type: 'boolean', default: false, describe: 'Submit messages as they are, unchecked: only for dumps whose payloads are not mod_gearman jobs or results' },
   'skip-queue': { type: 'string', array: true, default: [], requiresArg: true, coerce: coerce.list(), describe: 'Do not re-submit these queues, e.g. eventhandler (repeatable); they stay in the dump' },
   verbose: { alias: 'v', type: 'count', describe: 'Print the whole log of this run, not only the summary line' },

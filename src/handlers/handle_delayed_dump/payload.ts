@@ -13,6 +13,8 @@ export type Rejection = 'not base64' | 'does not decrypt with the key' | 'not a 
 
 /** how a job (`type=host`), a result (`host_name=...`) or a perfdata record (`DATATYPE::SERVICEPERFDATA`) starts */
 const STARTS = ['type=', 'host_name=', 'DATATYPE::'].map((t) => Uint8Array.from(t, (c) => c.charCodeAt(0)));
+/** what mod_gearman's result reader takes as a clear (unencrypted) result under accept_clear_results */
+const CLEAR = STARTS[0];
 
 /** base64 alphabet value of each byte, -1 for any other */
 const SEXTET = new Int8Array(256).fill(-1);
@@ -36,12 +38,14 @@ export function readKeyFile(path: string): Buffer {
   return key;
 }
 
+function startsWith(text: Uint8Array, length: number, t: Uint8Array): boolean {
+  if (length < t.length) return false;
+  for (let i = 0; i < t.length; i++) if (text[i] !== t[i]) return false;
+  return true;
+}
+
 function startsLikeJob(text: Uint8Array, length: number): boolean {
-  return STARTS.some((t) => {
-    if (length < t.length) return false;
-    for (let i = 0; i < t.length; i++) if (text[i] !== t[i]) return false;
-    return true;
-  });
+  return STARTS.some((t) => startsWith(text, length, t));
 }
 
 /** the first decoded bytes of a message: as many as the prefixes and one AES block need */
@@ -55,7 +59,7 @@ let decipher: { key: Buffer; update(b: Uint8Array): Buffer } | null = null;
  * decrypted (ECB: a block decrypts alone), by one decipher for the run. A string, a full decode and
  * a decipher per message made the import slower than before the check (issue 31's throughput).
  */
-export function rejection(message: Buffer, key: Buffer | null): Rejection | null {
+export function rejection(message: Buffer, key: Buffer | null, acceptClear = false): Rejection | null {
   let end = message.length;
   while (end > 0 && trailing(message[end - 1])) end--;
   if (end === 0 || end % 4 !== 0) return 'not base64';
@@ -70,6 +74,9 @@ export function rejection(message: Buffer, key: Buffer | null): Rejection | null
     if (o < n) HEAD[o++] = v & 255;
   }
   if (!key) return startsLikeJob(HEAD, length) ? null : 'not a mod_gearman job or result';
+  // accept_clear_results: mod_gearman's result reader takes a message whose decoded text begins
+  // with `type=` as clear text and decrypts any other (common/utils.c, GM_ENCODE_ACCEPT_ALL)
+  if (acceptClear && startsWith(HEAD, length, CLEAR)) return null;
   if (length === 0 || length % 16 !== 0) return 'does not decrypt with the key';
   if (decipher === null || !decipher.key.equals(key)) {
     const d = crypto().createDecipheriv('aes-256-ecb', key, null);

@@ -25,6 +25,12 @@ export interface QueuePolicy {
   resultQueues: string[];
   /** null: no validation (--no-validate); else the key (--key-file), or no key: base64 text */
   validate: { key: Buffer | null } | null;
+  /**
+   * mod_gearman's accept_clear_results: its result reader also takes unencrypted results, so with
+   * a key a clear result in a result queue (check_results, --result-queue; not perfdata, which
+   * mod_gearman's reader never sees) is valid too
+   */
+  acceptClear: boolean;
 }
 
 export type Fate =
@@ -40,6 +46,7 @@ export function fateOf(line: Buffer, p: QueuePolicy): Fate {
   if (p.skipQueues.includes(queue)) return { kind: 'skipped', queue, sp };
   if (p.retireQueues.includes(queue)) return { kind: 'retire', queue, sp };
   if (p.queues.length ? !p.queues.includes(queue) : !isResultQueue(queue, p.resultQueues)) return { kind: p.queues.length ? 'skipped' : 'held', queue, sp };
-  const why = p.validate ? rejection(line.subarray(sp + 1), p.validate.key) : null;
+  const clear = p.acceptClear && (queue === 'check_results' || p.resultQueues.includes(queue));
+  const why = p.validate ? rejection(line.subarray(sp + 1), p.validate.key, clear) : null;
   return why ? { kind: 'invalid', queue, sp, why } : { kind: 'job', queue, sp };
 }
