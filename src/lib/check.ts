@@ -67,6 +67,10 @@ export interface RunContext<O> {
   note(text: string): void;
   debug(level: number, text: string): void;
   openState<T>(key: unknown[], schema: Schema<T>): Promise<StateHandle<T>>;
+  /** the saved state was there but unusable (corrupt, foreign, not a file): this run started fresh */
+  stateLost?: boolean;
+  /** the runner's: the state could not be saved (the result says so, in --unsaved-state) */
+  unsaved(text: string): void;
 }
 
 /** A check: T is its option table, and the options its run gets are the table's type (OptionsOf). */

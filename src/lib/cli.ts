@@ -78,6 +78,10 @@ export const STANDARD_OPTIONS: OptionSpecs = {
     type: 'boolean', default: false,
     describe: 'Use the saved state but do not update it (for testing by hand)',
   },
+  'unsaved-state': {
+    type: 'string', default: 'UNKNOWN', requiresArg: true,
+    describe: 'State of a run that could not save its state (the next run could not go on from where this one stopped)',
+  },
 };
 
 export interface ParsedArgs {
@@ -92,6 +96,7 @@ export interface ParsedArgs {
   maxOutput: string;
   stateDir?: string;
   dryRun: boolean;
+  unsavedState: string;
 }
 
 /** -h and -V are options like any other for the parser (`-vh` is help). */

@@ -18,7 +18,7 @@ import { faultEnabled, faultPoint } from './state/faults.js';
 import { LockError } from './state/lock.js';
 import type { Schema } from './state/schema.js';
 import { StateFile } from './state/store.js';
-import { State } from './status.js';
+import { parseState, State } from './status.js';
 import { resolveThresholds, thresholdNotes } from './thresholds.js';
 import { parseSize } from './units.js';
 import { versionLine } from './version.js';
@@ -65,6 +65,14 @@ function metaStep<T extends OptionSpecs>(def: PluginDefinition<T>, opts: { help?
   return opts.version ? versionLine(def.name) : null;
 }
 
+function parseUnsavedState(text: string): State {
+  try {
+    return parseState(text);
+  } catch (e) {
+    throw new UsageError(`--unsaved-state: ${(e as Error).message}`);
+  }
+}
+
 /** Step 3: -t and --max-output, and the timer that ends the run in the -t state. */
 function deadlineStep(opts: ParsedArgs, prefs: OutputPrefs, onTimeout: (t: TimeoutSpec) => void): TimeoutSpec {
   let timeout: TimeoutSpec;
@@ -89,7 +97,7 @@ function deadlineStep(opts: ParsedArgs, prefs: OutputPrefs, onTimeout: (t: Timeo
 
 /** Opens the state under its lock (half of -t to wait for it); the save is staged, committed after the output. */
 async function openStateStep<T>(name: string, opts: ParsedArgs, timeout: TimeoutSpec, key: unknown[], schema: Schema<T>, ctx: {
-  setPhase(t: string): void; note(t: string): void; debug(level: number, t: string): void;
+  setPhase(t: string): void; note(t: string): void; debug(level: number, t: string): void; unsaved(t: string): void; stateLost?: boolean;
 }): Promise<StateHandle<T>> {
   const stateDir = opts.stateDir || defaultStateDir();
   ctx.setPhase(`opening state in ${stateDir}`);
@@ -109,6 +117,7 @@ async function openStateStep<T>(name: string, opts: ParsedArgs, timeout: Timeout
   }
   const loaded = file.load(schema);
   if (loaded.note) ctx.note(loaded.note);
+  if (loaded.note && loaded.data === undefined) ctx.stateLost = true;
   ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
   // the checks change their state in place: keep what was read, to skip writing it back unchanged
   const before = loaded.data === undefined || loaded.note ? null : JSON.stringify(loaded.data);
@@ -119,7 +128,13 @@ async function openStateStep<T>(name: string, opts: ParsedArgs, timeout: Timeout
       // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
       if (before !== null && JSON.stringify(data) === before) return;
       ctx.setPhase(`saving state to ${file.path}`);
-      stageCommit(file.stage(data));
+      try {
+        stageCommit(file.stage(data));
+      } catch (e) {
+        // the result still stands; the run is not OK, for the next one cannot go on from here
+        if (!(e instanceof PluginError)) throw e;
+        ctx.unsaved(e.message);
+      }
     },
   };
 }
@@ -160,7 +175,9 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     process.once('SIGTERM', () => fail(`interrupted by SIGTERM while ${phase}`));
     process.once('SIGINT', () => fail(`interrupted by SIGINT while ${phase}`));
 
+    const unsavedState = parseUnsavedState(opts.unsavedState);
     const notes: string[] = thresholdNotes(thresholds);
+    let unsaved: string | null = null;
     const debugLines: string[] = [];
     const startedAt = Date.now();
     const timeoutMs = timeout.seconds * 1000;
@@ -170,6 +187,7 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
       setPhase: (t) => { phase = t; },
       note: (t) => { notes.push(t); },
       debug: (level, t) => { if (verbose >= level) debugLines.push(t); },
+      unsaved: (t) => { unsaved = t; },
       openState: <T>(key: unknown[], schema: Schema<T>) => openStateStep(def.name, opts, timeout, key, schema, ctx),
     };
     await injectedFaults();
@@ -177,8 +195,11 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     if (isFinished()) return;
     phase = 'rendering';
     const findings = outcome.findings ?? [];
-    const ev = evaluate(outcome.metrics, def.metrics, thresholds, findings);
-    const summary = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
+    // a state that cannot be saved blinds every later run: said first, in the state asked for
+    const lead = unsaved === null ? null : `${unsaved as string}: the next run cannot go on from this one (what this run read is not remembered)`;
+    const ev = evaluate(outcome.metrics, def.metrics, thresholds, lead === null ? findings : [...findings, { state: unsavedState, text: lead }]);
+    const own = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
+    const summary = lead === null ? own : `${lead}; ${own}`;
     const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);
     const text = { summary, details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines], notes };
     finish(renderResult(def.label, def.metrics, outcome, ev, thresholds, text, prefs), ev.state, true);

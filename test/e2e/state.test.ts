@@ -297,8 +297,9 @@ describe.skipIf(!isRoot)('file system failures', () => {
     rmSync(join(mnt, 'fill0'));
     writeFileSync(dump, 'q1 a\nq1 b\nq1 c\n');
     const r = await run(['--state-dir', mnt]);
-    expect(r.code).toBe(3);
-    expect(r.line1).toMatch(/cannot save state in .*: no space left on device; the previous state is kept/);
+    // the result stands (3 messages: WARNING), the unsaved state (UNKNOWN) is said first
+    expect(r.code).toBe(1);
+    expect(r.line1).toMatch(/^DELAYED_DUMP WARNING - cannot save state in .*: no space left on device; the previous state is kept: the next run cannot go on from this one/);
     expect(readFileSync(join(mnt, file), 'utf8')).toBe(before);
     expect(readdirSync(mnt).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'))).toEqual([]);
   });
@@ -322,5 +323,59 @@ describe.skipIf(!isRoot)('file system failures', () => {
     const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(BIN, P), '-f', dump, '--state-dir', sd], { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/UNKNOWN - cannot lock state in .*: permission denied/);
+  });
+});
+
+describe('a state that cannot be saved, or could not be read, is never silent', () => {
+  const broker = (log: string, args: string[] = []) => runBin('check_broker_command_timeouts', ['-f', log, '--stale-log', '0', ...args], { MSGWATCH_STATE_DIR: stateDir });
+  const event = (n: number) => `[2026-11-17 09:12:0${n % 10}] ERROR  : [ broker-master ] [ Livestatus ] [ COMMAND CALL ] [ PID:4242 ] [ t ] Failed to send command call [ get_${n} ] for module Livestatus because of timeout\n`;
+  const quiet = '[2026-11-17 09:12:01] INFO   : [ broker-master ] [ QUEUE ] nothing to say\n';
+
+  it('the state file replaced by a directory: every run says so first, not OK (UNKNOWN by default, --unsaved-state chooses); events are not silently lost', async () => {
+    const log = join(dir, 'brokerd.log');
+    writeFileSync(log, quiet.repeat(20));
+    expect((await broker(log)).code).toBe(0);
+    const [f] = stateFiles();
+    rmSync(join(stateDir, f));
+    mkdirSync(join(stateDir, f));
+    for (let k = 0; k < 2; k++) {
+      writeFileSync(log, event(k), { flag: 'a' });
+      const r = await broker(log);
+      expect(r.code, r.stdout).not.toBe(0);
+      expect(r.line1).toMatch(/^BROKER_COMMANDS (WARNING|UNKNOWN) - cannot save state: \S+ is a directory; remove it .*: the next run cannot go on from this one/);
+      // and where reading began, since the saved position was unusable
+      expect(r.line1).toMatch(/the saved state was unusable, so \S+brokerd.log was read from byte \d+ of \d+ as on a first run/);
+    }
+    const crit = await broker(log, ['--unsaved-state', 'CRITICAL']);
+    expect(crit.code).toBe(2);
+    expect((await broker(log, ['--unsaved-state', 'CRTICAL'])).line1).toMatch(/^BROKER_COMMANDS UNKNOWN - --unsaved-state: /);
+    // the same rule for a check with no log position (the dump): UNKNOWN beats its OK
+    writeFileSync(dump, '');
+    expect((await run()).code).toBe(0);
+    for (const g of stateFiles().filter((x) => x.startsWith('check_delayed_dump'))) { rmSync(join(stateDir, g)); mkdirSync(join(stateDir, g)); }
+    const d = await run();
+    expect(d.code, d.stdout).toBe(3);
+    expect(d.line1).toMatch(/^DELAYED_DUMP UNKNOWN - cannot save state: /);
+    const j = await run(['--output-format', 'json']);
+    expect(JSON.parse(j.stdout).summary).toMatch(/^cannot save state: /);
+    // removed: the next run saves and is itself again
+    for (const g of stateFiles().filter((x) => x.startsWith('check_delayed_dump'))) rmSync(join(stateDir, g), { recursive: true });
+    expect((await run()).code).toBe(0);
+  });
+
+  it('a corrupt state: the run says on stdout from which byte it read, in the --lost-lines state', async () => {
+    const log = join(dir, 'brokerd.log');
+    writeFileSync(log, quiet.repeat(20));
+    await broker(log);
+    const [f] = stateFiles();
+    writeFileSync(join(stateDir, f), '{"format": "msgwatch-state", trunc');
+    writeFileSync(log, event(1), { flag: 'a' });
+    const size = statSync(log).size;
+    const r = await broker(log);
+    expect(r.code).toBe(1);
+    expect(r.line1).toContain(`the saved state was unusable, so ${log} was read from byte ${size} of ${size} as on a first run: lines written before that point since the previous run were not read`);
+    expect(r.stdout).toMatch(/note: state file \S+ was corrupt; starting fresh/);
+    // the next run has a state again: OK
+    expect((await broker(log)).code).toBe(0);
   });
 });

@@ -207,3 +207,33 @@ export async function fuzzRotations(seed: number, rounds: number, dir: string): 
   if (lost.code === 0 || !/was rotated and the/.test(lost.stdout)) failures.push({ seed, case: rounds + 1, what: `exit ${lost.code} after a rotation into a directory not named by --rotated-dir`, argv, output: lost.stdout.slice(0, 2000) });
   return failures;
 }
+
+/**
+ * The state as a directory: a run whose state could not be saved is never OK. Each case runs a
+ * random command line once (making its state), puts a directory where each state file was, and
+ * runs it again: that run must be well-formed and not OK (--dry-run, which never saves, aside).
+ */
+export async function fuzzUnsaved(seed: number, cases: number, dir: string): Promise<Failure[]> {
+  const r = rng(seed);
+  const failures: Failure[] = [];
+  for (let i = 0; i < cases; i++) {
+    const check = pick(r, Object.keys(CHECKS) as Check[]);
+    const input = join(dir, `unsaved-input-${i}`);
+    writeFileSync(input, mutate(r, readFileSync(join(ROOT, CHECKS[check].input))));
+    const { argv, timeout } = randomArgv(r, check, input);
+    if (argv.includes('--dry-run')) continue;
+    const state = join(dir, `unsaved-state-${i}`);
+    rmSync(state, { recursive: true, force: true });
+    const env = { MSGWATCH_STATE_DIR: state };
+    await runOne(check, argv, env, timeout);
+    let files: string[] = [];
+    try { files = readdirSync(state).filter((f) => f.endsWith('.json')); } catch { /* no state made: a usage error */ }
+    if (files.length === 0) continue;
+    for (const f of files) { unlinkSync(join(state, f)); mkdirSync(join(state, f)); }
+    const out = await runOne(check, argv, env, timeout);
+    const what = judge(CHECKS[check].label, argv, out.code, out.stdout, out.stderr, out.ms, timeout)
+      ?? (out.code === 0 ? 'OK although its state could not be saved' : null);
+    if (what) failures.push({ seed, case: i, what: `${check} (state a directory): ${what}`, argv, output: out.stdout.slice(0, 2000) });
+  }
+  return failures;
+}

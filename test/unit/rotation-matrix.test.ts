@@ -2,7 +2,7 @@
 // previous run (nothing, a partial line, one line, many lines) and how it was rotated. Every file
 // of this log starts with the same date prefix, and older rotations lie beside it, so a short
 // fingerprint alone would match the wrong file.
-import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,21 @@ describe('rotation matrix: every line on disk is delivered exactly once', () => 
       });
     }
   }
+
+  it('rotated into a directory nobody named, and a new log that begins like the old one: read on, never silently', async () => {
+    const head = Array.from({ length: 40 }, (_, i) => `[2026-11-22 10:00:00] start-up line ${i}`); // over 1 KiB, same second
+    writeFileSync(log, head.map((l) => `${l}\n`).join(''));
+    const reader = new Reader();
+    await reader.run();
+    appendFileSync(log, `${ev()}\n${ev()}\n`); // the old log's last lines
+    await pause();
+    const elsewhere = join(dir, 'archive');
+    mkdirSync(elsewhere);
+    renameSync(log, join(elsewhere, 'brokerd.log-old'));
+    writeFileSync(log, [...head, ev(), ev(), ev(), ev()].map((l) => `${l}\n`).join('')); // the daemon's same start-up, then more
+    const r = await reader.run();
+    expect(r.lost, 'an inode change whose old file was not found is never silent').toMatch(/has a new inode and the old file was not found in .*; its first 1024 bytes match the old log's, so it was read on from byte \d+: if it is a new log/);
+  });
 
   it('a writer that kept writing to the rotated file is not mistaken for the new one when that is rotated too', async () => {
     writeFileSync(log, `${ev()}\n`);

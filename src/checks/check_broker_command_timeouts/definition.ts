@@ -108,7 +108,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   for (const f of files) {
     const r = await tailFile(f, prev.files[f], scanner, {
       // a log that appeared since the previous run is new in full; only a true first run skips history
-      firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine,
+      firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine, stateLost: ctx.stateLost,
       deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
     });
     const lost = lostFinding(r, o.lostLines);

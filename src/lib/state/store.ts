@@ -7,7 +7,7 @@
  * yields "no state" plus one note for the output, exactly like a first run.
  */
 import {
-  closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+  closeSync, constants, existsSync, fstatSync, lstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crypto } from '../builtins.js';
@@ -178,6 +178,23 @@ export class StateFile<T> {
     return { data: v.value, savedAt: Math.min(env.savedAt, now), note };
   }
 
+  /**
+   * The rename that commits comes after the output: what would make it fail (a directory or a
+   * symbolic link in the state file's place) must be found now, while the result can say so.
+   */
+  private checkTarget(): void {
+    let st;
+    try {
+      st = lstatSync(this.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new PluginError(`cannot save state: cannot inspect ${this.path}: ${errnoText(e)}`);
+    }
+    if (st.isFile()) return;
+    const what = st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
+    throw new PluginError(`cannot save state: ${this.path} is ${what}; remove it (or choose another --state-dir)`);
+  }
+
   /** Temp files left by a writer that was killed before its rename. */
   private removeOrphanTemps(): void {
     const prefix = `${basename(this.path)}.tmp-`;
@@ -203,6 +220,7 @@ export class StateFile<T> {
    * still say so.
    */
   stage(data: T, now = Date.now()): Staged {
+    this.checkTarget();
     const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
     const body = Buffer.from(JSON.stringify(env), 'utf8');
     const tmp = `${this.path}.tmp-${process.pid}-${(tmpCount++).toString(36)}${Date.now().toString(36)}`; // O_EXCL guards the rest

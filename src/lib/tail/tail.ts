@@ -9,6 +9,8 @@
  *   copytruncate          same inode but shorter, or different first bytes: read the copy's
  *                         tail (found by first bytes) from the saved offset, then the file from 0
  *   truncated / replaced  no copy found: the file from 0, with a note
+ *   look-alike            inode changed, old file not found, same first bytes: read on from the
+ *                         saved offset, and reported as possibly lost (`lost`)
  *   missing               nothing to read from it; an unread rotated tail is still read
  *
  * A short fingerprint (the file held less than 1 KiB at the previous run: empty, a partial first
@@ -42,6 +44,8 @@ export interface TailOptions {
   /** other directories where rotated files go (logrotate's olddir), searched like the log's own */
   rotatedDirs?: string[];
   maxLine?: number;
+  /** the saved state was there and unusable: a first run's start is where lines went unread */
+  stateLost?: boolean;
   deadline?: number;
   onPhase?: (text: string) => void;
 }
@@ -226,6 +230,9 @@ export class Tailer {
       if (!cur || fd === null) return this.result('missing', undefined);
       const fr = this.opts.firstRun ?? 'end';
       const start = fr === 'start' ? 0 : fr === 'end' ? this.alignedEnd(fd, cur.size) : this.alignedForward(fd, fr, cur.size);
+      if (this.opts.stateLost && start > 0) {
+        this.lost = `the saved state was unusable, so ${this.path} was read from byte ${start} of ${cur.size} as on a first run: lines written before that point since the previous run were not read`;
+      }
       const end = start < cur.size ? await this.readPlain(fd, start) : start;
       return this.result('first-run', await this.positionFor(fd, fstatSync(fd), end), cur.size - end);
     }
@@ -273,7 +280,11 @@ export class Tailer {
     if (!r.found) {
       const same = await matchesFp(fd, prev);
       if (same.ok && prev.fpLen > 0 && cur.size >= prev.offset) {
-        // same content under a new inode (copied back, or moved across file systems)
+        // same first bytes under a new inode: the old file copied back or moved across file
+        // systems, or a new log that begins like the old one (a daemon writing the same start-up
+        // lines in the same second). Nothing tells the two apart, so it is read on from the old
+        // offset, and never silently: if it is a new log, the old one's last lines were not read
+        this.lost = `${this.path} has a new inode and the old file was not found in ${this.lookedIn()}; its first ${prev.fpLen} bytes match the old log's, so it was read on from byte ${prev.offset}: if it is a new log, lines the old one got after byte ${prev.offset} and this one's first ${prev.offset} bytes were not read (--rotated-dir names where rotated logs go)`;
         const end = await this.readPlain(fd, prev.offset);
         return this.result('grew', await this.positionFor(fd, fstatSync(fd), end), cur.size - end);
       }
