@@ -13,9 +13,11 @@
  * Names are normalised (snake_case to camelCase) and each counter is stored under the label the
  * C lbmmon prints, the ID fields in the hex the text prints: the same series, the same verdicts.
  * Daemon records (Store, DRO, SRS: `srs`, `portals`, `storeIdx`...) are recognised and counted,
- * never read as loss.
+ * never read as loss. The documents may come one a line or pretty-printed and concatenated
+ * (json-values.ts).
  */
 import type { LineSink } from '../lib/tail/lines.js';
+import { JsonValues } from './json-values.js';
 import { appKey, SENTINELS, type Block, type BlockKind, type Header } from './model.js';
 import type { CarriedBlock, ParserStats } from './parse.js';
 
@@ -95,21 +97,25 @@ export class JsonParser implements LineSink {
 
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void) {}
 
+  /** the stream's values, one a line or pretty-printed (json-values.ts) */
+  private readonly values = new JsonValues({
+    value: (text, parsed) => (parsed === undefined ? this.record(text) : this.parsed(parsed, text)),
+    garbage: (text) => this.record(text),
+    oversized: () => { this.stats.skippedLines++; this.stats.cutBlocks++; },
+  });
+
   lines(buf: Buffer, start: number, end: number): void {
-    let pos = start;
-    while (pos < end) {
-      let nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= end) nl = end;
-      const text = buf.toString('utf8', pos, nl).trim();
-      if (text) this.record(text);
-      pos = nl + 1;
-    }
+    this.values.lines(buf, start, end);
   }
 
   /** One JSON document: an MCS row or an lbmmon_json line. */
   record(text: string): void {
     let raw: unknown;
     try { raw = JSON.parse(text); } catch { raw = undefined; }
+    this.parsed(raw, text);
+  }
+
+  private parsed(raw: unknown, text: string): void {
     const o = norm(raw);
     // lbmmon_json: {"ts", "packet_type", "attributes", "data": the packet's message}; MCS: {"attributes", "stats"}
     const body = isObj(o) && isObj(o.data) ? o.data : o;
@@ -159,10 +165,17 @@ export class JsonParser implements LineSink {
     this.onBlock({ header, source, transport, fields, lines: fields.size });
   }
 
-  /** JSON records are whole lines: nothing is carried between runs. */
+  /** A pretty-printed value still open at the end of the read: its text, carried to the next run. */
+  pending(): string | null {
+    return this.values.pending();
+  }
+
+  restorePending(text: string): void {
+    this.values.restore(text);
+  }
+
+  /** No lbmmon text block is carried: an open JSON value is (pending). */
   finish(): CarriedBlock | null {
     return null;
   }
-
-  restore(): void { /* nothing carried */ }
 }

@@ -4,7 +4,7 @@
  * come from the most recent samples instead of starting blind.
  */
 import type { RunContext } from '../lib/plugin.js';
-import { count, nullable, obj, optional, record, type Schema } from '../lib/state/schema.js';
+import { count, nullable, obj, optional, record, str, type Schema } from '../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../lib/tail/identity.js';
 import { tailFile, type TailResult } from '../lib/tail/tail.js';
 import { noteTail } from '../lib/tail/report.js';
@@ -20,10 +20,12 @@ export interface ReaderState {
   carry: CarriedBlock | null;
   /** --mcs-db: the last row id read of each MCS table */
   mcs?: Record<string, number>;
+  /** JSON: a pretty-printed value the previous run read only part of (its text so far) */
+  json?: string;
 }
 
 export const READER_STATE: Schema<ReaderState> = obj<ReaderState>({
-  pos: nullable(FILE_POSITION), carry: nullable(CARRIED_BLOCK), mcs: optional(record(count, 10)),
+  pos: nullable(FILE_POSITION), carry: nullable(CARRIED_BLOCK), mcs: optional(record(count, 10)), json: optional(str(16 << 20)),
 });
 
 export interface ReadOutcome {
@@ -64,19 +66,21 @@ export async function readLbmmon<O>(
   const json = isJson(o.file);
   const parser = json ? new JsonParser(new Set(wanted), take) : new LbmmonParser(new Set(wanted), take, labels);
   if (prev?.carry && parser instanceof LbmmonParser) parser.restore(prev.carry);
+  if (prev?.json && parser instanceof JsonParser) parser.restorePending(prev.json);
   let firstRun: 'end' | number = 'end';
   try {
     const st = statSync(o.file);
     firstRun = o.fromStart ? 0 : Math.max(0, st.size - o.initialBytes);
   } catch { /* missing: reported by the reader */ }
   const tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
-    firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
+    firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, stateLost: ctx.stateLost, deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
   });
   const carry = parser.finish();
+  const open = parser instanceof JsonParser ? parser.pending() : null;
   noteTail(ctx, o.file, tail);
   ctx.debug(1, `${o.file}: ${parser.stats.blocks} blocks, ${parser.stats.cutBlocks} cut off${parser.stats.legacy ? `, ${parser.stats.legacy} in the 29West layout` : ''}`);
   return {
-    next: { pos: tail.position ?? prev?.pos ?? null, carry },
+    next: { pos: tail.position ?? prev?.pos ?? null, carry, ...(open !== null ? { json: open } : {}) },
     tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, parser: parser.stats,
     ...(parser instanceof JsonParser ? { format: 'json' as const, daemons: parser.daemons } : { format: 'text' as const }),
   };
@@ -90,6 +94,7 @@ function readFromMcs<O>(ctx: RunContext<O>, prev: ReaderState | undefined, db: s
   ctx.debug(1, `${db}: ${r.rows} rows, ${parser.stats.blocks} blocks`);
   const tail: TailResult = {
     status: 'grew', position: undefined, sources: [db], bytesRead: 0, cutLines: 0, behind: r.behind, bytesLeft: 0, notes: [], mtimeMs: r.mtimeMs,
+    ...(ctx.stateLost && !prev ? { lost: `the saved state was unusable, so ${db} was read as on a first run (the newest rows of each table): rows added since the previous run before those were not read` } : {}),
   };
   return {
     next: { pos: null, carry: null, mcs: r.next }, tail, blocks: parser.stats.blocks, cutBlocks: 0, firstRun: !prev,

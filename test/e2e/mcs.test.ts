@@ -113,6 +113,40 @@ describe('UM monitoring JSON and the MCS database (mcs_demo)', () => {
     expect(again.stdout).toMatch(/mcs\.db: 0 rows/);
   });
 
+  it('pretty-printed JSON (`jq .` of the rows, concatenated): the same states and findings as the line form, also when a run ends inside an object', async () => {
+    const docs = rows();
+    const jq = async (ds: string[]) => (await execa('jq', ['.'], { input: ds.join('\n') + '\n' })).stdout + '\n';
+    const pretty = join(dir, 'pretty.json');
+    writeFileSync(pretty, await jq(docs));
+    expect(readFileSync(pretty, 'utf8').split('\n')[0]).toBe('{'); // what was refused: "found '{'"
+    for (const p of CHECKS) {
+      const line = await runBin(p, ['-f', ROWS, '--from-start', ...OLD], { MSGWATCH_STATE_DIR: join(dir, `pl-${p}`) });
+      const pr = await runBin(p, ['-f', pretty, '--from-start', ...OLD], { MSGWATCH_STATE_DIR: join(dir, `pp-${p}`) });
+      expect(pr.code, pr.stdout).toBe(line.code);
+      expect(findings(pr)).toEqual(findings(line));
+      expect(pr.perf).toEqual(line.perf);
+    }
+    // two runs, the first ending halfway through an object: the object is carried, not lost or doubled
+    const k = Math.floor(docs.length / 2);
+    const mid = (await jq([docs[k]])).split(/(?<=\n)/);
+    const half = Math.floor(mid.length / 2);
+    const p2 = join(dir, 'pretty2.json');
+    const l2 = join(dir, 'lines2.json');
+    writeFileSync(p2, (await jq(docs.slice(0, k))) + mid.slice(0, half).join(''));
+    writeFileSync(l2, docs.slice(0, k).map((d) => `${d}\n`).join(''));
+    const e = (n: string) => ({ MSGWATCH_STATE_DIR: join(dir, n) });
+    const a1 = await runBin('check_um_naks', ['-f', p2, '--from-start', ...OLD], e('c2p'));
+    const b1 = await runBin('check_um_naks', ['-f', l2, '--from-start', ...OLD], e('c2l'));
+    expect(findings(a1)).toEqual(findings(b1));
+    appendFileSync(p2, mid.slice(half).join('') + (await jq(docs.slice(k + 1))));
+    appendFileSync(l2, docs.slice(k).map((d) => `${d}\n`).join(''));
+    const a2 = await runBin('check_um_naks', ['-f', p2, ...OLD], e('c2p'));
+    const b2 = await runBin('check_um_naks', ['-f', l2, ...OLD], e('c2l'));
+    expect(a2.code, a2.stdout).toBe(b2.code);
+    expect(findings(a2)).toEqual(findings(b2));
+    expect(a2.perf).toEqual(b2.perf);
+  }, 120_000);
+
   it('a database locked by a writer longer than -t allows, a missing, a corrupt or a foreign one: a clear UNKNOWN each', async () => {
     const db = join(dir, 'mcs.db');
     await makeDb(db, rows().slice(0, 50));
