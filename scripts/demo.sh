@@ -10,8 +10,16 @@ bin=dist/bin
 bash scripts/ensure-built.sh || exit 1
 unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 state="$(mktemp -d)"
-trap 'rm -rf "$state"' EXIT
+data="$(mktemp -d)"
+trap 'rm -rf "$state" "$data"' EXIT
 d=examples/data
+# A dump's age is its file's modification time on a first run: the checkout's, for the bundled
+# one, so the demo once turned CRITICAL half an hour after the clone. It runs on copies whose age
+# it sets itself: one 10 minutes old (WARNING: messages waiting), one 2 hours old (CRITICAL: -c age).
+cp $d/delayed-messages.dump "$data/delayed-messages.dump"
+touch -d '10 minutes ago' "$data/delayed-messages.dump"
+cp $d/delayed-messages.dump "$data/aged-messages.dump"
+touch -d "2 hours ago" "$data/aged-messages.dump"
 failed=0
 # expect STATE-OF-RUN-1 STATE-OF-RUN-2 program args...
 expect() {
@@ -23,7 +31,8 @@ expect() {
     [ "$rc" = "$want" ] || { echo "demo: $1 gave exit $rc, expected $want" >&2; failed=1; }
   done
 }
-expect 1 1 $bin/check_delayed_dump -f $d/delayed-messages.dump -c messages=1000 -c age=1800
+expect 1 1 $bin/check_delayed_dump -f "$data/delayed-messages.dump" -c messages=1000 -c age=1800
+expect 2 2 $bin/check_delayed_dump -f "$data/aged-messages.dump" -c messages=1000 -c age=1800
 expect 2 2 $bin/check_broker_command_timeouts -f $d/brokerd.log --from-start
 expect 0 0 $bin/check_um_naks -f $d/lbmmon.log --stale-log 1000d
 expect 0 0 $bin/check_um_event_queue -f $d/lbmmon.log --message-size 200 --stale-log 1000d
