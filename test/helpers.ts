@@ -103,10 +103,10 @@ export function allPerfdata(stdout: string): string {
 }
 
 /** Polls `f` every 250 ms until it gives a value (a server's state reached), or fails naming `what`. */
-export async function until<T>(what: string, f: () => T | undefined | false, ms = 90_000): Promise<T> {
+export async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -56,9 +56,11 @@ async function work(fn: string, n: number): Promise<Buffer[]> {
   return readdirSync(out).map((f) => readFileSync(join(out, f)));
 }
 
-const handler = (args: string[]) => execa(join(BIN, 'handle_delayed_dump'),
+// most tests read what gearmand holds with no worker taking it: they allow that explicitly
+const guarded = (args: string[]) => execa(join(BIN, 'handle_delayed_dump'),
   ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', dump, '--gearman', `127.0.0.1:${port}`, ...args],
   { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer' });
+const handler = (args: string[]) => guarded(['--allow-no-worker', ...args]);
 const text = (b: unknown) => Buffer.from(b as Uint8Array).toString('latin1');
 
 beforeEach(async () => {
@@ -189,6 +191,39 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect(statSync(join(archive, journal)).uid).toBe(65534);
   });
 
+  it('never re-submits into a function no worker serves: its lines stay, said so (exit 1); once a worker is there they go', async () => {
+    await startGearmand();
+    const lines = Array.from({ length: 20 }, (_, i) => `check_results ${Buffer.from(`host_name=h${i}\nreturn_code=0\n`).toString('base64')}`);
+    writeFileSync(dump, lines.join('\n') + '\n');
+    // the function exists on the server (a job waits in it) but no worker serves it
+    await execa('gearman', ['-h', '127.0.0.1', '-p', String(port), '-b', '-f', 'check_results', 'x']);
+    let r = await guarded(['--rate', '0']);
+    expect(r.exitCode, text(r.stdout)).toBe(1);
+    expect(text(r.stdout)).toMatch(new RegExp(`nothing re-submitted .*left in .*: 20 results, no worker for check_results on 127\\.0\\.0\\.1:${port}`));
+    expect(readFileSync(dump, 'latin1').split('\n').filter(Boolean)).toEqual(lines);
+    expect(await status()).toEqual({ check_results: 1 });
+    // a function the server has never heard of: no worker either
+    writeFileSync(dump, lines.map((l) => l.replace('check_results', 'perfdata')).join('\n') + '\n');
+    r = await guarded(['--rate', '0']);
+    expect(text(r.stdout)).toMatch(/20 results, no worker for perfdata/);
+    writeFileSync(dump, lines.join('\n') + '\n');
+    // a worker comes: the next run submits, and the worker gets every job
+    const out = join(dir, 'served');
+    mkdirSync(out);
+    const w = spawn('gearman', ['-h', '127.0.0.1', '-p', String(port), '-w', '-f', 'check_results', '--', 'sh', '-c', `cat > "${out}/$(date +%s%N)-$$"`], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !(await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(port), '--status'])).stdout.match(/^check_results\t\d+\t\d+\t1$/m); i++) await new Promise((res) => setTimeout(res, 50));
+      r = await guarded(['--rate', '0']);
+      expect(r.exitCode, text(r.stdout)).toBe(0);
+      expect(text(r.stdout)).toMatch(/re-submitted 20 messages .*; dump removed/);
+      expect(existsSync(dump)).toBe(false);
+      for (let i = 0; i < 100 && readdirSync(out).length < 21; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(readdirSync(out).length).toBe(21); // the 20 and the one that waited
+    } finally {
+      w.kill('SIGKILL');
+    }
+  });
+
   it('no server reachable: nothing leaves the dump', async () => {
     writeFileSync(dump, 'check_results a\n');
     const r = await handler([]);
@@ -310,7 +345,7 @@ describe.skipIf(!available)('handle_delayed_dump --gearman: what mod_gearman wil
         writeSync(fd, Array.from({ length: Math.min(10_000, n - i) }, (_, k) => `check_results ${b64(`host_name=host-${i + k}\nservice_description=svc\nreturn_code=0\noutput=OK - fine ${i + k}\n`)}\n`).join(''));
       }
       closeSync(fd);
-      const r = await execa(join(BIN, 'handle_delayed_dump'), ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', dump, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '120s'],
+      const r = await execa(join(BIN, 'handle_delayed_dump'), ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', dump, '--gearman', `127.0.0.1:${port}`, '--rate', '0', '--max-queue-depth', '0', '--import-timeout', '120s', '--allow-no-worker'],
         { reject: false, env: { PATH: '/usr/bin:/bin', MSGWATCH_MEMORY_REPORT: '1' }, extendEnv: false });
       expect(r.exitCode, r.stdout).toBe(0);
       return Number(/hwm_kib=(\d+)/.exec(r.stderr)![1]);

@@ -22,6 +22,7 @@ let cleanup: () => void;
 let nagios: ChildProcess | undefined;
 let opmon: ChildProcess | undefined;
 let gearmand: ChildProcess | undefined;
+let gworker: ChildProcess | undefined;
 let gport = 0;
 let gdump = '';
 let cases: Case[];
@@ -143,7 +144,7 @@ describe.skipIf(!available)('Nagios Core 4', () => {
   }, 60_000);
 
   afterAll(() => {
-    for (const p of [nagios, opmon, gearmand]) if (p?.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
+    for (const p of [nagios, opmon, gearmand, gworker]) if (p?.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
     cleanup?.();
   });
 
@@ -186,8 +187,12 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     expect(s.performance_data).toMatch(/'queued'=17;0;;0/);
   });
 
-  it('the full loop with Gearman: a dump appears, CRITICAL HARD, the handler re-submits it, gearmand holds the jobs, OK again', async () => {
+  it('the full loop with Gearman: a dump appears, CRITICAL HARD, the handler re-submits it to the worker that serves check_results, OK again', async () => {
     await until('the Gearman service checked OK', () => serviceStatus().get('dump_with_gearman')?.current_state === '0');
+    // a real worker for check_results (gearman -w echoes each job back): the handler submits only
+    // into a function a worker serves
+    gworker = spawn('gearman', ['-h', '127.0.0.1', '-p', String(gport), '-w', '-f', 'check_results'], { stdio: 'ignore' });
+    await until('the worker registered', async () => /^check_results\t\d+\t\d+\t1$/m.test((await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(gport), '--status'])).stdout));
     // mod_gearman results (base64 of host_name=...), and old jobs the default policy leaves in the dump
     const b64 = (t: string) => Buffer.from(t).toString('base64');
     const jobs = [...Array.from({ length: 5 }, (_, i) => `host ${b64(`type=host\nhost_name=h-${i}\n`)}`), `eventhandler ${b64('type=eventhandler\ncommand_line=/bin/true\n')}`];
@@ -195,11 +200,11 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     writeFileSync(gdump, lines.join('\n') + '\n');
     chownSync(gdump, Number((await execa('id', ['-u', 'nagios'])).stdout), Number((await execa('id', ['-g', 'nagios'])).stdout));
     await until('the re-submitted lines gone from the dump', () => existsSync(gdump) && readFileSync(gdump, 'utf8') === `${jobs.join('\n')}\n`, 120_000);
-    const st = await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(gport), '--status']);
-    const queued = Object.fromEntries(st.stdout.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).map((f) => [f[0], Number(f[1])]));
-    expect(queued).toMatchObject({ check_results: 1100 });
-    expect(queued.host ?? 0).toBe(0); // old jobs are not re-run: they stay in the dump
-    expect(queued.eventhandler ?? 0).toBe(0);
+    const queued = async () => Object.fromEntries((await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(gport), '--status'])).stdout.split('\n').map((l) => l.split('\t')).filter((f) => f.length >= 4).map((f) => [f[0], Number(f[1])]));
+    await until('the worker took every job', async () => (await queued()).check_results === 0, 120_000);
+    const q = await queued();
+    expect(q.host ?? 0).toBe(0); // old jobs are not re-run: they stay in the dump
+    expect(q.eventhandler ?? 0).toBe(0);
     expect(readFileSync(join(dir, 'gearman', 'handle_delayed_dump.log'), 'utf8')).toMatch(/queue check_results: 1100 submitted, 1100 acknowledged/);
     await until('the service back below CRITICAL', () => Number(serviceStatus().get('dump_with_gearman')?.current_state) < 2, 120_000);
   }, 180_000);

@@ -12,7 +12,8 @@
  *
  * Gentle on a recovering server: at most `rate` jobs a second, and before and during the import
  * the server's `status` is read; while the target function's queue is deeper than `maxDepth`,
- * submission pauses.
+ * submission pauses. A function no worker serves on the server gets nothing: its lines stay in
+ * the dump (a job waiting in gearmand's memory for a worker is lost when gearmand restarts).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,7 +23,9 @@ import { adoptOwner, readAt } from '../../lib/files.js';
 import { holdYoungGenerationFrom, YOUNG_BYTES } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
-import { label, queueDepths, Submitter, type Server } from './gearman.js';
+import { readStatus, type FunctionStatus } from '../../gearman/admin.js';
+import { label, type Server } from '../../gearman/server.js';
+import { Submitter } from '../../gearman/submit.js';
 import type { Journal } from './journal.js';
 import { LineSet } from './lineset.js';
 import { lines } from './lines.js';
@@ -36,6 +39,8 @@ export interface GearmanOptions {
   low: boolean;
   rate: number; // jobs per second, 0: no limit
   maxDepth: number; // pause while the function's queue is deeper; 0: no guard
+  /** submit into a function no worker serves (--allow-no-worker); else its lines stay in the dump */
+  allowNoWorker: boolean;
   batch: number;
   policy: QueuePolicy;
   deadline: number; // ms since the epoch
@@ -48,7 +53,7 @@ export interface GearmanOptions {
 export interface GearmanOutcome {
   /** lines of the copy (0-based) that left the dump: acknowledged (in this run or a resumed one) or retired */
   acked: LineSet;
-  perQueue: Map<string, { submitted: number; acked: number; skipped: number; held: number; retired: number; invalid: number }>;
+  perQueue: Map<string, { submitted: number; acked: number; skipped: number; held: number; retired: number; invalid: number; noWorker: number }>;
   malformed: number;
   skipped: number;
   /** job queues left in the dump by the default policy */
@@ -56,6 +61,8 @@ export interface GearmanOutcome {
   retired: number;
   /** messages mod_gearman would drop, by reason: they stay in the dump */
   invalid: Map<Rejection, number>;
+  /** lines of functions no worker served on the server, by function and server: they stay in the dump */
+  noWorker: Map<string, { n: number; server: string }>;
   resumed: number;
   notAcked: number;
   servers: string[];
@@ -152,7 +159,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function importToGearman(copy: Copy, archiveDir: string, o: GearmanOptions, j: Journal): Promise<GearmanOutcome> {
   const t0 = Date.now();
-  const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
+  const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), noWorker: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
   const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0, text: '' };
@@ -164,7 +171,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     jf.text += `${i}\n`;
     if (++jf.unsynced >= o.batch) flushJournal(jf);
   };
-  const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0, held: 0, retired: 0, invalid: 0 })); return e; };
+  const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0, held: 0, retired: 0, invalid: 0, noWorker: 0 })); return e; };
 
   let serverIndex = 0;
   let sub: Submitter | null = null;
@@ -187,18 +194,33 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   const inFlight = new Map<number, Promise<void>>();
   // depth guard: the function's queue on the current server, read at most once a second; in
   // between, what this run submitted since is added (an upper bound: workers may have taken some)
-  let depths = new Map<string, number>();
+  let depths = new Map<string, FunctionStatus>();
   const since = new Map<string, number>();
   let depthsAt = 0;
-  const estimate = (fn: string) => (depths.get(fn) ?? 0) + (since.get(fn) ?? 0);
+  let statusOf: Server | null = null; // the server `depths` was read from
+  let statusError: string | null = null;
+  const estimate = (fn: string) => (depths.get(fn)?.total ?? 0) + (since.get(fn) ?? 0);
+  const readDepths = async (s: Server) => {
+    await Promise.allSettled([...inFlight.values()]); // what was submitted is on the server when it is read
+    try { depths = await readStatus(s, o.connectTimeoutMs); since.clear(); statusError = null; } catch (e) { statusError = (e as Error).message; j.log(`cannot read the job server's status: ${statusError}`); }
+    depthsAt = Date.now();
+    statusOf = s;
+  };
   const tooDeep = async (fn: string): Promise<boolean> => {
     if (o.maxDepth <= 0 || !sub) return false;
-    if (depthsAt === 0 || (estimate(fn) >= o.maxDepth && Date.now() - depthsAt >= DEPTH_EVERY_MS)) {
-      await Promise.allSettled([...inFlight.values()]); // what was submitted is on the server when it is read
-      try { depths = await queueDepths(sub.server, o.connectTimeoutMs); since.clear(); } catch (e) { j.log(`cannot read the queue depths: ${(e as Error).message}`); }
-      depthsAt = Date.now();
-    }
+    if (depthsAt === 0 || statusOf !== sub.server || (estimate(fn) >= o.maxDepth && Date.now() - depthsAt >= DEPTH_EVERY_MS)) await readDepths(sub.server);
     return estimate(fn) >= o.maxDepth;
+  };
+  /**
+   * Would a worker take jobs of `fn` on the current server? A job submitted where no worker serves
+   * it waits in gearmand's memory: a restart before a worker comes loses it, and the handler would
+   * have reported success. Status read once per connection (and again by the depth guard).
+   */
+  const served = async (fn: string): Promise<boolean | 'unknown'> => {
+    if (o.allowNoWorker || !sub) return true;
+    if (statusOf !== sub.server) await readDepths(sub.server);
+    if (statusError !== null) return 'unknown';
+    return (depths.get(fn)?.workers ?? 0) > 0;
   };
 
   const pendingRetry: [Buffer, Buffer, number, string][] = []; // resubmitted after a server change
@@ -240,6 +262,15 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
       if (c.kind === 'retire') { out.retired++; q(queue).retired++; ack(i); continue; }
       const fn = line.subarray(0, c.sp);
       const payload = line.subarray(c.sp + 1);
+      const worker = await served(queue);
+      if (worker === 'unknown') { out.stopped = `the job server's status could not be read (${statusError}): whether a worker serves ${queue} is unknown (--allow-no-worker submits anyway)`; break; }
+      if (!worker) {
+        const e = out.noWorker.get(queue) ?? { n: 0, server: label(sub!.server) };
+        e.n++;
+        out.noWorker.set(queue, e);
+        q(queue).noWorker++;
+        continue;
+      }
       // wait: window, rate, depth, failures
       for (;;) {
         if (Date.now() >= o.deadline) { out.stopped = 'the import timeout was reached'; break; }
@@ -290,7 +321,8 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     closeSync(jf.fd);
   }
   const invalid = [...out.invalid.values()].reduce((a, b) => a + b, 0);
-  out.notAcked = copy.lines - out.acked.size - out.malformed - out.skipped - out.held - invalid;
+  const unserved = [...out.noWorker.values()].reduce((a, b) => a + b.n, 0);
+  out.notAcked = copy.lines - out.acked.size - out.malformed - out.skipped - out.held - invalid - unserved;
   out.ms = Date.now() - t0;
   return out;
 }

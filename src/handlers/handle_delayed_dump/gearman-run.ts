@@ -7,12 +7,13 @@ import type { Stats } from 'node:fs';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
 import { importToGearman, settleJournal, type GearmanOutcome } from './gearman-import.js';
-import { label } from './gearman.js';
+import { label } from '../../gearman/server.js';
 import type { Journal } from './journal.js';
 import { lines } from './lines.js';
 import type { Opts } from './options.js';
 import { readKeyFile, type Rejection } from './payload.js';
 import { fateOf, jobsOf, type QueuePolicy } from './policy.js';
+import { isResultQueue } from '../../dump/queues.js';
 import { settle } from './settle.js';
 
 export function policyOf(o: Opts): QueuePolicy {
@@ -26,6 +27,8 @@ export function policyOf(o: Opts): QueuePolicy {
 
 const invalidText = (m: Map<Rejection, number>) => [...m].map(([why, n]) => `${counted(n, 'message')} (${why})`);
 
+const jobsOrResults = (fn: string) => (isResultQueue(fn) ? 'result' : 'job');
+
 /** What stays in the dump, in words: "50 old host checks, 3 event handlers; --queue to re-run ..." */
 function heldText(perQueue: Map<string, { held: number }>): string {
   const parts = [...perQueue].filter(([, n]) => n.held).sort(([, a], [, b]) => b.held - a.held).map(([q, n]) => jobsOf(q, n.held));
@@ -37,11 +40,11 @@ export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir:
   const policy = policyOf(o);
   j.log(`submitting to gearmand ${o.gearman.map(label).join(', ')} (${o.lowPriority ? 'low-priority ' : ''}background jobs, at most ${o.rate || 'unlimited'}/s, pausing above ${o.maxQueueDepth || 'no limit'} queued, timeout ${o.importTimeout}s; ${policy.validate ? `payloads checked as mod_gearman's${policy.validate.key ? ` (decrypted with --key-file${policy.acceptClear ? '; clear results accepted' : ''})` : ''}` : 'payloads not checked (--no-validate)'})`);
   const r: GearmanOutcome = await importToGearman(copy, archiveDir, {
-    servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch,
+    servers: o.gearman, low: o.lowPriority, rate: o.rate, maxDepth: o.maxQueueDepth, batch: o.journalBatch, allowNoWorker: o.allowNoWorker,
     policy, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000, owner,
   }, j);
   for (const [queue, n] of [...r.perQueue].sort()) {
-    j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}${n.held ? `, ${n.held} left (jobs)` : ''}${n.retired ? `, ${n.retired} retired` : ''}${n.invalid ? `, ${n.invalid} not mod_gearman payloads` : ''}`);
+    j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}${n.held ? `, ${n.held} left (jobs)` : ''}${n.retired ? `, ${n.retired} retired` : ''}${n.invalid ? `, ${n.invalid} not mod_gearman payloads` : ''}${n.noWorker ? `, ${n.noWorker} left (no worker)` : ''}`);
   }
   const left = r.acked.size;
   // every line left: the plain settle (no per-line bookkeeping on a million-line dump)
@@ -50,6 +53,7 @@ export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir:
   const imported = left - r.retired;
   const stayed = [
     r.notAcked ? `${counted(r.notAcked, 'message')} not acknowledged${r.stopped ? ` (${r.stopped})` : ''}` : '',
+    ...[...r.noWorker].map(([fn, e]) => `${counted(e.n, jobsOrResults(fn))}, no worker for ${fn} on ${e.server}`),
     heldText(r.perQueue),
     ...invalidText(r.invalid),
     r.skipped ? `${counted(r.skipped, 'message')} of skipped queues` : '',
@@ -62,7 +66,8 @@ export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir:
     + (stayed.length ? `; left in ${o.file}: ${stayed.join(', ')}` : s.kept ? `; ${counted(s.kept, 'message')} added meanwhile kept in the dump` : '; dump removed');
   j.log(summary);
   const partial = r.notAcked > 0;
-  return { code: partial ? 2 : 0, summary: partial ? `partial import: ${summary}` : summary };
+  // lines withheld because nobody would process them: refused by a guard, not done
+  return { code: partial ? 2 : r.noWorker.size ? 1 : 0, summary: partial ? `partial import: ${summary}` : summary };
 }
 
 /** --dry-run with --gearman: per queue, how many jobs would go to which server, and what would stay. */

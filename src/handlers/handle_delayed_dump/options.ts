@@ -1,7 +1,7 @@
 /** handle_delayed_dump's option table, its help texts and its description for the generators. */
 import type { ProgramDescription } from '../../lib/check.js';
 import { coerce, STANDARD_OPTIONS, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
-import { parseServer } from './gearman.js';
+import { parseServer } from '../../gearman/server.js';
 
 export const NAME = 'handle_delayed_dump';
 export const DEFAULT_DUMP = '/usr/local/opmon/var/delayed-messages.dump';
@@ -28,6 +28,7 @@ export const OPTIONS = {
     type: 'string', array: true, default: [], requiresArg: true, coerce: (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => parseServer(String(x))),
     describe: 'Re-submit the dump to this Gearman job server (HOST[:PORT], port 4730 by default; repeatable: the next one on failure) instead of running --import-command',
   },
+  'allow-no-worker': { type: 'boolean', default: false, describe: "Also submit into functions no worker serves on the server (by default their lines stay in the dump: such jobs wait in gearmand's memory, and a restart of gearmand before a worker comes loses them while the dump is gone)" },
   'low-priority': { type: 'boolean', default: false, describe: 'Submit as low-priority background jobs (SUBMIT_JOB_LOW_BG)' },
   rate: { type: 'string', default: '500', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'At most this many jobs a second, gentle on a server that just came back (0: no limit)' },
   'max-queue-depth': { type: 'string', default: '10000', requiresArg: true, coerce: coerce.positiveInt(0), describe: "Pause while the target function's queue on the server holds more jobs than this (0: no guard)" },

@@ -5,8 +5,9 @@
  * common/crypt.c). A message that fails here would be acknowledged by gearmand and then thrown
  * away by the worker: lost while the handler reported success. So it is never submitted.
  */
-import { readFileSync } from 'node:fs';
 import { crypto } from '../../lib/builtins.js';
+
+export { readKeyFile } from '../../gearman/crypt.js';
 
 /** Why a message is not a mod_gearman payload, as the summary counts it. */
 export type Rejection = 'not base64' | 'does not decrypt with the key' | 'not a mod_gearman job or result';
@@ -22,21 +23,6 @@ const SEXTET = new Int8Array(256).fill(-1);
 
 /** what String.prototype.trimEnd drops at the end of a latin1 text: TAB, LF, VT, FF, CR, space, NBSP */
 const trailing = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 0xa0;
-
-/**
- * The key as mod_gearman reads a keyfile: its first 32 bytes, up to a NUL, trailing white space
- * (the file's newline) dropped, zero-padded to 32 bytes. Never a key on the command line.
- */
-export function readKeyFile(path: string): Buffer {
-  const raw = readFileSync(path).subarray(0, 32);
-  let end = raw.indexOf(0);
-  if (end < 0) end = raw.length;
-  while (end > 0 && (raw[end - 1] === 10 || raw[end - 1] === 13 || raw[end - 1] === 32 || raw[end - 1] === 9)) end--;
-  if (end === 0) throw new Error(`${path} holds no key`);
-  const key = Buffer.alloc(32);
-  raw.copy(key, 0, 0, end);
-  return key;
-}
 
 function startsWith(text: Uint8Array, length: number, t: Uint8Array): boolean {
   if (length < t.length) return false;

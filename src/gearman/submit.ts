@@ -1,6 +1,6 @@
 /**
- * A small Gearman client: background job submission and the admin `status` command, over TCP
- * to the configured job servers only. The npm Gearman clients are unmaintained (no release in
+ * Background job submission (handle_delayed_dump --gearman), over TCP to the configured job
+ * servers only. The npm Gearman clients are unmaintained (no release in
  * years, callback APIs without timeouts or pipelining); what is needed here is 3 packet types,
  * so it is written out and tested against a real gearmand (test/integration/gearman.test.ts).
  *
@@ -10,26 +10,14 @@
  * one connection are answered in order, so submissions are pipelined: many in flight, each
  * acknowledged by its JOB_CREATED in turn.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { label, opened, type Server } from './server.js';
 
 const REQ = Buffer.from('\0REQ', 'latin1');
 const SUBMIT_JOB_BG = 18;
 const SUBMIT_JOB_LOW_BG = 34;
 const JOB_CREATED = 8;
 const ERROR = 19;
-
-export interface Server { host: string; port: number }
-
-/** `host[:port]`, port 4730 by default; an IPv6 address goes in brackets: `[::1]:4730`. */
-export function parseServer(text: string): Server {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!m) throw new Error(`'${text}' is not HOST[:PORT]`);
-  const port = m[3] === undefined ? 4730 : Number(m[3]);
-  if (port < 1 || port > 65535) throw new Error(`'${text}': port out of range`);
-  return { host: m[1] ?? m[2], port };
-}
-
-export const label = (s: Server) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`;
 
 /** A SUBMIT_JOB packet with an empty unique ID: one buffer, built in place (this runs per job). */
 function submitPacket(type: number, fn: Buffer, payload: Buffer): Buffer {
@@ -43,15 +31,6 @@ function submitPacket(type: number, fn: Buffer, payload: Buffer): Buffer {
   p[13 + fn.length] = 0; // the empty unique ID, then its NUL
   payload.copy(p, 14 + fn.length);
   return p;
-}
-
-function opened(s: Server, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: s.host, port: s.port });
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no connection to ${label(s)} within ${timeoutMs / 1000}s`)); }, timeoutMs);
-    sock.once('connect', () => { clearTimeout(timer); sock.setNoDelay(true); resolve(sock); });
-    sock.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot connect to ${label(s)}: ${(e as Error).message}`)); });
-  });
 }
 
 interface Pending { resolve: (handle: string) => void; reject: (e: Error) => void; at: number }
@@ -130,29 +109,4 @@ export class Submitter {
     this.sock.end();
     this.sock.destroy();
   }
-}
-
-/** The admin `status` command: jobs queued (total, including running) per function. */
-export async function queueDepths(server: Server, timeoutMs: number): Promise<Map<string, number>> {
-  const sock = await opened(server, timeoutMs);
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`${label(server)} did not answer 'status' within ${timeoutMs / 1000}s`)); }, timeoutMs);
-    sock.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      if (text === '.\n' || text.endsWith('\n.\n')) {
-        clearTimeout(timer);
-        sock.end();
-        const out = new Map<string, number>();
-        for (const line of text.split('\n')) {
-          const f = line.split('\t');
-          if (f.length >= 4) out.set(f[0], Number(f[1]) || 0);
-        }
-        resolve(out);
-      }
-      if (text.length > 16 << 20) { clearTimeout(timer); sock.destroy(); reject(new Error(`${label(server)}: 'status' answer too long`)); }
-    });
-    sock.on('error', (e) => { clearTimeout(timer); reject(new Error(`${label(server)}: ${e.message}`)); });
-    sock.write('status\n');
-  });
 }
