@@ -40,6 +40,8 @@ export const PROGRAMS: Program[] = [
     () => import('./checks/check_um_naks/definition.js')),
   check({ name: 'check_um_event_queue', what: 'Ultra Messaging event queues (lbmmon, UM JSON, MCS)', icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' }, sample: ['-f', 'lbmmon.log'] },
     () => import('./checks/check_um_event_queue/definition.js')),
+  check({ name: 'check_gearman_queues', what: 'Gearman job servers: queues, workers, stuck and orphaned queues', icinga: { object: 'msgwatch_gearman_queues', prefix: 'gearman_queues' }, sample: ['-H', '127.0.0.1:1', '-t', '2'] },
+    () => import('./checks/check_gearman_queues/definition.js')),
   {
     name: 'handle_delayed_dump', kind: 'handler', what: 'event handler: re-imports the dump safely',
     icinga: { object: 'msgwatch_handle_delayed_dump', prefix: 'handle_delayed_dump' },

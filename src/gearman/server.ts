@@ -12,7 +12,10 @@ export function parseServer(text: string): Server {
   if (!m) throw new Error(`'${text}' is not HOST[:PORT]`);
   const port = m[3] === undefined ? 4730 : Number(m[3]);
   if (port < 1 || port > 65535) throw new Error(`'${text}': port out of range`);
-  return { host: m[1] ?? m[2], port };
+  const host = m[1] ?? m[2];
+  // a DNS name: at most 253 characters, labels of at most 63 (a longer one is a mistake, not a host)
+  if (host.length > 253 || host.split('.').some((l) => l.length > 63)) throw new Error(`'${text.slice(0, 80)}${text.length > 80 ? '...' : ''}' is not a host name`);
+  return { host, port };
 }
 
 export const label = (s: Server) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`;

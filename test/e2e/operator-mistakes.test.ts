@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runBin, tempDir } from '../helpers';
 import { PROGRAMS } from '../../src/registry';
 
-const PLUGINS = PROGRAMS.filter((p) => p.kind === 'check').map((p) => p.name) as ('check_delayed_dump' | 'check_broker_command_timeouts' | 'check_um_naks' | 'check_um_event_queue')[];
-const LABEL: Record<string, string> = { check_delayed_dump: 'DELAYED_DUMP', check_broker_command_timeouts: 'BROKER_COMMANDS', check_um_naks: 'UM_NAKS', check_um_event_queue: 'UM_EVENT_QUEUE' };
+// the checks that read a file (-f); check_gearman_queues asks servers (-H): its own cases below
+const PLUGINS = PROGRAMS.filter((p) => p.kind === 'check' && p.name !== 'check_gearman_queues').map((p) => p.name) as ('check_delayed_dump' | 'check_broker_command_timeouts' | 'check_um_naks' | 'check_um_event_queue')[];
+const LABEL: Record<string, string> = { check_delayed_dump: 'DELAYED_DUMP', check_broker_command_timeouts: 'BROKER_COMMANDS', check_um_naks: 'UM_NAKS', check_um_event_queue: 'UM_EVENT_QUEUE', check_gearman_queues: 'GEARMAN' };
 const isRoot = process.getuid?.() === 0;
 let dir: string;
 let cleanup: () => void;
@@ -30,6 +31,19 @@ describe('error paths are output like any other', () => {
         expect(bytes(r.stdout)).toBeLessThanOrEqual(args.includes('512') ? 512 : 8192);
         expect(r.line1).toMatch(new RegExp(`^${LABEL[p]} UNKNOWN - `));
       }
+    }
+  });
+
+  it('check_gearman_queues: a 100,000-byte host, an empty one, a bad port, a bad range and a typo in a queue threshold: one UNKNOWN line each, as text and JSON', async () => {
+    const long = `h${'y'.repeat(100_000)}`;
+    for (const args of [['-H', long], ['-H', ''], ['-H', 'localhost:99999'], ['--queue-critical', 'q:waiting=abc'], ['--queue-warning', 'q:waitng=5'], ['-w', long]]) {
+      const r = await runBin('check_gearman_queues', args, env);
+      expect(r.code, args.join(' ').slice(0, 80)).toBe(3);
+      expect(bytes(r.line1)).toBeLessThanOrEqual(1024);
+      expect(bytes(r.stdout)).toBeLessThanOrEqual(8192);
+      expect(r.line1).toMatch(/^GEARMAN UNKNOWN - /);
+      const j = await runBin('check_gearman_queues', [...args, '--output-format', 'json'], env);
+      expect(JSON.parse(j.stdout)).toMatchObject({ name: 'GEARMAN', state: 'UNKNOWN', exit_code: 3 });
     }
   });
 

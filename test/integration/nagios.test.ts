@@ -107,6 +107,9 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     const gLine = fromExample(ex.handle_delayed_dump_gearman, libexec, gc).replace('localhost:4730', `127.0.0.1:${gport}`);
     commands.push(`define command {\n  command_name handle_delayed_dump_gearman\n  command_line ${gLine}\n}`);
     service('dump_with_gearman', 'dump_with_gearman', '\n  event_handler handle_delayed_dump_gearman\n  event_handler_enabled 1');
+    // the job server itself, from the example command: check_results must exist and have a worker
+    commands.push(`define command {\n  command_name gearman_queues\n  command_line ${ex.check_gearman_queues.replace('$USER1$', libexec).replace('$ARG1$', `127.0.0.1:${gport} --include check_results --state-dir ${join(dir, 'gq-state')}`)}\n}`);
+    service('gearman_queues', 'gearman_queues');
 
     // --fetch against a stand-in OpMon: its command pipe and log, from the example command
     const odir = join(dir, 'opmon');
@@ -191,6 +194,10 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     await until('the Gearman service checked OK', () => serviceStatus().get('dump_with_gearman')?.current_state === '0');
     // a real worker for check_results (gearman -w echoes each job back): the handler submits only
     // into a function a worker serves
+    // before any worker: check_results is no queue on the server, and the Gearman check says so
+    const before = await until('the Gearman queues service checked', () => { const x = serviceStatus().get('gearman_queues'); return x?.has_been_checked === '1' ? x : undefined; });
+    expect(before.current_state, before.plugin_output).toBe('1');
+    expect(before.plugin_output).toMatch(/check_results is not a queue on 127\.0\.0\.1:\d+/);
     gworker = spawn('gearman', ['-h', '127.0.0.1', '-p', String(gport), '-w', '-f', 'check_results'], { stdio: 'ignore' });
     await until('the worker registered', async () => /^check_results\t\d+\t\d+\t1$/m.test((await execa('gearadmin', ['-h', '127.0.0.1', '-p', String(gport), '--status'])).stdout));
     // mod_gearman results (base64 of host_name=...), and old jobs the default policy leaves in the dump
@@ -207,5 +214,9 @@ describe.skipIf(!available)('Nagios Core 4', () => {
     expect(q.eventhandler ?? 0).toBe(0);
     expect(readFileSync(join(dir, 'gearman', 'handle_delayed_dump.log'), 'utf8')).toMatch(/queue check_results: 1100 submitted, 1100 acknowledged/);
     await until('the service back below CRITICAL', () => Number(serviceStatus().get('dump_with_gearman')?.current_state) < 2, 120_000);
+    // and the job server: check_results has its worker and nothing waits
+    const after = await until('the Gearman queues service OK', () => { const x = serviceStatus().get('gearman_queues'); return x?.current_state === '0' ? x : undefined; }, 60_000);
+    expect(after.plugin_output).toMatch(/^GEARMAN OK - 1 queue on 127\.0\.0\.1:\d+: 0 waiting/);
+    expect(after.performance_data).toMatch(/'check_results_workers'=1/);
   }, 180_000);
 });

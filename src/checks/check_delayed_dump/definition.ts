@@ -7,6 +7,8 @@ import { waitedText, waitWithin } from '../../lib/budget.js';
 import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import type { CheckOutcome, Evaluation, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { dataLabel } from '../../lib/perfdata.js';
+import { label, parseServer } from '../../gearman/server.js';
+import { workerLines } from './workers.js';
 import { State, stateName, worst } from '../../lib/status.js';
 import { counted, formatDuration } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
@@ -85,6 +87,11 @@ const OPTIONS = {
     type: 'string', default: DEFAULT_FETCH_PATTERN, requiresArg: true, coerce: (v: unknown) => compileAnswer(String(v)),
     describe: 'Regular expression (case-insensitive) for the answer line; its first matching capture group is the count',
   },
+  gearman: {
+    type: 'string', array: true, default: [], requiresArg: true,
+    coerce: Object.assign((v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => parseServer(String(x))), { placeholder: 'HOST[:PORT]' }),
+    describe: "Name, in the long output, which of the dump's queues no worker serves on this job server now (repeatable)",
+  },
   'queue-perfdata': { type: 'string', default: '20', requiresArg: true, coerce: coerce.positiveInt(0), describe: 'Per-queue perfdata for at most this many queues (largest first)' },
 } as const satisfies OptionSpecs;
 
@@ -136,6 +143,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       ? { state: State.OK, text: `${counted(a.lines, 'line')} set aside in ${a.path} by handle_delayed_dump (pid ${a.pid}), importing now` }
       : { state: State.WARNING, text: `${counted(a.lines, 'line')} in ${a.path}, left aside by an interrupted handle_delayed_dump (pid ${a.pid}, gone): in no dump until the next handler run returns them` });
   }
+  const workers = o.gearman.length ? (ctx.setPhase(`asking gearmand ${o.gearman.map(label).join(', ')}`), await workerLines(o.gearman, sortedQueues(c), ctx.deadline)) : [];
   const prevQueued = state.data?.queued ?? null;
   const queued = live?.queued ?? null;
   state.save({ ...h.next, ...(o.fetch ? { queued } : {}) });
@@ -175,6 +183,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       ...(live?.queued !== null && live?.queued !== undefined ? [`OpMon's answer: ${live.lines[0]}`] : []),
       ...(live && live.queued === null && live.lines.length ? ['last lines of the OpMon log while waiting:', ...live.lines.map((l) => `  ${l}`)] : []),
       ...details(c, h, dump.exists),
+      ...workers,
     ],
     json: { queues: Object.fromEntries(sortedQueues(c)), since: h.since, reimported: h.reimported, ...(o.fetch ? { queued } : {}) },
   };

@@ -1,0 +1,58 @@
+/**
+ * What the servers said, as queue rows (pure): one per server and function, filtered by
+ * --include/--exclude, with the jobs waiting (queued minus running), the available workers and
+ * the distinct hosts among the workers that registered the function.
+ */
+import type { ServerView } from '../../gearman/admin.js';
+import { label } from '../../gearman/server.js';
+
+export interface Queue {
+  server: string;
+  name: string;
+  waiting: number;
+  running: number;
+  workers: number;
+  /** distinct worker IPs for the function; null when the server refused `workers` */
+  hosts: number | null;
+  priority?: { high: number; normal: number; low: number };
+}
+
+/** A name or a shell-style pattern (`*`, `?`): `worker_*`. */
+export function matcher(patterns: string[]): (name: string) => boolean {
+  const res = patterns.map((p) => (/[*?]/.test(p)
+    ? new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
+    : p));
+  return (name) => res.some((r) => (typeof r === 'string' ? r === name : r.test(name)));
+}
+
+export function queuesOf(views: ServerView[], include: string[], exclude: string[]): Queue[] {
+  const inc = include.length ? matcher(include) : () => true;
+  const exc = matcher(exclude);
+  const out: Queue[] = [];
+  for (const v of views) {
+    const hosts = new Map<string, Set<string>>();
+    for (const w of v.workers ?? []) for (const f of w.functions) {
+      let s = hosts.get(f);
+      if (!s) hosts.set(f, (s = new Set()));
+      s.add(w.ip);
+    }
+    for (const f of v.functions) {
+      if (!inc(f.name) || exc(f.name)) continue;
+      out.push({
+        server: label(v.server), name: f.name, waiting: Math.max(0, f.total - f.running), running: f.running, workers: f.workers,
+        hosts: v.workers ? (hosts.get(f.name)?.size ?? 0) : null, ...(f.priority ? { priority: f.priority } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** A function name as text for people: UTF-8 where it is, its bytes escaped where not. */
+export function shown(name: string): string {
+  const b = Buffer.from(name, 'latin1');
+  const u = b.toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  const text = Buffer.from(u, 'utf8').equals(b) ? u : [...b].map((c) => (c < 0x80 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('');
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
