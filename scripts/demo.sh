@@ -36,6 +36,8 @@ expect 2 2 $bin/check_delayed_dump -f "$data/aged-messages.dump" -c messages=100
 expect 2 2 $bin/check_broker_command_timeouts -f $d/brokerd.log --from-start
 expect 0 0 $bin/check_um_naks -f $d/lbmmon.log --stale-log 1000d
 expect 0 0 $bin/check_um_event_queue -f $d/lbmmon.log --message-size 200 --stale-log 1000d
+expect 0 0 $bin/check_um_store -f $d/mcs-daemons.jsonl --stale-log 1000d
+expect 0 0 $bin/check_um_dro -f $d/mcs-daemons.jsonl --stale-log 1000d
 # The Gearman job server: a private gearmand on a free port when the package is there, with 3
 # results waiting and no worker (CRITICAL, as mod_gearman's rule says); without it the check
 # meets a closed port (CRITICAL: no server answered). Stopped by its PID.

@@ -40,6 +40,10 @@ export const PROGRAMS: Program[] = [
     () => import('./checks/check_um_naks/definition.js')),
   check({ name: 'check_um_event_queue', what: 'Ultra Messaging event queues (lbmmon, UM JSON, MCS)', icinga: { object: 'msgwatch_um_event_queue', prefix: 'um_event_queue' }, sample: ['-f', 'lbmmon.log'] },
     () => import('./checks/check_um_event_queue/definition.js')),
+  check({ name: 'check_um_store', what: 'Ultra Messaging Persistent Store (MCS umpmonmsg)', icinga: { object: 'msgwatch_um_store', prefix: 'um_store' }, sample: ['-f', 'mcs-daemons.jsonl', '--stale-log', '0'] },
+    () => import('./checks/check_um_store/definition.js')),
+  check({ name: 'check_um_dro', what: 'Ultra Messaging DRO and SRS (MCS dromonmsg, srsmonmsg)', icinga: { object: 'msgwatch_um_dro', prefix: 'um_dro' }, sample: ['-f', 'mcs-daemons.jsonl', '--stale-log', '0'] },
+    () => import('./checks/check_um_dro/definition.js')),
   check({ name: 'check_gearman_queues', what: 'Gearman job servers: queues, workers, stuck and orphaned queues', icinga: { object: 'msgwatch_gearman_queues', prefix: 'gearman_queues' }, sample: ['-H', '127.0.0.1:1', '-t', '2'] },
     () => import('./checks/check_gearman_queues/definition.js')),
   {

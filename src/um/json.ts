@@ -18,6 +18,7 @@
  */
 import type { LineSink } from '../lib/tail/lines.js';
 import { JsonValues } from './json-values.js';
+import { daemonRecord, type DaemonRecord } from './daemon-record.js';
 import { appKey, SENTINELS, type Block, type BlockKind, type Header } from './model.js';
 import type { CarriedBlock, ParserStats } from './parse.js';
 
@@ -95,7 +96,10 @@ export class JsonParser implements LineSink {
   /** daemon records (Store, DRO, SRS) seen: named in the long output, never read as loss */
   readonly daemons = new Map<string, number>();
 
-  constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void) {}
+  /** the newest record time of any kind seen (ms): "now" for the daemons' staleness */
+  newestMs: number | null = null;
+
+  constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, private readonly onDaemon?: (r: DaemonRecord) => void) {}
 
   /** the stream's values, one a line or pretty-printed (json-values.ts) */
   private readonly values = new JsonValues({
@@ -134,6 +138,11 @@ export class JsonParser implements LineSink {
       appid: String(a.applicationId ?? ''), ip: String(a.senderIpv4Address ?? ''), pid: hexId(a.processId), oid: hexId(a.objectId),
       ctxInst: ctxHex(a.contextInstance), domain: String(a.domainId ?? ''), sentMs: ts === null ? null : ts * 1000,
     };
+    if (head.sentMs !== null && (this.newestMs === null || head.sentMs > this.newestMs)) this.newestMs = head.sentMs;
+    if (this.onDaemon && isObj(o)) {
+      const d = daemonRecord(o, head.sentMs);
+      if (d) { this.onDaemon(d); return; }
+    }
     const st = isObj(body.stats) ? body.stats : isObj(o.data) ? o.data : null;
     if (!isObj(st)) return; // configs and events rows: nothing to judge
     const daemon = DAEMON_KEYS.find((k) => k in st);

@@ -14,6 +14,7 @@ import { CARRIED_BLOCK, LbmmonParser, type CarriedBlock, type ParserStats } from
 import { JsonParser } from './json.js';
 import { readMcs } from './mcs.js';
 import { readAt } from '../lib/files.js';
+import type { DaemonRecord } from './daemon-record.js';
 
 export interface ReaderState {
   pos: FilePosition | null;
@@ -39,6 +40,8 @@ export interface ReadOutcome {
   format: 'text' | 'json';
   /** JSON: daemon records (Store, DRO, SRS) by application, named, never read as loss */
   daemons?: Map<string, number>;
+  /** JSON: the newest record time of any kind (ms) */
+  newestMs?: number | null;
 }
 
 export interface ReadOptions {
@@ -54,7 +57,7 @@ export interface ReadOptions {
 
 export async function readLbmmon<O>(
   ctx: RunContext<O>, prev: ReaderState | undefined, o: ReadOptions, wanted: BlockKind[], onBlock: (b: Block) => void,
-  labels?: Set<string>,
+  labels?: Set<string>, onDaemon?: (r: DaemonRecord) => void,
 ): Promise<ReadOutcome> {
   const apps = new Set(o.app);
   const take = (b: Block) => {
@@ -62,9 +65,9 @@ export async function readLbmmon<O>(
   };
   // the format is the file's: lbmmon text (C, Java, .NET, 29West) or UM's monitoring JSON (MCS
   // rows, lbmmon_json lines), told by its first byte
-  if (o.mcsDb) return readFromMcs(ctx, prev, o.mcsDb, new JsonParser(new Set(wanted), take));
+  if (o.mcsDb) return readFromMcs(ctx, prev, o.mcsDb, new JsonParser(new Set(wanted), take, onDaemon));
   const json = isJson(o.file);
-  const parser = json ? new JsonParser(new Set(wanted), take) : new LbmmonParser(new Set(wanted), take, labels);
+  const parser = json ? new JsonParser(new Set(wanted), take, onDaemon) : new LbmmonParser(new Set(wanted), take, labels);
   if (prev?.carry && parser instanceof LbmmonParser) parser.restore(prev.carry);
   if (prev?.json && parser instanceof JsonParser) parser.restorePending(prev.json);
   let firstRun: 'end' | number = 'end';
@@ -82,7 +85,7 @@ export async function readLbmmon<O>(
   return {
     next: { pos: tail.position ?? prev?.pos ?? null, carry, ...(open !== null ? { json: open } : {}) },
     tail, blocks: parser.stats.blocks, cutBlocks: parser.stats.cutBlocks, firstRun: !prev, parser: parser.stats,
-    ...(parser instanceof JsonParser ? { format: 'json' as const, daemons: parser.daemons } : { format: 'text' as const }),
+    ...(parser instanceof JsonParser ? { format: 'json' as const, daemons: parser.daemons, newestMs: parser.newestMs } : { format: 'text' as const }),
   };
 }
 
@@ -98,7 +101,7 @@ function readFromMcs<O>(ctx: RunContext<O>, prev: ReaderState | undefined, db: s
   };
   return {
     next: { pos: null, carry: null, mcs: r.next }, tail, blocks: parser.stats.blocks, cutBlocks: 0, firstRun: !prev,
-    parser: parser.stats, format: 'json', daemons: parser.daemons,
+    parser: parser.stats, format: 'json', daemons: parser.daemons, newestMs: parser.newestMs,
   };
 }
 

@@ -20,7 +20,7 @@ it('a fresh clone runs the demo: every program on the bundled data, twice, expec
   for (const f of readdirSync(join(clone, 'examples', 'data'))) utimesSync(join(clone, 'examples', 'data', f), old, old);
   const r = await execa('bash', ['scripts/demo.sh'], { cwd: clone, reject: false, timeout: 120_000, env: { NODE_EXTRA_CA_CERTS: '', NODE_OPTIONS: '' } });
   expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-  for (const name of ['DELAYED_DUMP WARNING', 'DELAYED_DUMP CRITICAL', 'BROKER_COMMANDS CRITICAL', 'UM_NAKS OK', 'UM_EVENT_QUEUE OK', 'GEARMAN CRITICAL']) {
+  for (const name of ['DELAYED_DUMP WARNING', 'DELAYED_DUMP CRITICAL', 'BROKER_COMMANDS CRITICAL', 'UM_NAKS OK', 'UM_EVENT_QUEUE OK', 'UM_STORE OK', 'UM_DRO OK', 'GEARMAN CRITICAL']) {
     expect(r.stdout.split('\n').filter((l) => l.startsWith(name))).toHaveLength(2);
   }
   expect(r.stdout).toMatch(/no new samples since the last check/);

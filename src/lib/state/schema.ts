@@ -32,6 +32,10 @@ const fail = (path: string, want: string, v: unknown) => `${path}: expected ${wa
 export const str = (max = 4096): Schema<string> =>
   schema((v, p) => (typeof v === 'string' && v.length <= max ? null : fail(p, `a string of at most ${max} characters`, v)));
 
+/** A short string, a finite number or null: one field of a daemon's last-record snapshot. */
+export const scalar: Schema<string | number | null> = schema((v, p) =>
+  (v === null || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 4096) ? null : fail(p, 'a string, a number or null', v)));
+
 export const bool: Schema<boolean> = schema((v, p) => (typeof v === 'boolean' ? null : fail(p, 'true or false', v)));
 
 /** A finite number in [min, max]; `int` for whole numbers. */

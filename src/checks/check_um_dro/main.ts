@@ -1,0 +1,4 @@
+import { startPlugin } from '../../lib/plugin.js';
+import { definition } from './definition.js';
+
+startPlugin(definition);
