@@ -69,6 +69,7 @@ function stage(dir, plugins) {
   mkdirSync(join(doc, 'examples'), { recursive: true });
   for (const f of ['commands.cfg', 'services.cfg', 'nrpe.cfg']) copyFileSync(join(root, 'examples', f), join(doc, 'examples', f));
   if (existsSync(join(root, 'examples', 'icinga2'))) cpSync(join(root, 'examples', 'icinga2'), join(doc, 'examples', 'icinga2'), { recursive: true });
+  if (existsSync(join(root, 'examples', 'prometheus'))) cpSync(join(root, 'examples', 'prometheus'), join(doc, 'examples', 'prometheus'), { recursive: true });
   writeFileSync(join(doc, 'README.md.gz'), gzipSync(readFileSync(join(root, 'README.md')), { level: 9 }));
   const man = join(dir, 'usr/share/man/man1');
   mkdirSync(man, { recursive: true });

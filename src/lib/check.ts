@@ -25,6 +25,11 @@ export interface Metric {
   max?: number;
   /** perfdata label when it differs from the name (per-item metrics) */
   label?: string;
+  /** OpenMetrics: the family a per-item metric belongs to (default: its name), and its labels */
+  family?: string;
+  labels?: Record<string, string>;
+  /** OpenMetrics HELP of that family */
+  help?: string;
 }
 
 export interface Finding {
@@ -84,6 +89,8 @@ export interface PluginDefinition<T extends OptionSpecs> {
   primary: string;
   defaults: ThresholdDefaults | ((opts: OptionsOf<T> & ParsedArgs) => ThresholdDefaults);
   helpEpilogue?: string;
+  /** what the run watches, for the OpenMetrics `instance` label and the --textfile name (default: -f, --mcs-db or -H) */
+  instance?(opts: OptionsOf<T> & ParsedArgs): string;
   run(ctx: RunContext<OptionsOf<T>>): Promise<CheckOutcome>;
 }
 
@@ -98,5 +105,7 @@ export interface ProgramDescription {
   options: OptionSpecs;
   examples: [string, string][];
   metrics: { name: string; uom?: string; help: string }[];
+  /** default thresholds (checks) */
+  defaults?: ThresholdDefaults;
   exit: string;
 }

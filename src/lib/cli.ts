@@ -59,8 +59,16 @@ export const STANDARD_OPTIONS: OptionSpecs = {
     describe: 'Critical threshold: RANGE for the primary metric or NAME=RANGE; repeatable',
   },
   'output-format': {
-    type: 'string', choices: ['text', 'json'], default: 'text', requiresArg: true,
-    describe: 'text (Nagios plugin output) or json (one JSON object, same exit code)',
+    type: 'string', choices: ['text', 'json', 'openmetrics'], default: 'text', requiresArg: true,
+    describe: 'text (Nagios plugin output), json (one JSON object) or openmetrics (Prometheus exposition); same exit code',
+  },
+  textfile: {
+    type: 'string', requiresArg: true,
+    describe: "Also write the run's OpenMetrics to DIR/msgwatch_<program>_<instance>.prom, atomically (node_exporter's textfile collector); stdout stays as asked",
+  },
+  instance: {
+    type: 'string', requiresArg: true,
+    describe: 'The instance label and --textfile name (default: derived from what is watched: -f, --mcs-db or -H)',
   },
   'max-output': {
     type: 'string', default: '8KiB', requiresArg: true,
@@ -92,7 +100,9 @@ export interface ParsedArgs {
   timeout: string;
   warning: string[];
   critical: string[];
-  outputFormat: 'text' | 'json';
+  outputFormat: 'text' | 'json' | 'openmetrics';
+  textfile?: string;
+  instance?: string;
   maxOutput: string;
   stateDir?: string;
   dryRun: boolean;

@@ -4,6 +4,7 @@
  * output.ts as Nagios text or one JSON object. Error paths go through the same layout.
  */
 import type { CheckOutcome, Evaluation, MetricSpec } from './check.js';
+import { families, renderOpenMetrics } from './openmetrics.js';
 import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
 import { formatRange, uniqueLabels, type PerfItem } from './perfdata.js';
 import { State, stateName } from './status.js';
@@ -13,6 +14,8 @@ import type { Thresholds } from './thresholds.js';
 export interface OutputPrefs {
   json: boolean;
   maxOutput: number;
+  /** --output-format openmetrics: the exposition instead of the Nagios text */
+  om?: { program: string; instance: string };
 }
 
 export function renderResult(
@@ -25,6 +28,7 @@ export function renderResult(
     return { label: m.label ?? m.name, value: m.value, uom: m.uom, warn: t?.warn, crit: t?.crit, min: m.min, max: m.max };
   }));
   const rendered: Rendered = { name: label, state: ev.state, summary: text.summary, details: text.details, perf };
+  if (prefs.om) return renderOpenMetrics(families(prefs.om.program, specs, outcome.metrics, ev.state, prefs.om.instance, Date.now()));
   if (!prefs.json) return renderText(rendered, prefs.maxOutput);
   const metrics: JsonMetric[] = outcome.metrics.map((m, i) => ({
     name: perf[i].label, value: m.value, uom: m.uom ?? '',
@@ -41,6 +45,8 @@ export function renderResult(
 export function renderError(label: string, specs: MetricSpec[], message: string, state: State, extra: string[], prefs: OutputPrefs): string {
   const perf: PerfItem[] = specs.map((m) => ({ label: m.name, value: null }));
   const r: Rendered = { name: label, state, summary: message, details: extra, perf };
+  // nothing was measured: only the state and the time of the run (the message is not a metric)
+  if (prefs.om) return renderOpenMetrics(families(prefs.om.program, specs, [], state, prefs.om.instance, Date.now()));
   if (!prefs.json) return renderText(r, prefs.maxOutput);
   const metrics: JsonMetric[] = specs.map((m) => ({ name: m.name, value: null, uom: m.uom ?? '', warn: null, crit: null, min: null, max: null, state: stateName(state) }));
   return renderJson(r, metrics, {}, prefs.maxOutput);

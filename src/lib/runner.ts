@@ -5,7 +5,9 @@
  * rejection, timeout, SIGTERM) ends as one clear line with exit 0-3 (exit.ts), never as a Node
  * stack trace with exit 1.
  */
-import type { CheckOutcome, PluginDefinition, ProgramDescription, RunContext, StateHandle } from './check.js';
+import type { CheckOutcome, Metric, PluginDefinition, ProgramDescription, RunContext, StateHandle } from './check.js';
+import { families, renderOpenMetrics } from './openmetrics.js';
+import { textfileName, writeTextfile } from './textfile.js';
 import { helpText, parseArgs, parseTimeout, STANDARD_OPTIONS, type OptionSpecs, type OptionsOf, type ParsedArgs, type TimeoutSpec } from './cli.js';
 import { describeError, PluginError, UsageError } from './errors.js';
 import { evaluate } from './evaluate.js';
@@ -31,7 +33,10 @@ function lookAtArgv(argv: string[], prefs: OutputPrefs): void {
     const [name, inline] = argv[i].startsWith('--') ? [argv[i].slice(2).split('=')[0], argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : undefined] : ['', undefined];
     if (name.length < 3) continue;
     const value = inline ?? argv[i + 1];
-    if ('output-format'.startsWith(name)) prefs.json = value === 'json';
+    if ('output-format'.startsWith(name)) {
+      prefs.json = value === 'json';
+      prefs.om = value === 'openmetrics' ? { program: '', instance: tolerantInstance(argv) } : undefined;
+    }
     if ('max-output'.startsWith(name)) {
       try {
         const n = parseSize(String(value));
@@ -39,6 +44,22 @@ function lookAtArgv(argv: string[], prefs: OutputPrefs): void {
       } catch { /* the parse proper reports it */ }
     }
   }
+}
+
+/** What a run watches by default, for the instance label: its -f (every one), --mcs-db, or -H. */
+function watched(opts: Record<string, unknown>): string {
+  const v = opts.mcsDb ?? opts.file ?? opts.host;
+  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'object' && x !== null && 'host' in x ? `${(x as { host: string }).host}:${(x as { port: number }).port}` : String(x)));
+  return list.join(',') || 'default';
+}
+
+/** The instance of a run whose options did not parse (its error is still exposition): from argv as it is. */
+function tolerantInstance(argv: string[]): string {
+  for (const flag of ['--instance', '--mcs-db', '-f', '--file', '-H', '--host']) {
+    const i = argv.indexOf(flag);
+    if (i >= 0 && i + 1 < argv.length) return argv[i + 1].slice(0, 200);
+  }
+  return 'default';
 }
 
 /** Step 1: the options, after --extra-opts (`-h` among other mistakes still shows the help, as getopt's order does for C plugins). */
@@ -89,6 +110,7 @@ function deadlineStep(opts: ParsedArgs, prefs: OutputPrefs, onTimeout: (t: Timeo
   }
   if (maxOutput < 256) throw new UsageError(`--max-output: '${opts.maxOutput}' is too small: at least 256 bytes`);
   prefs.json = opts.outputFormat === 'json';
+  if (opts.outputFormat !== 'openmetrics') prefs.om = undefined;
   prefs.maxOutput = maxOutput;
   const timer = setTimeout(() => onTimeout(timeout), timeout.seconds * 1000);
   onEnd(() => clearTimeout(timer));
@@ -158,10 +180,18 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
   let verbose = 0;
   let phase = 'starting';
   const prefs: OutputPrefs = { json: false, maxOutput: 8192 };
-  const fail = (message: string, state = State.UNKNOWN, extra: string[] = []) => finish(renderError(def.label, def.metrics, message, state, extra, prefs), state);
+  // --textfile: where this run's OpenMetrics go too, known once the options are parsed
+  let textfile: { dir: string; name: string; instance: string } | null = null;
+  const exported = (metrics: Metric[], state: State): string | null =>
+    (textfile ? writeTextfile(textfile.dir, textfile.name, renderOpenMetrics(families(def.name, def.metrics, metrics, state, textfile.instance, Date.now()))) : null);
+  const fail = (message: string, state = State.UNKNOWN, extra: string[] = []) => {
+    const why = exported([], state);
+    finish(renderError(def.label, def.metrics, message, state, why ? [...extra, `note: --textfile: ${why}`] : extra, prefs), state);
+  };
   const stackOf = (err: unknown) => (verbose >= 3 && err instanceof Error && err.stack ? err.stack.split('\n') : []);
   installCrashGuards((what, err) => fail(`internal error (${what}): ${describeError(err)}`, State.UNKNOWN, stackOf(err)));
   lookAtArgv(argv, prefs);
+  if (prefs.om) prefs.om.program = def.name;
   try {
     faultPoint('startup');
     const parsed = parseStep(def, argv, prefs);
@@ -169,6 +199,9 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     if (meta !== null || !('timeout' in parsed)) return finish(meta ?? '', State.UNKNOWN);
     const opts = parsed;
     verbose = Number(opts.verbose) || 0;
+    const instance = opts.instance ?? def.instance?.(opts) ?? watched(opts);
+    if (opts.outputFormat === 'openmetrics') prefs.om = { program: def.name, instance };
+    if (opts.textfile) textfile = { dir: opts.textfile, name: textfileName(def.name, instance, opts.instance !== undefined), instance };
     const timeout = deadlineStep(opts, prefs, (t) => fail(`timed out after ${t.seconds}s while ${phase}`, t.state));
     const defaults = typeof def.defaults === 'function' ? def.defaults(opts) : def.defaults;
     const thresholds = resolveThresholds(opts.warning, opts.critical, def.metrics.map((m) => m.name), def.primary, defaults);
@@ -201,6 +234,9 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     const own = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
     const summary = lead === null ? own : `${lead}; ${own}`;
     const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);
+    // the Prometheus side: written before the output, so that the output can say it failed
+    const why = exported(outcome.metrics, ev.state);
+    if (why) notes.push(`--textfile: ${why}`);
     const text = { summary, details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines], notes };
     finish(renderResult(def.label, def.metrics, outcome, ev, thresholds, text, prefs), ev.state, true);
   } catch (err) {
@@ -216,6 +252,8 @@ export function describePlugin<T extends OptionSpecs>(def: PluginDefinition<T>):
     name: def.name, label: def.label, description: def.description,
     options: { ...def.options, ...STANDARD_OPTIONS }, examples: def.examples ?? [],
     metrics: def.metrics.map((m) => ({ name: m.name, ...(m.uom ? { uom: m.uom } : {}), help: m.help })),
+    // the default thresholds as a run without options has them (examples/prometheus is made from them)
+    defaults: typeof def.defaults === 'function' ? def.defaults(parseArgs([], def.options)) : def.defaults,
     exit: EXIT_TEXT,
   };
 }

@@ -236,7 +236,7 @@ describe('the multi-call binary as a plugin', () => {
       const r = await execa(link, args, { reject: false });
       expect(r.exitCode).toBe(3);
       expect(r.stdout.split('\n')).toHaveLength(1);
-      expect(r.stdout).toMatch(/^MSGWATCH UNKNOWN - invoked as "check_delayed_dump.sh": this name is not a msgwatch program \(it serves check_delayed_dump, check_broker_command_timeouts, check_um_naks, check_um_event_queue, check_gearman_queues, handle_delayed_dump\)$/);
+      expect(r.stdout).toMatch(/^MSGWATCH UNKNOWN - invoked as "check_delayed_dump.sh": this name is not a msgwatch program \(it serves check_delayed_dump, check_broker_command_timeouts, check_um_naks, check_um_event_queue, check_um_store, check_um_dro, check_gearman_queues, handle_delayed_dump\)$/);
     }
     const sub = await execa(join(BIN, 'msgwatch'), ['check_nosuch', '-w', '1'], { reject: false });
     expect(sub.exitCode).toBe(3);

@@ -9,8 +9,8 @@ import { BIN, runBin, tempDir } from '../helpers';
 import { PROGRAMS } from '../../src/registry';
 
 // the checks that read a file (-f); check_gearman_queues asks servers (-H): its own cases below
-const PLUGINS = PROGRAMS.filter((p) => p.kind === 'check' && p.name !== 'check_gearman_queues').map((p) => p.name) as ('check_delayed_dump' | 'check_broker_command_timeouts' | 'check_um_naks' | 'check_um_event_queue')[];
-const LABEL: Record<string, string> = { check_delayed_dump: 'DELAYED_DUMP', check_broker_command_timeouts: 'BROKER_COMMANDS', check_um_naks: 'UM_NAKS', check_um_event_queue: 'UM_EVENT_QUEUE', check_gearman_queues: 'GEARMAN' };
+const PLUGINS = PROGRAMS.filter((p) => p.kind === 'check' && p.name !== 'check_gearman_queues').map((p) => p.name) as ('check_delayed_dump' | 'check_broker_command_timeouts' | 'check_um_naks' | 'check_um_event_queue' | 'check_um_store' | 'check_um_dro')[];
+const LABEL: Record<string, string> = { check_delayed_dump: 'DELAYED_DUMP', check_broker_command_timeouts: 'BROKER_COMMANDS', check_um_naks: 'UM_NAKS', check_um_event_queue: 'UM_EVENT_QUEUE', check_um_store: 'UM_STORE', check_um_dro: 'UM_DRO', check_gearman_queues: 'GEARMAN' };
 const isRoot = process.getuid?.() === 0;
 let dir: string;
 let cleanup: () => void;

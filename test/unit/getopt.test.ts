@@ -100,7 +100,7 @@ describe('getopt grammar', () => {
   it('the kit names each option once in its messages and refuses empty values', () => {
     expect(() => parseArgs(['-f', ''], OWN)).toThrow(/^-f\/--file needs a value, got an empty one$/);
     expect(() => parseArgs(['--app', ''], OWN)).toThrow(/--app needs a value/);
-    expect(() => parseArgs(['--output-format', 'xml'], OWN)).toThrow(/^--output-format: 'xml' is not one of text, json$/);
+    expect(() => parseArgs(['--output-format', 'xml'], OWN)).toThrow(/^--output-format: 'xml' is not one of text, json, openmetrics$/);
   });
 });
 

@@ -160,7 +160,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     metrics.push({ name: 'queued_growth', value: queued !== null && prevQueued !== null ? queued - prevQueued : null });
   }
   for (const [q, n] of sortedQueues(c).slice(0, o.queuePerfdata)) {
-    metrics.push({ name: `queue_${q}`, label: dataLabel('queue_', q), value: n, min: 0 });
+    metrics.push({ name: `queue_${q}`, label: dataLabel('queue_', q), value: n, min: 0, family: 'queue_messages', labels: { queue: q }, help: 'messages waiting in one queue of the dump' });
   }
   return {
     metrics,

@@ -120,9 +120,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     ...perQueue.flatMap((q) => {
       const base = dataLabel('', many ? `${q.server}/${q.name}` : q.name);
       return [
-        { name: 'queue_waiting', label: `${base}_waiting`, value: q.waiting, min: 0 },
-        { name: 'queue_running', label: `${base}_running`, value: q.running, min: 0 },
-        { name: 'queue_workers', label: `${base}_workers`, value: q.workers, min: 0 },
+        { name: 'queue_waiting', label: `${base}_waiting`, value: q.waiting, min: 0, family: 'waiting', labels: { server: q.server, queue: shown(q.name) } },
+        { name: 'queue_running', label: `${base}_running`, value: q.running, min: 0, family: 'running', labels: { server: q.server, queue: shown(q.name) } },
+        { name: 'queue_workers', label: `${base}_workers`, value: q.workers, min: 0, family: 'workers', labels: { server: q.server, queue: shown(q.name) } },
       ];
     }),
   ];
@@ -186,6 +186,7 @@ export const definition: PluginDefinition<typeof OPTIONS> = {
   ],
   primary: 'waiting',
   defaults: { waiting: { warn: '10', crit: '100' } },
+  instance: (o) => o.host.map(label).join(','),
   helpEpilogue:
     'Per-queue perfdata: <queue>_waiting, _running, _workers (<server>/<queue>_... with several servers). ' +
     'A queue stuck or orphaned needs --stuck-runs runs of memory: a first run cannot say it. ' +
