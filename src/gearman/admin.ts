@@ -80,6 +80,8 @@ export function parseWorkers(lines: string[]): Worker[] {
 /** One connection for a few admin commands in turn, every read bounded by the deadline. */
 export class AdminSession {
   private buf = '';
+  /** where the next line starts in buf: lines are cut by position, never by slicing the rest off (quadratic on a long reply) */
+  private pos = 0;
   private waiting: (() => void) | null = null;
   private failure: Error | null = null;
 
@@ -105,12 +107,15 @@ export class AdminSession {
   /** The next complete line of the reply (without its LF), waiting for it until the deadline. */
   private async line(command: string): Promise<string> {
     for (;;) {
-      const nl = this.buf.indexOf('\n');
+      const nl = this.buf.indexOf('\n', this.pos);
       if (nl >= 0) {
-        const l = this.buf.slice(0, nl);
-        this.buf = this.buf.slice(nl + 1);
+        const l = this.buf.slice(this.pos, nl);
+        this.pos = nl + 1;
         return lineOf(l);
       }
+      // what is left is a partial line: keep only it
+      this.buf = this.buf.slice(this.pos);
+      this.pos = 0;
       if (this.failure) throw this.failure;
       const left = this.deadline - Date.now();
       if (left <= 0) throw new Error(`${label(this.server)} did not answer '${command}' in time`);

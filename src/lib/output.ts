@@ -73,17 +73,19 @@ export function renderText(r: Rendered, maxOutput: number): string {
 
 /** Long-output lines, each one line of at most 1000 bytes, as many as fit in `budget` bytes, then "... N more". */
 function capDetails(lines: string[], budget: number): string[] {
-  const details = lines.map((d) => cutBytes(oneLine(d), 1000));
+  // each line is made safe only when it is reached: the lines past the budget are counted, not
+  // rendered (10,000 queue lines cost a Gearman check more than the rest of its run)
   const kept: string[] = [];
-  for (let k = 0; k < details.length; k++) {
-    const need = byteLen(details[k]) + 1;
-    const marker = `... ${details.length - k} more`;
-    const reserve = k < details.length - 1 ? byteLen(marker) + 20 : 0;
+  for (let k = 0; k < lines.length; k++) {
+    const line = cutBytes(oneLine(lines[k]), 1000);
+    const need = byteLen(line) + 1;
+    const marker = `... ${lines.length - k} more`;
+    const reserve = k < lines.length - 1 ? byteLen(marker) + 20 : 0;
     if (need + reserve > budget) {
       kept.push(marker);
       break;
     }
-    kept.push(details[k]);
+    kept.push(line);
     budget -= need;
   }
   return kept;

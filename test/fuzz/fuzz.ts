@@ -27,6 +27,8 @@ const CHECKS = {
   check_broker_command_timeouts: { label: 'BROKER_COMMANDS', input: 'examples/data/brokerd.log', metrics: ['timeouts_failed', 'timeouts_retried', 'exec_time_max'] },
   check_um_naks: { label: 'UM_NAKS', input: 'examples/data/lbmmon.log', metrics: ['naks_unanswered', 'unrecoverable_loss', 'stale_apps'] },
   check_um_event_queue: { label: 'UM_EVENT_QUEUE', input: 'examples/data/lbmmon.log', metrics: ['queue_depth_max', 'stale_apps'] },
+  check_um_store: { label: 'UM_STORE', input: 'examples/data/mcs-daemons.jsonl', metrics: ['unrecoverable', 'memory_pct', 'stale_stores'] },
+  check_um_dro: { label: 'UM_DRO', input: 'examples/data/mcs-daemons.jsonl', metrics: ['drop_no_route', 'queue_pct', 'stale_daemons'] },
 } as const;
 type Check = keyof typeof CHECKS;
 
@@ -92,7 +94,8 @@ export function judge(label: string, argv: string[], code: number | undefined, s
   let labels: string[];
   try { labels = validatePerfdata(allPerfdata(stdout)); } catch (e) { return (e as Error).message; }
   // a run that read nothing measured nothing: its perfdata is U, never a number
-  if (code === 3 && /does not exist|cannot read|is not a regular file|\(see \S+ --help\)|timed out|internal error/.test(first)
+  // (a broker check given two logs of which one is missing measured the other: "from 1 of 2 logs")
+  if (code === 3 && /does not exist|cannot read|is not a regular file|\(see \S+ --help\)|timed out|internal error/.test(first) && !/ from \d+ of \d+ logs\)/.test(first)
     && /'[^']+'=-?\d/.test(allPerfdata(stdout))) return `a number in the perfdata of a run that read nothing: ${first.slice(0, 200)}`;
   if (new Set(labels).size !== labels.length) return 'duplicate perfdata labels';
   // --max-output caps everything but the perfdata

@@ -261,9 +261,11 @@ describe('check_gearman_queues against servers that are not gearmand', () => {
     const labels = validatePerfdata(allPerfdata(r.stdout));
     expect(new Set(labels).size).toBe(labels.length);
     expect(labels).toContain('with_space#' + labels.find((l) => l.startsWith('with_space#'))!.split('#')[1]);
-    expect(r.stdout).toMatch(/fn_1 on \S+: \d+ waiting, 1 running, 2 workers on 2 hosts/);
-    expect(r.stdout).toMatch(/q\\xe9\\xff on /);
-    expect(r.stdout).toMatch(/with\\x09tab on /);
+    expect(r.stdout).toMatch(/\.\.\. 9804 more queues \(--output-format json lists every one\)/); // the 200 worst are described
+    const j = JSON.parse((await check(['-H', `127.0.0.1:${port}`, '--no-worker', 'OK', '-w', 'none', '-c', 'none', '--output-format', 'json'])).stdout);
+    expect(j.queues).toHaveLength(names.length);
+    expect(j.queues.find((q: { name: string }) => q.name === 'fn_1')).toMatchObject({ running: 1, workers: 2, hosts: 2 });
+    expect(j.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['q\\xe9\\xff', 'with\\x09tab', 'with space']));
     const totalWaiting = names.reduce((n, _, i) => n + Math.max(0, (i % 7) - (i % 2 ? 1 : 0)), 0);
     expect(perfValue(r, 'total_waiting')).toBe(totalWaiting);
   });

@@ -131,7 +131,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     ...findings.filter((f) => f.state !== State.OK).map((f) => f.text),
     ...findings.filter((f) => f.state === State.OK).map((f) => f.text),
     ...(test && test.state === State.OK ? [test.text] : []),
-    ...verdicts.sort((a, b) => b.v.state - a.v.state || b.t.q.waiting - a.t.q.waiting).map(({ t }) => describeQueue(t)),
+    // the worst queues first; the output is capped anyway (JSON lists them all)
+    ...verdicts.sort((a, b) => rank(b.v.state) - rank(a.v.state) || b.t.q.waiting - a.t.q.waiting).slice(0, MAX_LINES).map(({ t }) => describeQueue(t)),
+    ...(verdicts.length > MAX_LINES ? [`... ${verdicts.length - MAX_LINES} more queues (--output-format json lists every one)`] : []),
     ...mem.vanished.filter((v) => v.waiting === 0).map(vanishedText),
     ...up.map((a) => `server ${label(a.server)}: gearmand ${a.view!.version ?? '(version not given)'}, ${a.view!.functions.length} functions${a.view!.workers ? `, ${a.view!.workers.filter((w) => w.functions.length).length} worker connections` : ''}`),
   ];
@@ -146,13 +148,14 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       return test && test.state === State.OK ? `${head}; ${test.text}` : head;
     },
     details,
-    json: {
+    json: o.outputFormat !== 'json' ? undefined : {
       servers: asked.map((a) => ({ server: label(a.server), up: !!a.view, error: a.error, version: a.view?.version ?? null })),
       queues: verdicts.map(({ t, v }) => ({ ...t.q, name: shown(t.q.name), state: ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'][v.state], drain_per_s: t.drain, eta_s: t.eta, stuck: v.stuck, orphaned: v.orphaned })),
     },
   };
 }
 
+const MAX_LINES = 200;
 const rank = (s: State) => (s === State.CRITICAL ? 3 : s === State.WARNING ? 2 : s === State.UNKNOWN ? 1 : 0);
 
 export const definition: PluginDefinition<typeof OPTIONS> = {
