@@ -266,6 +266,11 @@ describe('check_gearman_queues against servers that are not gearmand', () => {
     expect(j.queues).toHaveLength(names.length);
     expect(j.queues.find((q: { name: string }) => q.name === 'fn_1')).toMatchObject({ running: 1, workers: 2, hosts: 2 });
     expect(j.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['q\\xe9\\xff', 'with\\x09tab', 'with space']));
+    // the same names as OpenMetrics label values: escaped, and valid for promtool where it is installed
+    const om = await check(['-H', `127.0.0.1:${port}`, '--no-worker', 'OK', '-w', 'none', '-c', 'none', '--max-queue-perfdata', '20000', '--output-format', 'openmetrics']);
+    expect(om.stdout).toContain('queue="q\\\\xe9\\\\xff"');
+    expect(om.stdout).toContain('queue="quo\'te=eq|pipe"');
+    if (existsSync('/usr/bin/promtool')) expect((await execa('/usr/bin/promtool', ['check', 'metrics'], { input: om.stdout, reject: false })).exitCode).toBe(0);
     const totalWaiting = names.reduce((n, _, i) => n + Math.max(0, (i % 7) - (i % 2 ? 1 : 0)), 0);
     expect(perfValue(r, 'total_waiting')).toBe(totalWaiting);
   });

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, runBin, tempDir, until } from '../helpers';
+import { HAVE_REAL, REAL, ROOT, runBin, tempDir, until } from '../helpers';
 
 const PROMTOOL = '/usr/bin/promtool';
 const EXPORTER = '/usr/bin/prometheus-node-exporter';
@@ -44,6 +44,14 @@ const RUNS: [string, string[]][] = [
   ['check_gearman_queues', ['-H', '127.0.0.1:1']],
   ['check_um_naks', ['-f', '/nonexistent/lbmmon.log']],
   ['check_delayed_dump', ['-w', 'nonsense']],
+  // the real captures (../shared/real), where they are
+  ...(HAVE_REAL ? [
+    ['check_um_naks', ['-f', join(REAL, 'lbmmon', 'um_troubleshoot-lbmmon.log'), '--stale-log', '0', '--from-start']],
+    ['check_um_event_queue', ['-f', join(REAL, 'lbmmon', 'mcs_demo-mcs-jsonl.out'), '--stale-log', '0', '--from-start']],
+    ['check_um_store', ['-f', join(REAL, 'lbmmon', 'mcs_demo-mcs-jsonl.out'), '--stale-log', '0', '--from-start']],
+    ['check_um_dro', ['-f', join(REAL, 'lbmmon', 'mcs_demo-mcs-jsonl.out'), '--stale-log', '0', '--from-start']],
+    ['check_broker_command_timeouts', ['-f', join(REAL, 'derived', 'seed002-doc-examples-unwrapped.log'), '--from-start', '--stale-log', '0']],
+  ] as [string, string[]][] : []),
 ];
 
 describe.skipIf(!available)('OpenMetrics against promtool, node_exporter and Prometheus', () => {
