@@ -61,7 +61,7 @@ function event(r, s, b, m, c) {
  * calls ("Executing command ...", "... was executed by the module M in Ns"); `worst`: PIDs,
  * threads and times drawn at random for every line, so no two command lines share a head or body.
  */
-export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false } = {}) {
+export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false, categories = CATEGORIES } = {}) {
   const r = rng(seed);
   const s = site(r, worst);
   const msgs = messages(r);
@@ -85,7 +85,7 @@ export function variedBrokerLog(path, bytes, seed, { debug = false, worst = fals
         : `${head('DEBUG', 'COMMAND CALL')} ${s.pad(s.thread())} The command call [${c}] was executed by the module ${m} in ${s.seconds()}s`;
     } else {
       const level = debug ? pick(r, ['DEBUG', 'DEBUG', 'INFO']) : r() < 0.95 ? 'INFO' : pick(r, LEVELS);
-      line = `${head(level, pick(r, CATEGORIES))} ${pick(r, msgs)}`;
+      line = `${head(level, pick(r, categories))} ${pick(r, msgs)}`;
     }
     o.push(line + '\n');
   }
@@ -139,4 +139,18 @@ export function variedDump(path, lines, seed = 17) {
     o.push(`${queue()} ${pool.slice(at, at + n)}\n`);
   }
   return o.close();
+}
+
+/**
+ * Adversarial broker logs (issue 44): the same site, its INFO lines in categories chosen against
+ * the scan's needle searches. 'k': every category holds a K (the fork needle's last byte) and the
+ * needles' other letters; 'prefix': categories that begin like the needles ([ COMMAND ],
+ * COMMAND CALLS, CLEAN AFTER) or hold both needles' first and last bytes at their distance.
+ */
+export const ADVERSARIAL = {
+  k: ['BROKS', 'WORKER', 'LOCK', 'TASK', 'CHECK', 'BACKLOG KEEPER'],
+  prefix: ['COMMAND', 'COMMAND CALLS', 'CLEAN AFTER', 'CLEAN AFTER FORKS', 'COMMAND CALL QUEUE', 'CLEAN UP TASK'],
+};
+export function adversarialBrokerLog(path, bytes, seed, kind, { debug = false } = {}) {
+  return variedBrokerLog(path, bytes, seed, { debug, categories: ADVERSARIAL[kind] });
 }

@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
 import { brokerLog } from '../../bench/generate.mjs';
 // @ts-expect-error: a plain .mjs module without types
-import { variedBrokerLog } from '../../bench/varied.mjs';
+import { adversarialBrokerLog, variedBrokerLog } from '../../bench/varied.mjs';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
 import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
 import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
+import { lineBuffer } from '../../src/lib/tail/line-end.js';
 import { broker as L } from '../fixtures';
 import { ROOT } from '../helpers';
 import { rng } from '../fuzz/fuzz';
@@ -34,10 +35,11 @@ class Recording extends Scanner {
   }
 }
 
-function scanned(bytes: Buffer, times: string[] = []): Record<string, Group> {
+/** `kernel`: the line buffer in WebAssembly memory, where the scan finds candidates with the kernel's pair search */
+function scanned(bytes: Buffer, times: string[] = [], kernel = false): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
   const s = new Recording(batch, FILTERS, { forkBlock: null });
-  const asm = new LineAssembler(s, 0, 1 << 20);
+  const asm = new LineAssembler(s, 0, 1 << 20, kernel ? lineBuffer : undefined);
   for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
   times.push(...s.times);
   return batch.groups;
@@ -101,15 +103,22 @@ describe('broker scanner against the reference', () => {
       pre('m', '1') + msg + '0.5s', pre('m', '1') + msg + tail,
     ])).join('\n') + '\n')],
   ];
+  logs.push(
+    ['INFO, every category with a K (adversarial)', () => { adversarialBrokerLog(join(dir, 'ak.log'), 2 << 20, 16, 'k'); return readFileSync(join(dir, 'ak.log')); }],
+    ['INFO, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'ap.log'), 2 << 20, 17, 'prefix'); return readFileSync(join(dir, 'ap.log')); }],
+    ['DEBUG, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'apd.log'), 2 << 20, 18, 'prefix', { debug: true }); return readFileSync(join(dir, 'apd.log')); }],
+  );
   for (const [name, make] of logs) {
-    it(`${name}: the same groups, counts and slowest executions`, () => {
-      const bytes = make();
-      const [ours, theirs]: string[][] = [[], []];
-      const got = scanned(bytes, ours);
-      expect(got).toEqual(reference(bytes, theirs));
-      expect(ours).toEqual(theirs);
-      expect(Object.keys(got).length).toBeGreaterThan(0);
-    });
+    for (const kernel of [false, true]) {
+      it(`${name}${kernel ? ', searched by the kernel' : ''}: the same groups, counts and slowest executions`, () => {
+        const bytes = make();
+        const [ours, theirs]: string[][] = [[], []];
+        const got = scanned(bytes, ours, kernel);
+        expect(got).toEqual(reference(bytes, theirs));
+        expect(ours).toEqual(theirs);
+        expect(Object.keys(got).length).toBeGreaterThan(0);
+      });
+    }
   }
 
   it.skipIf(spawnSync('mawk', ['-W', 'version']).error)('agrees with the awk classification the benchmark runs beside it', () => {
@@ -147,6 +156,9 @@ describe('broker scanner against the reference', () => {
       const [ours, theirs]: string[][] = [[], []];
       expect(scanned(bytes, ours)).toEqual(reference(bytes, theirs));
       expect(ours).toEqual(theirs);
+      const viaKernel: string[] = [];
+      expect(scanned(bytes, viaKernel, true)).toEqual(reference(bytes, []));
+      expect(viaKernel).toEqual(theirs);
     }), { numRuns: Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300), seed: 21 });
   });
 });

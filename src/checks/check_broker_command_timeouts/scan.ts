@@ -7,6 +7,7 @@ import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './
 import { ascii, at } from '../../lib/bytes.js';
 import { fastLine, type Executed } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
+import { pairSearch, type PairSearch } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -19,6 +20,31 @@ import { getGroup, type Batch, type Group } from './window.js';
  */
 const COMMAND = { name: ascii('COMMAND CALL'), part: Buffer.from('MMAND'), at: 2 };
 const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 };
+
+/**
+ * In a line buffer in WebAssembly memory (the reader's: lineBuffer), candidates are found by the
+ * kernel's pair search instead: a needle's first and last bytes at their distance, 16 places a
+ * step, whatever letters the lines hold (issue 44: every INFO line with a K made the one-byte
+ * search stop on each line). It returns where `part` would be, as the native search does, so the
+ * rest of each loop is the same either way.
+ */
+function candidate(pair: PairSearch | undefined, buf: Buffer, needle: { name: Uint8Array; part: Buffer | number; at: number }, pos: number, end: number): number {
+  if (pair === undefined) return buf.indexOf(needle.part, pos);
+  const n = needle.name;
+  const h = pair(Math.max(0, pos - needle.at), end, n[0], n[n.length - 1], n.length - 1);
+  return h >= end ? -1 : h + needle.at;
+}
+
+/**
+ * Does a category end at `i` (spaces or TABs, then its `]`)? The general parser takes a line for
+ * its category only when the bracket holds exactly the needle: "[ COMMAND CALLS ]" or
+ * "[ CLEAN AFTER FORK TASK ]" are other categories, and reading every such line cost a log made of
+ * them more than mawk's whole scan (issue 44's prefix logs).
+ */
+function closes(buf: Buffer, i: number, end: number): boolean {
+  while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
+  return i < end && buf[i] === 93;
+}
 
 export interface Filters {
   broker: string[];
@@ -36,6 +62,8 @@ export class Scanner implements LineSink {
   /** executed lines' groups (null: filtered out) by their key bytes */
   private readonly groups = new RangeKeys<Group | null>();
   private readonly key = new Int32Array(6);
+  /** the kernel's pair search for the buffer being read (undefined: not a lineBuffer) */
+  private pair: PairSearch | undefined;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -43,6 +71,7 @@ export class Scanner implements LineSink {
     // the searches run to the end of the buffer they are given: past `end` is the last read's
     // rest or bytes never written, which a search for a needle that is not there would walk
     const b = end < buf.length ? buf.subarray(0, end) : buf;
+    this.pair = pairSearch(buf);
     this.commandCalls(b, start, end);
     this.forkLines(b, start, end);
   }
@@ -53,15 +82,15 @@ export class Scanner implements LineSink {
    * read already. Each byte is walked at most once, whatever the lines hold.
    */
   private commandCalls(buf: Buffer, start: number, end: number): void {
-    const { part, at: off, name } = COMMAND;
+    const { at: off, name } = COMMAND;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts
     for (;;) {
-      const t = buf.indexOf(part, pos);
+      const t = candidate(this.pair, buf, COMMAND, pos, end);
       if (t < 0 || t >= end) return;
       const hit = t - off;
       pos = t + 1;
-      if (hit < start || !at(buf, hit, name)) continue;
+      if (hit < start || !at(buf, hit, name) || !closes(buf, hit + name.length, end)) continue;
       let ls = hit;
       while (ls > done && buf[ls - 1] !== 10) ls--;
       if (ls === done && ls > start && buf[ls - 1] !== 10) continue; // the rest of a line handled
@@ -80,13 +109,13 @@ export class Scanner implements LineSink {
 
   /** Lines holding CLEAN AFTER FORK and not COMMAND CALL (those were handled above). */
   private forkLines(buf: Buffer, start: number, end: number): void {
-    const { part, at: off, name } = FORK;
+    const { at: off, name } = FORK;
     let pos = start;
     for (;;) {
-      const t = buf.indexOf(part, pos);
+      const t = candidate(this.pair, buf, FORK, pos, end);
       if (t < 0 || t >= end) return;
       const hit = t - off;
-      if (hit < start || !at(buf, hit, name)) { pos = t + 1; continue; }
+      if (hit < start || !at(buf, hit, name) || !closes(buf, hit + name.length, end)) { pos = t + 1; continue; }
       const ls = Math.max(buf.lastIndexOf(10, hit) + 1, start);
       const nl = buf.indexOf(10, hit);
       const le = nl < 0 || nl >= end ? end : nl;

@@ -2,12 +2,18 @@
  * The next LF in a line reader's buffer, 16 bytes a step. JavaScript can test at most a 32-bit
  * word a step (~0.45 ns a byte), and a native Buffer.indexOf costs ~50 ns a call, more than the
  * search on a dump's or an lbmmon log's short lines. So a reader's buffer lives in WebAssembly
- * memory (lineBuffer()), and a 130-byte kernel searches it with SIMD; a call from optimised
+ * memory (lineBuffer()), and a small kernel searches it with SIMD; a call from optimised
  * JavaScript costs a few ns (issue 32, BENCHMARKS.md). Any other buffer is searched a word a
  * time in JavaScript.
  *
- * The kernel, in WebAssembly text (memory imported as m.m; lf(p, end) returns the first LF in
- * [p, end), or end):
+ * The kernel's second function, pair(p, end, a, b, d), finds the first place where byte a is
+ * followed d bytes later by byte b: a needle's first and last bytes, compared 16 places a step.
+ * Its speed does not depend on how often either byte occurs alone (a one-byte memchr for a
+ * needle's rarest byte stops at every line of a log whose lines all hold that byte: issue 44);
+ * only places holding both at that distance are verified.
+ *
+ * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
+ * into the bytes below (311 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step                                 ;; 16 bytes at a time
@@ -20,40 +26,39 @@
  *       (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
+ *   ;; the first i in [p, end - d) with mem[i] = a and mem[i + d] = b, or end
+ *   (func (export "pair") (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
+ *     (local $m i32) (local $va v128) (local $vb v128) (local $last i32)
+ *     (local.set $va (i8x16.splat (local.get $a))) (local.set $vb (i8x16.splat (local.get $b)))
+ *     (local.set $last (i32.sub (local.get $end) (local.get $d)))
+ *     (block $wide (loop $step
+ *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
+ *       (local.tee $m (i8x16.bitmask (v128.and
+ *         (i8x16.eq (v128.load align=1 (local.get $p)) (local.get $va))
+ *         (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb)))))
+ *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
+ *     (block $done (loop $byte
+ *       (br_if $done (i32.ge_s (local.get $p) (local.get $last)))
+ *       (if (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a))
+ *                    (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
+ *         (then (return (local.get $p))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
+ *     (local.get $end))
  */
 
 import { alignedWords, dataView } from '../views.js';
 
-const LF16 = new Array<number>(16).fill(0x0a);
-const CODE = [
-  0x01, 0x01, 0x7f, // one local, i32
-  0x02, 0x40, 0x03, 0x40,
-  0x20, 0x00, 0x41, 0x10, 0x6a, 0x20, 0x01, 0x4b, 0x0d, 0x01,
-  0x20, 0x00, 0xfd, 0x00, 0x00, 0x00, 0xfd, 0x0c, ...LF16, 0xfd, 0x23, 0xfd, 0x64, 0x22, 0x02,
-  0x04, 0x40, 0x20, 0x00, 0x20, 0x02, 0x68, 0x6a, 0x0f, 0x0b,
-  0x20, 0x00, 0x41, 0x10, 0x6a, 0x21, 0x00, 0x0c, 0x00,
-  0x0b, 0x0b,
-  0x02, 0x40, 0x03, 0x40,
-  0x20, 0x00, 0x20, 0x01, 0x4f, 0x0d, 0x01,
-  0x20, 0x00, 0x2d, 0x00, 0x00, 0x41, 0x0a, 0x46, 0x04, 0x40, 0x20, 0x00, 0x0f, 0x0b,
-  0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00, 0x0c, 0x00,
-  0x0b, 0x0b,
-  0x20, 0x01, 0x0b,
-];
-const section = (id: number, bytes: number[]) => [id, bytes.length, ...bytes]; // every section is under 128 bytes
-const KERNEL = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f]), // type (i32, i32) -> i32
-  ...section(2, [0x01, 0x01, 0x6d, 0x01, 0x6d, 0x02, 0x00, 0x01]), // import memory m.m, at least 1 page
-  ...section(3, [0x01, 0x00]),
-  ...section(7, [0x01, 0x02, 0x6c, 0x66, 0x00, 0x00]), // export "lf"
-  ...section(10, [0x01, CODE.length, ...CODE]),
-]);
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwMCAAEHDQICbGYAAARwYWlyAAEK/AECawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELjQEDAX8CewF/IAL9DyEGIAP9DyEHIAEgBGshCAJAA0AgAEEQaiAISg0BIAD9AAAAIAb9IyAAIARq/QAAACAH/SP9Tv1kIgUEQCAAIAVoag8LIABBEGohAAwACwsCQANAIAAgCE4NASAALQAAIAJGIAAgBGotAAAgA0ZxBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
 
 type Search = (p: number, end: number) => number;
+/** pair(p, end, a, b, d): see the kernel above */
+export type PairSearch = (p: number, end: number, a: number, b: number, d: number) => number;
 
 let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
+/** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
+const pairs = new WeakMap<ArrayBufferLike, PairSearch>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -66,15 +71,21 @@ export function lineBuffer(size: number): Buffer {
     try {
       kernel ??= new WebAssembly.Module(KERNEL);
       const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
-      const search = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports.lf as Search;
+      const exports = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports;
       const buf = Buffer.from(memory.buffer, 0, size);
-      searches.set(buf, search);
+      searches.set(buf, exports.lf as Search);
+      pairs.set(memory.buffer, exports.pair as PairSearch);
       return buf;
     } catch {
       kernel = null; // not here (or not that large): plain buffers from now on
     }
   }
   return Buffer.allocUnsafe(size);
+}
+
+/** The kernel's pair search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
+export function pairSearch(buf: Uint8Array): PairSearch | undefined {
+  return buf.byteOffset === 0 ? pairs.get(buf.buffer) : undefined;
 }
 
 /** The index of the first LF in buf[pos, end), or `end` when there is none. */

@@ -44,6 +44,8 @@ export interface TailOptions {
   /** other directories where rotated files go (logrotate's olddir), searched like the log's own */
   rotatedDirs?: string[];
   maxLine?: number;
+  /** makes the line buffer (lines.ts): lineBuffer for a sink that searches it with the kernel */
+  buffer?: (size: number) => Buffer;
   /** the saved state was there and unusable: a first run's start is where lines went unread */
   stateLost?: boolean;
   deadline?: number;
@@ -98,7 +100,7 @@ export class Tailer {
     const path = this.nameOf(src);
     this.opts.onPhase?.(`reading ${path}`);
     const fd = typeof src === 'number' ? src : openSync(src, READ_FLAGS);
-    const asm = new LineAssembler(this.sink, from, this.maxLine);
+    const asm = new LineAssembler(this.sink, from, this.maxLine, this.opts.buffer);
     try {
       const r = pump(fd, asm, () => this.pastDeadline() && fstatSync(fd).size > asm.nextOffset);
       this.bytesRead += r.bytes;
@@ -124,7 +126,7 @@ export class Tailer {
   /** Same for a gzip file; `from` is an uncompressed offset. */
   private async readGz(path: string, from: number): Promise<number> {
     this.opts.onPhase?.(`reading ${path} (gzip)`);
-    const asm = new LineAssembler(this.sink, from, this.maxLine);
+    const asm = new LineAssembler(this.sink, from, this.maxLine, this.opts.buffer);
     const r = await readGzLines(path, from, asm, () => this.pastDeadline());
     this.bytesRead += r.bytes;
     if (r.stopped) this.behind = true;
