@@ -1,8 +1,9 @@
 # The broker check's classification in awk, the peer of the benchmark (run with mawk) and a
 # second opinion on its counts: command-call events by kind, the slowest execution, and
 # fork-cleanup ERROR blocks. Prints "kind count" lines, as compared with the plugin's perfdata.
-# Like the plugin, it matches the messages case-insensitively on the text after the brackets.
-/COMMAND CALL/ {
+# Like the plugin, it matches the messages case-insensitively on the text after the brackets, and
+# takes a line for its category only when the bracket holds exactly it ([ COMMAND CALLS ] is not).
+/COMMAND CALL[ \t]*\]/ {
   line = $0
   # the text after "[ COMMAND CALL ] [ PID:n ] [ thread ] "
   i = index(line, "COMMAND CALL"); rest = substr(line, i + 12)
@@ -20,7 +21,7 @@
   }
   next
 }
-/CLEAN AFTER FORK/ {
+/CLEAN AFTER FORK[ \t]*\]/ {
   if ($0 !~ /\] *ERROR *:/) next
   key = $0; sub(/\] [^]]*$/, "", key)  # the prefix up to the sub-module bracket: module, pid, sub-module, time
   if ($0 ~ /\] On linux/ || key != lastkey) c["fork_cleanup_errors"]++
