@@ -248,3 +248,28 @@ describe('pair search kernel', () => {
       }), { numRuns: 20000, seed: 44 });
   });
 });
+
+describe('needle search kernel', () => {
+  it('is the pair search with a space, TAB or ] after the second byte, as a byte loop finds it', async () => {
+    const { lineBuffer, needleSearch } = await import('../../src/lib/tail/line-end.js');
+    const buf = lineBuffer(131072);
+    const needle = needleSearch(buf);
+    expect(needle).toBeDefined();
+    const alphabet = [67, 75, 76, 32, 9, 93, 0, 255];
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 400 }), fc.nat(131072), fc.nat(400), fc.nat(400), fc.integer({ min: 1, max: 40 }),
+      fc.constantFrom(67, 75, 0), fc.constantFrom(76, 75, 255),
+      (bytes, where, from, to, d, a, b) => {
+        const base = Math.min(where, 131072 - bytes.length);
+        buf.set(bytes.map((x) => alphabet[x % alphabet.length]), base);
+        const p = base + Math.min(from, bytes.length);
+        const end = base + Math.min(to, bytes.length);
+        let want = end;
+        for (let i = p; i + d + 1 < end; i++) {
+          const c = buf[i + d + 1];
+          if (buf[i] === a && buf[i + d] === b && (c === 32 || c === 9 || c === 93)) { want = i; break; }
+        }
+        expect(needle!(p, end, a, b, d)).toBe(want);
+      }), { numRuns: 20000, seed: 45 });
+  });
+});

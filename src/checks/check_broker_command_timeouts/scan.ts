@@ -7,7 +7,7 @@ import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './
 import { ascii, at } from '../../lib/bytes.js';
 import { fastLine, type Executed } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
-import { pairSearch, type PairSearch } from '../../lib/tail/line-end.js';
+import { needleSearch, type PairSearch } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -23,10 +23,10 @@ const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 
 
 /**
  * In a line buffer in WebAssembly memory (the reader's: lineBuffer), candidates are found by the
- * kernel's pair search instead: a needle's first and last bytes at their distance, 16 places a
- * step, whatever letters the lines hold (issue 44: every INFO line with a K made the one-byte
- * search stop on each line). It returns where `part` would be, as the native search does, so the
- * rest of each loop is the same either way.
+ * kernel's needle search instead: a needle's first and last bytes at their distance and a
+ * category's end (space, TAB or `]`) after it, 16 places a step, whatever letters the lines hold
+ * (issue 44: every INFO line with a K made the one-byte search stop on each line). It returns where
+ * `part` would be, as the native search does, so the rest of each loop is the same either way.
  */
 function candidate(pair: PairSearch | undefined, buf: Buffer, needle: { name: Uint8Array; part: Buffer | number; at: number }, pos: number, end: number): number {
   if (pair === undefined) return buf.indexOf(needle.part, pos);
@@ -71,7 +71,7 @@ export class Scanner implements LineSink {
     // the searches run to the end of the buffer they are given: past `end` is the last read's
     // rest or bytes never written, which a search for a needle that is not there would walk
     const b = end < buf.length ? buf.subarray(0, end) : buf;
-    this.pair = pairSearch(buf);
+    this.pair = needleSearch(buf);
     this.commandCalls(b, start, end);
     this.forkLines(b, start, end);
   }

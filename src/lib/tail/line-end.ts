@@ -12,8 +12,12 @@
  * needle's rarest byte stops at every line of a log whose lines all hold that byte: issue 44);
  * only places holding both at that distance are verified.
  *
+ * Its third, needle(p, end, a, b, d), is pair with one more byte compared: the one after b must be
+ * a space, a TAB or ']' (a bracketed category ends there), so that categories which only begin
+ * like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) are rejected 16 places a step too.
+ *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (311 bytes):
+ * into the bytes below (601 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step                                 ;; 16 bytes at a time
@@ -45,11 +49,35 @@
  *         (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
+ *   ;; as pair, and mem[i + d + 1] is 32, 9 or 93; the first i in [p, end - d - 1), or end
+ *   (func (export "needle") (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
+ *     (local $m i32) (local $va v128) (local $vb v128) (local $last i32) (local $c i32)
+ *     (local.set $va (i8x16.splat (local.get $a))) (local.set $vb (i8x16.splat (local.get $b)))
+ *     (local.set $last (i32.sub (local.get $end) (i32.add (local.get $d) (i32.const 1))))
+ *     (block $wide (loop $step
+ *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
+ *       (local.tee $m (i8x16.bitmask (v128.and (v128.and
+ *         (i8x16.eq (v128.load align=1 (local.get $p)) (local.get $va))
+ *         (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb)))
+ *         (v128.or (v128.or (i8x16.eq $next (v128.const i8x16 32 ...)) (i8x16.eq $next (v128.const i8x16 9 ...)))
+ *                  (i8x16.eq $next (v128.const i8x16 93 ...))))))   ;; $next: v128.load align=1 at p + d + 1
+ *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
+ *     (block $done (loop $byte
+ *       (br_if $done (i32.ge_s (local.get $p) (local.get $last)))
+ *       (local.set $c (i32.load8_u (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1))))
+ *       (if (i32.and (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a))
+ *                             (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
+ *                    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+ *                            (i32.eq (local.get $c) (i32.const 93))))
+ *         (then (return (local.get $p))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
+ *     (local.get $end))
  */
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwMCAAEHDQICbGYAAARwYWlyAAEK/AECawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELjQEDAX8CewF/IAL9DyEGIAP9DyEHIAEgBGshCAJAA0AgAEEQaiAISg0BIAD9AAAAIAb9IyAAIARq/QAAACAH/SP9Tv1kIgUEQCAAIAVoag8LIABBEGohAAwACwsCQANAIAAgCE4NASAALQAAIAJGIAAgBGotAAAgA0ZxBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwQDAAEBBxYDAmxmAAAEcGFpcgABBm5lZWRsZQACCpQEA2sBAX8CQANAIABBEGogAUsNASAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAgRAIAAgAmhqDwsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCAADwsgAEEBaiEADAALCyABC40BAwF/AnsBfyAC/Q8hBiAD/Q8hByABIARrIQgCQANAIABBEGogCEoNASAA/QAAACAG/SMgACAEav0AAAAgB/0j/U79ZCIFBEAgACAFaGoPCyAAQRBqIQAMAAsLAkADQCAAIAhODQEgAC0AACACRiAAIARqLQAAIANGcQRAIAAPCyAAQQFqIQAMAAsLIAELlgIDAX8CewJ/IAL9DyEGIAP9DyEHIAEgBEEBamshCAJAA0AgAEEQaiAISg0BIAD9AAAAIAb9IyAAIARq/QAAACAH/SP9TiAAIARqQQFq/QAAAP0MICAgICAgICAgICAgICAgIP0jIAAgBGpBAWr9AAAA/QwJCQkJCQkJCQkJCQkJCQkJ/SP9UCAAIARqQQFq/QAAAP0MXV1dXV1dXV1dXV1dXV1dXf0j/VD9Tv1kIgUEQCAAIAVoag8LIABBEGohAAwACwsCQANAIAAgCE4NASAAIARqQQFqLQAAIQkgAC0AACACRiAAIARqLQAAIANGcSAJQSBGIAlBCUZyIAlB3QBGcnEEQCAADwsgAEEBaiEADAALCyABCw==', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /** pair(p, end, a, b, d): see the kernel above */
@@ -59,6 +87,7 @@ let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
 /** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
 const pairs = new WeakMap<ArrayBufferLike, PairSearch>();
+const needles = new WeakMap<ArrayBufferLike, PairSearch>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -75,6 +104,7 @@ export function lineBuffer(size: number): Buffer {
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
       pairs.set(memory.buffer, exports.pair as PairSearch);
+      needles.set(memory.buffer, exports.needle as PairSearch);
       return buf;
     } catch {
       kernel = null; // not here (or not that large): plain buffers from now on
@@ -86,6 +116,11 @@ export function lineBuffer(size: number): Buffer {
 /** The kernel's pair search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
 export function pairSearch(buf: Uint8Array): PairSearch | undefined {
   return buf.byteOffset === 0 ? pairs.get(buf.buffer) : undefined;
+}
+
+/** The kernel's needle search (pair, and a category's end after it) bound to `buf`'s memory. */
+export function needleSearch(buf: Uint8Array): PairSearch | undefined {
+  return buf.byteOffset === 0 ? needles.get(buf.buffer) : undefined;
 }
 
 /** The index of the first LF in buf[pos, end), or `end` when there is none. */
