@@ -15,11 +15,8 @@
  * submission pauses. A function no worker serves on the server gets nothing: its lines stay in
  * the dump (a job waiting in gearmand's memory for a worker is lost when gearmand restarts).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { crypto } from '../../lib/builtins.js';
-import { errnoText } from '../../lib/errors.js';
-import { adoptOwner, readAt } from '../../lib/files.js';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { adoptOwner } from '../../lib/files.js';
 import { holdYoungGenerationFrom, YOUNG_BYTES } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
@@ -28,6 +25,7 @@ import { label, type Server } from '../../gearman/server.js';
 import { Submitter } from '../../gearman/submit.js';
 import type { Journal } from './journal.js';
 import { LineSet } from './lineset.js';
+import { flushJournal, journalPath, resumable, type AckJournal } from './ack-journal.js';
 import { lines } from './lines.js';
 import { fateOf, type QueuePolicy } from './policy.js';
 import type { Rejection } from './payload.js';
@@ -72,88 +70,6 @@ export interface GearmanOutcome {
 
 const WINDOW = 256; // jobs in flight on one connection
 const DEPTH_EVERY_MS = 1000;
-
-/**
- * The journal of acknowledged lines. Acknowledgements are written and fsynced a batch at a time
- * (one write per batch, not per job: 200,000 write calls were a tenth of an import). What a
- * crash or kill loses is the batch not yet written: at most --journal-batch lines submitted twice,
- * as before, and never a line lost.
- */
-interface AckJournal { fd: number; unsynced: number; text: string }
-
-function flushJournal(jf: AckJournal): void {
-  if (jf.text) { writeSync(jf.fd, jf.text); jf.text = ''; }
-  fsyncSync(jf.fd);
-  jf.unsynced = 0;
-}
-
-function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
-
-/**
- * Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment).
- * Journals are read a line at a time, and a settled one (its last line says so) not at all: the
- * archive keeps every journal, and a million-line one must not cost memory on every later run.
- */
-function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: LineSet; byContent: Map<string, number>; from: string[] } {
-  const byLine = new LineSet();
-  const byContent = new Map<string, number>();
-  const from: string[] = [];
-  let names: string[] = [];
-  try { names = readdirSync(archiveDir).filter((n) => n.endsWith('.gearman-journal')); } catch { return { byLine, byContent, from }; }
-  for (const n of names) {
-    const jp = join(archiveDir, n);
-    const old = jp.slice(0, -'.gearman-journal'.length);
-    if (old === copy.path || !existsSync(old)) continue;
-    let header: string[] | null;
-    const acked = new LineSet();
-    try {
-      const size = statSync(jp).size;
-      if (readAt(jp, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') continue;
-      header = null;
-      for (const [line, i] of lines(jp)) {
-        const t = line.toString('latin1');
-        if (i === 0) { header = t.startsWith('copy ') ? t.split(' ') : null; if (!header) break; continue; }
-        if (t === 'settled') { header = null; break; }
-        if (/^\d+$/.test(t)) acked.add(Number(t));
-      }
-    } catch (e) {
-      j.log(`cannot read ${jp} (${errnoText(e)}): its acknowledged lines cannot be skipped and may be submitted again`);
-      continue;
-    }
-    if (!header || acked.size === 0) continue;
-    const [, bytes, sha] = header;
-    from.push(basename(old));
-    const oldBytes = Number(bytes);
-    const prefix = oldBytes <= copy.bytes && sha === hashOf(copy.path, oldBytes);
-    if (prefix) { acked.forEach((i) => byLine.add(i)); continue; }
-    for (const [line, i] of lines(old)) if (acked.has(i)) { const k = line.toString('latin1'); byContent.set(k, (byContent.get(k) ?? 0) + 1); }
-  }
-  return { byLine, byContent, from };
-}
-
-function hashOf(path: string, bytes: number): string {
-  const h = crypto().createHash('sha256');
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let off = 0;
-    while (off < bytes) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - off), off);
-      if (n === 0) break;
-      h.update(buf.subarray(0, n));
-      off += n;
-    }
-  } finally { closeSync(fd); }
-  return h.digest('hex');
-}
-
-/** Marks a copy's journal as settled: its acknowledged lines have left the dump. */
-export function settleJournal(copy: Copy): void {
-  const p = journalPath(copy);
-  if (!existsSync(p)) return;
-  const fd = openSync(p, 'a');
-  try { writeSync(fd, 'settled\n'); fsyncSync(fd); } finally { closeSync(fd); }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,7 +6,8 @@
 import type { Stats } from 'node:fs';
 import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
-import { importToGearman, settleJournal, type GearmanOutcome } from './gearman-import.js';
+import { importToGearman, type GearmanOutcome } from './gearman-import.js';
+import { settleJournal } from './ack-journal.js';
 import { label } from '../../gearman/server.js';
 import type { Journal } from './journal.js';
 import { lines } from './lines.js';

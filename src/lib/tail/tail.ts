@@ -25,13 +25,13 @@
 import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeError, PluginError } from '../errors.js';
-import { readAt } from '../files.js';
 import { faultPoint } from '../state/faults.js';
 import { FP_MAX, sameInode, type FilePosition } from './identity.js';
 import { readGzLines } from './gz.js';
 import { RotationSearch } from './rotation.js';
 import { fingerprintOf, matchesFp, READ_FLAGS, type Src } from './siblings.js';
 import { LineAssembler, pump, type LineSink } from './lines.js';
+import { alignedEnd, alignedForward } from './align.js';
 
 export type TailStatus =
   | 'first-run' | 'grew' | 'unchanged' | 'rotated' | 'copytruncate' | 'truncated' | 'replaced' | 'missing';
@@ -148,24 +148,6 @@ export class Tailer {
     return pos;
   }
 
-  /** A line-aligned offset at or before the end, so a first run starts on a line boundary. */
-  private alignedEnd(path: Src, size: number): number {
-    if (size === 0) return 0;
-    const window = Math.min(size, 1 << 20);
-    const b = readAt(path, window, size - window);
-    const nl = b.lastIndexOf(10);
-    return nl < 0 ? (window === size ? 0 : size) : size - window + nl + 1;
-  }
-
-  /** The first line start at or after `offset`. */
-  private alignedForward(path: Src, offset: number, size: number): number {
-    if (offset <= 0) return 0;
-    if (offset >= size) return this.alignedEnd(path, size);
-    const b = readAt(path, Math.min(1 << 20, size - offset + 1), offset - 1);
-    const nl = b.indexOf(10);
-    return nl < 0 ? size : offset + nl;
-  }
-
   private lost: string | undefined;
   private liveMtime: number | null = null;
 
@@ -231,7 +213,7 @@ export class Tailer {
     if (!prev) {
       if (!cur || fd === null) return this.result('missing', undefined);
       const fr = this.opts.firstRun ?? 'end';
-      const start = fr === 'start' ? 0 : fr === 'end' ? this.alignedEnd(fd, cur.size) : this.alignedForward(fd, fr, cur.size);
+      const start = fr === 'start' ? 0 : fr === 'end' ? alignedEnd(fd, cur.size) : alignedForward(fd, fr, cur.size);
       if (this.opts.stateLost && start > 0) {
         this.lost = `the saved state was unusable, so ${this.path} was read from byte ${start} of ${cur.size} as on a first run: lines written before that point since the previous run were not read`;
       }
