@@ -44,6 +44,30 @@ export function parseTimeout(text: string): TimeoutSpec {
   return { seconds, state: st ? parseState(st) : State.UNKNOWN };
 }
 
+/** A single-valued option converted by `f` (getopt has already refused a repeated one). */
+const single = <T>(f: (text: string) => T) => (v: unknown): T => f(String(v));
+
+/** Names the value in the help (`--window DURATION`). */
+const named = <F extends object>(placeholder: string, f: F): F => Object.assign(f, { placeholder });
+
+/** `coerce` helpers: a thrown message (without the option's name: the caller adds it) becomes the usage error. */
+export const coerce = {
+  duration: () => named('DURATION', single(parseDuration)),
+  /** a size of at least `min` bytes */
+  size: (min = 0) => named('SIZE', single((text) => {
+    const n = parseSize(text);
+    if (n < min) throw new Error(`'${text}' is too small: at least ${min} bytes`);
+    return n;
+  })),
+  state: () => named('STATE', single(parseState)),
+  positiveInt: (min = 1) => named('N', single((text) => {
+    const n = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new Error(`must be a whole number >= ${min}, got '${text}'`);
+    return n;
+  })),
+  list: () => (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),
+};
+
 export const STANDARD_OPTIONS: OptionSpecs = {
   verbose: { alias: 'v', type: 'count', describe: 'More detail; repeat up to 3 times (-vvv adds stack traces)' },
   timeout: {
@@ -87,7 +111,7 @@ export const STANDARD_OPTIONS: OptionSpecs = {
     describe: 'Use the saved state but do not update it (for testing by hand)',
   },
   'unsaved-state': {
-    type: 'string', default: 'UNKNOWN', requiresArg: true,
+    type: 'string', default: 'UNKNOWN', requiresArg: true, coerce: coerce.state(),
     describe: 'State of a run that could not save its state (the next run could not go on from where this one stopped)',
   },
 };
@@ -106,7 +130,7 @@ export interface ParsedArgs {
   maxOutput: string;
   stateDir?: string;
   dryRun: boolean;
-  unsavedState: string;
+  unsavedState: State;
 }
 
 /** -h and -V are options like any other for the parser (`-vh` is help). */
@@ -156,26 +180,3 @@ export function helpText(name: string, options: OptionSpecs, usage: string, exam
   });
 }
 
-/** A single-valued option converted by `f` (getopt has already refused a repeated one). */
-const single = <T>(f: (text: string) => T) => (v: unknown): T => f(String(v));
-
-/** Names the value in the help (`--window DURATION`). */
-const named = <F extends object>(placeholder: string, f: F): F => Object.assign(f, { placeholder });
-
-/** `coerce` helpers: a thrown message (without the option's name: the caller adds it) becomes the usage error. */
-export const coerce = {
-  duration: () => named('DURATION', single(parseDuration)),
-  /** a size of at least `min` bytes */
-  size: (min = 0) => named('SIZE', single((text) => {
-    const n = parseSize(text);
-    if (n < min) throw new Error(`'${text}' is too small: at least ${min} bytes`);
-    return n;
-  })),
-  state: () => named('STATE', single(parseState)),
-  positiveInt: (min = 1) => named('N', single((text) => {
-    const n = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`must be a whole number >= ${min}, got '${text}'`);
-    return n;
-  })),
-  list: () => (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),
-};

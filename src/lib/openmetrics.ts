@@ -31,12 +31,6 @@ export function escapeLabelValue(v: string): string {
 
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
-/** A number as the text formats write it (no exponent surprises for integers). */
-function value(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
-  return String(n);
-}
-
 function labelText(labels: Record<string, string>): string {
   const parts = Object.entries(labels).map(([k, v]) => `${omPart(k)}="${escapeLabelValue(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
@@ -76,7 +70,7 @@ export function renderOpenMetrics(fams: OmFamily[]): string {
       const l = labelText(s.labels);
       if (seen.has(l)) continue;
       seen.add(l);
-      out.push(`${f.name}${l} ${value(s.value)}`);
+      out.push(`${f.name}${l} ${s.value}`);
     }
   }
   out.push('# EOF');

@@ -20,7 +20,7 @@ import { faultEnabled, faultPoint } from './state/faults.js';
 import { LockError } from './state/lock.js';
 import type { Schema } from './state/schema.js';
 import { StateFile } from './state/store.js';
-import { parseState, State } from './status.js';
+import { State } from './status.js';
 import { resolveThresholds, thresholdNotes } from './thresholds.js';
 import { parseSize } from './units.js';
 import { versionLine } from './version.js';
@@ -84,14 +84,6 @@ function metaStep<T extends OptionSpecs>(def: PluginDefinition<T>, opts: { help?
     return `${text}\n\n${wrapText(EXIT_TEXT)}\n`;
   }
   return opts.version ? versionLine(def.name) : null;
-}
-
-function parseUnsavedState(text: string): State {
-  try {
-    return parseState(text);
-  } catch (e) {
-    throw new UsageError(`--unsaved-state: ${(e as Error).message}`);
-  }
 }
 
 /** Step 3: -t and --max-output, and the timer that ends the run in the -t state. */
@@ -208,7 +200,6 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     process.once('SIGTERM', () => fail(`interrupted by SIGTERM while ${phase}`));
     process.once('SIGINT', () => fail(`interrupted by SIGINT while ${phase}`));
 
-    const unsavedState = parseUnsavedState(opts.unsavedState);
     const notes: string[] = thresholdNotes(thresholds);
     let unsaved: string | null = null;
     const debugLines: string[] = [];
@@ -230,7 +221,7 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     const findings = outcome.findings ?? [];
     // a state that cannot be saved blinds every later run: said first, in the state asked for
     const lead = unsaved === null ? null : `${unsaved as string}: the next run cannot go on from this one (what this run read is not remembered)`;
-    const ev = evaluate(outcome.metrics, def.metrics, thresholds, lead === null ? findings : [...findings, { state: unsavedState, text: lead }]);
+    const ev = evaluate(outcome.metrics, def.metrics, thresholds, lead === null ? findings : [...findings, { state: opts.unsavedState, text: lead }]);
     const own = typeof outcome.summary === 'function' ? outcome.summary(ev) : outcome.summary;
     const summary = lead === null ? own : `${lead}; ${own}`;
     const details = typeof outcome.details === 'function' ? outcome.details(ev) : (outcome.details ?? []);

@@ -22,6 +22,11 @@ export function stateName(s: State): string {
   return State[s];
 }
 
+/** A state's rank in that order (OK 0, UNKNOWN 1, WARNING 2, CRITICAL 3): for sorting worst first. */
+export function severity(s: State): number {
+  return RANK[s];
+}
+
 export function worst(...states: State[]): State {
   let w = State.OK;
   for (const s of states) if (RANK[s] > RANK[w]) w = s;

@@ -11,7 +11,6 @@
  */
 import type { RunContext } from '../lib/plugin.js';
 import { PluginError } from '../lib/errors.js';
-import { State } from '../lib/status.js';
 import { nullable, num as numSchema, obj, record, scalar, str, type Schema } from '../lib/state/schema.js';
 import { lostFinding, staleLogFinding } from '../lib/tail/options.js';
 import type { Finding } from '../lib/plugin.js';
@@ -62,7 +61,6 @@ export interface DaemonRun {
   restarted: string | null;
   resets: string[];
   first: boolean;
-  events: Obj[];
   /** the daemon's gauges as the previous run left them */
   before: Record<string, Scalar>;
   /** merge mode: the series this run's records carried */
@@ -82,10 +80,10 @@ export interface DaemonSpec {
 
 export interface DaemonsRead {
   read: ReadOutcome;
-  runs: Map<string, DaemonRun>;
   daemons: DaemonMemory[];
+  /** a daemon's run: undefined when this run read no record of it */
+  runOf(m: DaemonMemory): DaemonRun | undefined;
   stale: { mem: DaemonMemory; behind: number }[];
-  newest: number | null;
   findings: Finding[];
   save(): void;
 }
@@ -95,9 +93,8 @@ export function observeDaemon(mems: Record<string, DaemonMemory>, runs: Map<stri
   let mem = mems[key];
   if (!mem) mems[key] = mem = { kind: r.kind, app: r.app, ip: r.ip, pid: r.pid, lastSent: r.sentMs ?? 0, interval: null, counters: {}, gauges: {}, limits: {} };
   let run = runs.get(key);
-  if (!run) runs.set(key, run = { mem, records: 0, growth: new Map(), spanMs: null, restarted: null, resets: [], first: Object.keys(mem.counters).length === 0, events: [], before: { ...mem.gauges }, touched: new Set() });
+  if (!run) runs.set(key, run = { mem, records: 0, growth: new Map(), spanMs: null, restarted: null, resets: [], first: Object.keys(mem.counters).length === 0, before: { ...mem.gauges }, touched: new Set() });
   if (r.configs) Object.assign(mem.limits, spec.limits(r.configs));
-  if (r.events) for (const e of (r.events.events as unknown[])) if (e && typeof e === 'object') run.events.push(e as Obj);
   if (!r.stats) return;
   if (r.sentMs !== null && r.sentMs < mem.lastSent && run.records > 0) return; // out of order: older than what was read
   const restarted = mem.pid !== r.pid && Object.keys(mem.counters).length > 0;
@@ -186,8 +183,9 @@ export async function readDaemons<O extends UmOptions>(ctx: RunContext<O>, specs
   if (lost) findings.push(lost);
   const staleLog = staleLogFinding(o.mcsDb ?? o.file, read.tail.mtimeMs, o.staleLog, Date.now(), 'MCS (or the daemons)');
   if (staleLog) findings.push(staleLog);
+  const byMem = new Map([...runs.values()].map((r) => [r.mem, r]));
   return {
-    read, runs, daemons: Object.values(mems), stale, newest, findings,
+    read, daemons: Object.values(mems), runOf: (m) => byMem.get(m), stale, findings,
     save: () => state.save({ reader: read.next, newest, daemons: mems }),
   };
 }
@@ -205,4 +203,3 @@ export function rate(run: DaemonRun | undefined, key: string): number | null {
   return g === undefined ? 0 : Number(g) / (run.spanMs / 1000);
 }
 
-export { State };

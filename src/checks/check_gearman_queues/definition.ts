@@ -12,9 +12,9 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import { dataLabel } from '../../lib/perfdata.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
-import { State } from '../../lib/status.js';
+import { severity, State } from '../../lib/status.js';
 import { GEARMAN_STATE, remember } from './memory.js';
-import { matcher, queuesOf, shown, type Queue } from './queues.js';
+import { queuesOf, scope, shown, type Queue } from './queues.js';
 import { describeQueue, judgeQueue, parseOverride, vanishedText, type Override, type RuleOptions } from './rules.js';
 import { testJob, type TestOutcome } from './testjob.js';
 
@@ -75,8 +75,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   for (const d of down) findings.push({ state: o.serverDown, text: `server down: ${d.error}` });
 
   const views = up.map((a) => a.view!);
-  const queues = queuesOf(views, o.include, o.exclude);
-  const inScope = (n: string) => (o.include.length ? matcher(o.include)(n) : true) && !matcher(o.exclude)(n);
+  const inScope = scope(o.include, o.exclude);
+  const queues = queuesOf(views, inScope);
   const mem = remember(state.data, queues, new Set(up.map((a) => label(a.server))), inScope, Date.now());
   state.save(mem.next);
 
@@ -119,10 +119,11 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'rtt', value: test?.seconds ?? null, uom: 's', min: 0 },
     ...perQueue.flatMap((q) => {
       const base = dataLabel('', many ? `${q.server}/${q.name}` : q.name);
+      const labels = { server: q.server, queue: shown(q.name) };
       return [
-        { name: 'queue_waiting', label: `${base}_waiting`, value: q.waiting, min: 0, family: 'waiting', labels: { server: q.server, queue: shown(q.name) } },
-        { name: 'queue_running', label: `${base}_running`, value: q.running, min: 0, family: 'running', labels: { server: q.server, queue: shown(q.name) } },
-        { name: 'queue_workers', label: `${base}_workers`, value: q.workers, min: 0, family: 'workers', labels: { server: q.server, queue: shown(q.name) } },
+        { name: 'queue_waiting', label: `${base}_waiting`, value: q.waiting, min: 0, family: 'waiting', labels },
+        { name: 'queue_running', label: `${base}_running`, value: q.running, min: 0, family: 'running', labels },
+        { name: 'queue_workers', label: `${base}_workers`, value: q.workers, min: 0, family: 'workers', labels },
       ];
     }),
   ];
@@ -132,7 +133,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     ...findings.filter((f) => f.state === State.OK).map((f) => f.text),
     ...(test && test.state === State.OK ? [test.text] : []),
     // the worst queues first; the output is capped anyway (JSON lists them all)
-    ...verdicts.sort((a, b) => rank(b.v.state) - rank(a.v.state) || b.t.q.waiting - a.t.q.waiting).slice(0, MAX_LINES).map(({ t }) => describeQueue(t)),
+    ...verdicts.sort((a, b) => severity(b.v.state) - severity(a.v.state) || b.t.q.waiting - a.t.q.waiting).slice(0, MAX_LINES).map(({ t }) => describeQueue(t)),
     ...(verdicts.length > MAX_LINES ? [`... ${verdicts.length - MAX_LINES} more queues (--output-format json lists every one)`] : []),
     ...mem.vanished.filter((v) => v.waiting === 0).map(vanishedText),
     ...up.map((a) => `server ${label(a.server)}: gearmand ${a.view!.version ?? '(version not given)'}, ${a.view!.functions.length} functions${a.view!.workers ? `, ${a.view!.workers.filter((w) => w.functions.length).length} worker connections` : ''}`),
@@ -141,7 +142,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     metrics,
     findings,
     summary: () => {
-      const bad = findings.filter((f) => f.state !== State.OK).sort((a, b) => rank(b.state) - rank(a.state));
+      const bad = findings.filter((f) => f.state !== State.OK).sort((a, b) => severity(b.state) - severity(a.state));
       const where = `${queues.length} queue${queues.length === 1 ? '' : 's'} on ${up.length === 1 ? label(up[0].server) : `${up.length} servers`}${down.length ? ` (${down.length} down)` : ''}`;
       const totals = `${sum((q) => q.waiting)} waiting, ${sum((q) => q.running)} running`;
       const head = bad.length ? `${bad[0].text}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}; ${where}: ${totals}` : `${where}: ${totals}, every queue with jobs has a worker`;
@@ -156,7 +157,6 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
 }
 
 const MAX_LINES = 200;
-const rank = (s: State) => (s === State.CRITICAL ? 3 : s === State.WARNING ? 2 : s === State.UNKNOWN ? 1 : 0);
 
 export const definition: PluginDefinition<typeof OPTIONS> = {
   name: 'check_gearman_queues',

@@ -25,9 +25,14 @@ export function matcher(patterns: string[]): (name: string) => boolean {
   return (name) => res.some((r) => (typeof r === 'string' ? r === name : r.test(name)));
 }
 
-export function queuesOf(views: ServerView[], include: string[], exclude: string[]): Queue[] {
+/** The queues --include and --exclude leave in: every one without --include. */
+export function scope(include: string[], exclude: string[]): (name: string) => boolean {
   const inc = include.length ? matcher(include) : () => true;
   const exc = matcher(exclude);
+  return (name) => inc(name) && !exc(name);
+}
+
+export function queuesOf(views: ServerView[], inScope: (name: string) => boolean): Queue[] {
   const out: Queue[] = [];
   for (const v of views) {
     const hosts = new Map<string, Set<string>>();
@@ -37,7 +42,7 @@ export function queuesOf(views: ServerView[], include: string[], exclude: string
       s.add(w.ip);
     }
     for (const f of v.functions) {
-      if (!inc(f.name) || exc(f.name)) continue;
+      if (!inScope(f.name)) continue;
       out.push({
         server: label(v.server), name: f.name, waiting: Math.max(0, f.total - f.running), running: f.running, workers: f.workers,
         hosts: v.workers ? (hosts.get(f.name)?.size ?? 0) : null, ...(f.priority ? { priority: f.priority } : {}),

@@ -10,8 +10,9 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
+import { maxOf, sumOf } from '../../lib/measured.js';
 import { formatBytes } from '../../lib/units.js';
-import { rate, readDaemons, staleText, type DaemonMemory, type DaemonRun, type DaemonSpec } from '../../um/daemons.js';
+import { rate, readDaemons, staleText, type DaemonMemory, type DaemonSpec } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
 import { CAUSES, droLimits, flattenDro, flattenSrs, noLimits, portals, type Cause } from './flatten.js';
 
@@ -29,8 +30,6 @@ export type Options = OptionsOf<typeof OPTIONS>;
 const DRO: DaemonSpec = { kind: 'dro', flatten: flattenDro, limits: droLimits, records: 'replace' };
 const SRS: DaemonSpec = { kind: 'srs', flatten: flattenSrs, limits: noLimits, records: 'merge' };
 const who = (m: DaemonMemory) => `${m.kind === 'dro' ? 'DRO' : 'SRS'} ${m.app} at ${m.ip} (pid ${m.pid})`;
-const sum = (xs: (number | null)[]) => xs.reduce<number | null>((a, x) => (x === null ? a : (a ?? 0) + x), null);
-const max = (xs: (number | null)[]) => xs.reduce<number | null>((a, x) => (x === null ? a : Math.max(a ?? x, x)), null);
 const WHY: Record<Cause, string> = {
   no_route: 'no route to the destination (expected only briefly at a topology change)',
   not_operational: 'the peer link is not operational',
@@ -52,7 +51,6 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   }
   const findings: Finding[] = [...d.findings];
   const lines: string[] = [];
-  const runOf = (m: DaemonMemory): DaemonRun | undefined => [...d.runs.values()].find((r) => r.mem === m);
   const stale = new Set(d.stale.map((s) => s.mem));
   for (const s of d.stale) findings.push({ state: State.CRITICAL, text: staleText(s.mem.kind === 'dro' ? 'DRO' : 'SRS', s) });
 
@@ -61,7 +59,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const queuePcts: (number | null)[] = [];
   const depths: (number | null)[] = [];
   for (const m of dros) {
-    const r = runOf(m);
+    const r = d.runOf(m);
     if (r?.restarted) lines.push(`restarted: ${who(m)} (${r.restarted}): its counters start again from zero`);
     if (stale.has(m) && !r) continue; // its last figures are history, not news
     // a signature of 0 is one not computed yet (a DRO's first record): its first value is no change
@@ -101,7 +99,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     }
   }
   for (const m of srss) {
-    const r = runOf(m);
+    const r = d.runOf(m);
     if (r?.restarted) lines.push(`restarted: ${who(m)} (${r.restarted}): its counters start again from zero`);
     if (stale.has(m) && !r) continue;
     const errs = r ? [...r.growth].filter(([k]) => k.endsWith('/errors')).reduce((n, [, v]) => n + Number(v), 0) : 0;
@@ -119,12 +117,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   d.save();
   const r3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
   const metrics: Metric[] = [
-    ...CAUSES.filter(([c]) => c !== 'no_stream').map(([c]) => ({ name: `drop_${c}`, value: r3(sum(rates[c])), min: 0 })),
+    ...CAUSES.filter(([c]) => c !== 'no_stream').map(([c]) => ({ name: `drop_${c}`, value: r3(sumOf(rates[c])), min: 0 })),
     { name: 'must_be_zero', value: dros.length ? mustBeZero : null, min: 0 },
-    { name: 'queue_pct', value: max(queuePcts), uom: '%' as const, min: 0, max: 100 },
+    { name: 'queue_pct', value: maxOf(queuePcts), uom: '%' as const, min: 0, max: 100 },
     { name: 'topology_changes', value: dros.length ? topology : null, min: 0 },
     { name: 'srs_errors', value: srss.length ? srsErrors : null, min: 0 },
-    { name: 'srs_queue_depth', value: max(depths), min: 0 },
+    { name: 'srs_queue_depth', value: maxOf(depths), min: 0 },
     { name: 'stale_daemons', value: d.stale.length, min: 0 },
     { name: 'dros', value: dros.length, min: 0 },
     { name: 'srs', value: srss.length, min: 0 },

@@ -7,6 +7,7 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
+import { maxOf } from '../../lib/measured.js';
 import { formatBytes } from '../../lib/units.js';
 import { collect } from '../../um/collect.js';
 import { appKey } from '../../um/model.js';
@@ -15,7 +16,6 @@ import { EVQ_LABELS, QUEUE, measured, observeQueue, type Queue, type RunQueue } 
 import { sizing } from './sizing.js';
 
 
-const max = (vals: (number | null)[]): number | null => vals.reduce<number | null>((m, v) => (v === null ? m : Math.max(m ?? v, v)), null);
 const us = (v: number | null) => (v === null ? 'n/a' : v >= 10000 ? `${(v / 1e6).toFixed(v >= 1e6 ? 1 : 3)}s` : `${v}us`);
 
 function describeQueue(q: Queue, r: RunQueue | undefined): string {
@@ -55,21 +55,21 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const live = all.filter(([k, q]) => !q.disabled && !gone(k, q));
   const byDepth = [...live].sort((a, b) => (b[1].enqueued ?? -1) - (a[1].enqueued ?? -1));
   const worst = byDepth[0]?.[1];
-  const peak = max(live.map(([k, q]) => Math.max(runs.get(k)?.peak ?? 0, q.enqueued ?? 0)));
-  const rate = max(live.map(([k, q]) => {
+  const peak = maxOf(live.map(([k, q]) => Math.max(runs.get(k)?.peak ?? 0, q.enqueued ?? 0)));
+  const rate = maxOf(live.map(([k, q]) => {
     const r = runs.get(k);
     return r && r.rateN > 0 && !read.firstRun ? r.rateSum / r.rateN : q.rate;
   }));
   const metrics: Metric[] = [
     { name: 'enqueued', value: worst ? worst.enqueued : null, min: 0 },
     { name: 'enqueued_peak', value: peak, min: 0 },
-    { name: 'growth_streak', value: max(live.map(([, q]) => q.streak)), min: 0 },
+    { name: 'growth_streak', value: maxOf(live.map(([, q]) => q.streak)), min: 0 },
     { name: 'enqueue_rate', value: rate === null ? null : Math.round(rate * 10) / 10, min: 0 },
-    { name: 'service_mean', value: max(live.map(([, q]) => measured(q, q.serviceMean))), uom: 'us', min: 0 },
-    { name: 'service_max', value: max(live.map(([, q]) => measured(q, q.serviceMax))), uom: 'us', min: 0 },
-    { name: 'latency_mean', value: max(live.map(([, q]) => measured(q, q.latencyMean))), uom: 'us', min: 0 },
-    { name: 'latency_max', value: max(live.map(([, q]) => measured(q, q.latencyMax))), uom: 'us', min: 0 },
-    { name: 'events_enqueued', value: max(live.map(([, q]) => measured(q, q.events ?? null))), min: 0 },
+    { name: 'service_mean', value: maxOf(live.map(([, q]) => measured(q, q.serviceMean))), uom: 'us', min: 0 },
+    { name: 'service_max', value: maxOf(live.map(([, q]) => measured(q, q.serviceMax))), uom: 'us', min: 0 },
+    { name: 'latency_mean', value: maxOf(live.map(([, q]) => measured(q, q.latencyMean))), uom: 'us', min: 0 },
+    { name: 'latency_max', value: maxOf(live.map(([, q]) => measured(q, q.latencyMax))), uom: 'us', min: 0 },
+    { name: 'events_enqueued', value: maxOf(live.map(([, q]) => measured(q, q.events ?? null))), min: 0 },
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
 

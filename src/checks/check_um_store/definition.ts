@@ -9,6 +9,7 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
+import { maxOf } from '../../lib/measured.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
 import { rate, readDaemons, staleText, type DaemonMemory, type DaemonRun } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
@@ -28,7 +29,6 @@ const who = (m: DaemonMemory) => `store ${m.app} at ${m.ip} (pid ${m.pid})`;
 const g = (m: DaemonMemory, k: string) => (typeof m.gauges[k] === 'number' ? m.gauges[k] as number : null);
 const lim = (m: DaemonMemory, k: string) => (typeof m.limits[k] === 'number' ? m.limits[k] as number : null);
 const grown = (run: DaemonRun | undefined, k: string) => Number(run?.growth.get(k) ?? 0n);
-const max = (xs: (number | null)[]) => xs.reduce<number | null>((a, x) => (x === null ? a : Math.max(a ?? x, x)), null);
 const pct = (a: number | null, b: number | null) => (a === null || !b ? null : Math.round((10000 * a) / b) / 100);
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
@@ -48,7 +48,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   let dropRate: number | null = null;
   const memPcts: (number | null)[] = [], diskPcts: (number | null)[] = [], ios: (number | null)[] = [], lags: (number | null)[] = [];
   for (const m of stores) {
-    const runOf = [...d.runs.values()].find((r) => r.mem === m);
+    const runOf = d.runOf(m);
     if (runOf?.restarted) lines.push(`restarted: ${who(m)} (${runOf.restarted}): its counters start again from zero`);
     if (runOf?.resets.length) lines.push(`reset: ${who(m)}: ${runOf.resets.length} counter(s) went down (Reset Rate Stats or a restart): counted from zero since`);
     const history = staleApps.has(m) && !runOf; // a stopped store's last figures are history, not news
@@ -95,12 +95,12 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const metrics: Metric[] = [
     { name: 'unrecoverable', value: unrecoverable, min: 0 },
     { name: 'size_limit_drop_rate', value: dropRate === null ? null : Math.round(dropRate * 1000) / 1000, min: 0 },
-    { name: 'memory_pct', value: max(memPcts), uom: '%', min: 0 },
-    { name: 'disk_pct', value: max(diskPcts), uom: '%', min: 0, max: 100 },
-    { name: 'disk_ios_pending', value: max(ios), min: 0 },
+    { name: 'memory_pct', value: maxOf(memPcts), uom: '%', min: 0 },
+    { name: 'disk_pct', value: maxOf(diskPcts), uom: '%', min: 0, max: 100 },
+    { name: 'disk_ios_pending', value: maxOf(ios), min: 0 },
     { name: 'retx_dropped', value: retxDropped, min: 0 },
     { name: 'retx_drop_pct', value: retxRcv > 0 ? Math.round((10000 * retxDrop) / retxRcv) / 100 : null, uom: '%', min: 0, max: 100 },
-    { name: 'rcv_lag_max', value: max(lags), min: 0 },
+    { name: 'rcv_lag_max', value: maxOf(lags), min: 0 },
     { name: 'inactive', value: inactive, min: 0 },
     { name: 'stale_stores', value: d.stale.length, min: 0 },
     { name: 'stores', value: stores.length, min: 0 },

@@ -1,0 +1,7 @@
+/**
+ * Combining values some of which were not measured (null): a maximum or a sum of what was
+ * measured, null when nothing was (the perfdata says U then, never 0).
+ */
+export const maxOf = (xs: (number | null)[]): number | null => xs.reduce<number | null>((m, x) => (x === null ? m : Math.max(m ?? x, x)), null);
+
+export const sumOf = (xs: (number | null)[]): number | null => xs.reduce<number | null>((s, x) => (x === null ? s : (s ?? 0) + x), null);
