@@ -226,31 +226,10 @@ describe('the --fetch answer', () => {
   });
 });
 
-// The kernel's pair search (lib/tail/line-end.ts) against a byte loop: anywhere in a two-page
+// The kernel's needle search (lib/tail/line-end.ts) against a byte loop: anywhere in a two-page
 // memory up to its last byte, at every distance a needle of the scan can have and beyond.
-describe('pair search kernel', () => {
-  it('finds the first a followed d bytes later by b, as a byte loop does', async () => {
-    const { lineBuffer, pairSearch } = await import('../../src/lib/tail/line-end.js');
-    const buf = lineBuffer(131072);
-    const pair = pairSearch(buf);
-    expect(pair).toBeDefined();
-    fc.assert(fc.property(
-      fc.uint8Array({ minLength: 1, maxLength: 400 }), fc.nat(131072), fc.nat(400), fc.nat(400), fc.integer({ min: 1, max: 40 }),
-      fc.constantFrom(65, 67, 75, 0, 255), fc.constantFrom(65, 76, 75, 0, 255),
-      (bytes, where, from, to, d, a, b) => {
-        const base = Math.min(where, 131072 - bytes.length); // up to the memory's last byte
-        buf.set(bytes.map((x) => [65, 67, 75, 76, 0, 255][x % 6]), base);
-        const p = base + Math.min(from, bytes.length);
-        const end = base + Math.min(to, bytes.length);
-        let want = end;
-        for (let i = p; i + d < end; i++) if (buf[i] === a && buf[i + d] === b) { want = i; break; }
-        expect(pair!(p, end, a, b, d)).toBe(want);
-      }), { numRuns: 20000, seed: 44 });
-  });
-});
-
 describe('needle search kernel', () => {
-  it('is the pair search with a space, TAB or ] after the second byte, as a byte loop finds it', async () => {
+  it('finds the first a followed d bytes later by b and then a space, TAB or ], as a byte loop does', async () => {
     const { lineBuffer, needleSearch } = await import('../../src/lib/tail/line-end.js');
     const buf = lineBuffer(131072);
     const needle = needleSearch(buf);

@@ -7,7 +7,7 @@ import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './
 import { ascii, at } from '../../lib/bytes.js';
 import { fastLine, type Executed } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
-import { needleSearch, type PairSearch } from '../../lib/tail/line-end.js';
+import { needleSearch, type NeedleSearch } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -28,7 +28,7 @@ const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 
  * (issue 44: every INFO line with a K made the one-byte search stop on each line). It returns where
  * `part` would be, as the native search does, so the rest of each loop is the same either way.
  */
-function candidate(pair: PairSearch | undefined, buf: Buffer, needle: { name: Uint8Array; part: Buffer | number; at: number }, pos: number, end: number): number {
+function candidate(pair: NeedleSearch | undefined, buf: Buffer, needle: { name: Uint8Array; part: Buffer | number; at: number }, pos: number, end: number): number {
   if (pair === undefined) return buf.indexOf(needle.part, pos);
   const n = needle.name;
   const h = pair(Math.max(0, pos - needle.at), end, n[0], n[n.length - 1], n.length - 1);
@@ -62,8 +62,8 @@ export class Scanner implements LineSink {
   /** executed lines' groups (null: filtered out) by their key bytes */
   private readonly groups = new RangeKeys<Group | null>();
   private readonly key = new Int32Array(6);
-  /** the kernel's pair search for the buffer being read (undefined: not a lineBuffer) */
-  private pair: PairSearch | undefined;
+  /** the kernel's needle search for the buffer being read (undefined: not a lineBuffer) */
+  private pair: NeedleSearch | undefined;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 

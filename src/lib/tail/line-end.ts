@@ -6,18 +6,16 @@
  * JavaScript costs a few ns (issue 32, BENCHMARKS.md). Any other buffer is searched a word a
  * time in JavaScript.
  *
- * The kernel's second function, pair(p, end, a, b, d), finds the first place where byte a is
- * followed d bytes later by byte b: a needle's first and last bytes, compared 16 places a step.
- * Its speed does not depend on how often either byte occurs alone (a one-byte memchr for a
- * needle's rarest byte stops at every line of a log whose lines all hold that byte: issue 44);
- * only places holding both at that distance are verified.
- *
- * Its third, needle(p, end, a, b, d), is pair with one more byte compared: the one after b must be
- * a space, a TAB or ']' (a bracketed category ends there), so that categories which only begin
- * like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) are rejected 16 places a step too.
+ * The kernel's second function, needle(p, end, a, b, d), finds the first place where byte a is
+ * followed d bytes later by byte b, and the byte after b is a space, a TAB or ']' (a bracketed
+ * category ends there): a needle's first and last bytes and its category's end, compared 16 places
+ * a step. Its speed does not depend on how often either byte occurs alone (a one-byte memchr for a
+ * needle's rarest byte stops at every line of a log whose lines all hold that byte: issue 44), and
+ * categories which only begin like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) are
+ * rejected there too; only places holding all three are verified.
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (601 bytes):
+ * into the bytes below (450 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step                                 ;; 16 bytes at a time
@@ -30,26 +28,7 @@
  *       (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
- *   ;; the first i in [p, end - d) with mem[i] = a and mem[i + d] = b, or end
- *   (func (export "pair") (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
- *     (local $m i32) (local $va v128) (local $vb v128) (local $last i32)
- *     (local.set $va (i8x16.splat (local.get $a))) (local.set $vb (i8x16.splat (local.get $b)))
- *     (local.set $last (i32.sub (local.get $end) (local.get $d)))
- *     (block $wide (loop $step
- *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
- *       (local.tee $m (i8x16.bitmask (v128.and
- *         (i8x16.eq (v128.load align=1 (local.get $p)) (local.get $va))
- *         (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb)))))
- *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
- *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
- *     (block $done (loop $byte
- *       (br_if $done (i32.ge_s (local.get $p) (local.get $last)))
- *       (if (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a))
- *                    (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
- *         (then (return (local.get $p))))
- *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
- *     (local.get $end))
- *   ;; as pair, and mem[i + d + 1] is 32, 9 or 93; the first i in [p, end - d - 1), or end
+ *   ;; the first i in [p, end - d - 1) with mem[i] = a, mem[i + d] = b and mem[i + d + 1] 32, 9 or 93; or end
  *   (func (export "needle") (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
  *     (local $m i32) (local $va v128) (local $vb v128) (local $last i32) (local $c i32)
  *     (local.set $va (i8x16.splat (local.get $a))) (local.set $vb (i8x16.splat (local.get $b)))
@@ -77,17 +56,16 @@
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwQDAAEBBxYDAmxmAAAEcGFpcgABBm5lZWRsZQACCpQEA2sBAX8CQANAIABBEGogAUsNASAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAgRAIAAgAmhqDwsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCAADwsgAEEBaiEADAALCyABC40BAwF/AnsBfyAC/Q8hBiAD/Q8hByABIARrIQgCQANAIABBEGogCEoNASAA/QAAACAG/SMgACAEav0AAAAgB/0j/U79ZCIFBEAgACAFaGoPCyAAQRBqIQAMAAsLAkADQCAAIAhODQEgAC0AACACRiAAIARqLQAAIANGcQRAIAAPCyAAQQFqIQAMAAsLIAELlgIDAX8CewJ/IAL9DyEGIAP9DyEHIAEgBEEBamshCAJAA0AgAEEQaiAISg0BIAD9AAAAIAb9IyAAIARq/QAAACAH/SP9TiAAIARqQQFq/QAAAP0MICAgICAgICAgICAgICAgIP0jIAAgBGpBAWr9AAAA/QwJCQkJCQkJCQkJCQkJCQkJ/SP9UCAAIARqQQFq/QAAAP0MXV1dXV1dXV1dXV1dXV1dXf0j/VD9Tv1kIgUEQCAAIAVoag8LIABBEGohAAwACwsCQANAIAAgCE4NASAAIARqQQFqLQAAIQkgAC0AACACRiAAIARqLQAAIANGcSAJQSBGIAlBCUZyIAlB3QBGcnEEQCAADwsgAEEBaiEADAALCyABCw==', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwMCAAEHDwICbGYAAAZuZWVkbGUAAQqFAwJrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQuWAgMBfwJ7An8gAv0PIQYgA/0PIQcgASAEQQFqayEIAkADQCAAQRBqIAhKDQEgAP0AAAAgBv0jIAAgBGr9AAAAIAf9I/1OIAAgBGpBAWr9AAAA/QwgICAgICAgICAgICAgICAg/SMgACAEakEBav0AAAD9DAkJCQkJCQkJCQkJCQkJCQn9I/1QIAAgBGpBAWr9AAAA/QxdXV1dXV1dXV1dXV1dXV1d/SP9UP1O/WQiBQRAIAAgBWhqDwsgAEEQaiEADAALCwJAA0AgACAITg0BIAAgBGpBAWotAAAhCSAALQAAIAJGIAAgBGotAAAgA0ZxIAlBIEYgCUEJRnIgCUHdAEZycQRAIAAPCyAAQQFqIQAMAAsLIAEL', 'base64'));
 
 type Search = (p: number, end: number) => number;
-/** pair(p, end, a, b, d): see the kernel above */
-export type PairSearch = (p: number, end: number, a: number, b: number, d: number) => number;
+/** needle(p, end, a, b, d): see the kernel above */
+export type NeedleSearch = (p: number, end: number, a: number, b: number, d: number) => number;
 
 let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
 /** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
-const pairs = new WeakMap<ArrayBufferLike, PairSearch>();
-const needles = new WeakMap<ArrayBufferLike, PairSearch>();
+const needles = new WeakMap<ArrayBufferLike, NeedleSearch>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -103,8 +81,7 @@ export function lineBuffer(size: number): Buffer {
       const exports = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports;
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
-      pairs.set(memory.buffer, exports.pair as PairSearch);
-      needles.set(memory.buffer, exports.needle as PairSearch);
+      needles.set(memory.buffer, exports.needle as NeedleSearch);
       return buf;
     } catch {
       kernel = null; // not here (or not that large): plain buffers from now on
@@ -113,13 +90,8 @@ export function lineBuffer(size: number): Buffer {
   return Buffer.allocUnsafe(size);
 }
 
-/** The kernel's pair search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
-export function pairSearch(buf: Uint8Array): PairSearch | undefined {
-  return buf.byteOffset === 0 ? pairs.get(buf.buffer) : undefined;
-}
-
-/** The kernel's needle search (pair, and a category's end after it) bound to `buf`'s memory. */
-export function needleSearch(buf: Uint8Array): PairSearch | undefined {
+/** The kernel's needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
+export function needleSearch(buf: Uint8Array): NeedleSearch | undefined {
   return buf.byteOffset === 0 ? needles.get(buf.buffer) : undefined;
 }
 
