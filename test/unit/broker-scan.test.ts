@@ -35,7 +35,7 @@ class Recording extends Scanner {
   }
 }
 
-/** `kernel`: the line buffer in WebAssembly memory, where the scan finds candidates with the kernel's pair search */
+/** `kernel`: the line buffer in WebAssembly memory, where the scan finds candidates with the kernel's two-needle search */
 function scanned(bytes: Buffer, times: string[] = [], kernel = false): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
   const s = new Recording(batch, FILTERS, { forkBlock: null });
@@ -45,14 +45,16 @@ function scanned(bytes: Buffer, times: string[] = [], kernel = false): Record<st
   return batch.groups;
 }
 
+const NEEDLE = /(?:COMMAND CALL|CLEAN AFTER FORK)[ \t]*\]/;
+
 function reference(bytes: Buffer, times: string[] = []): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
   const s = new Recording(batch, FILTERS, { forkBlock: null });
   const lines = bytes.toString('utf8').split('\n');
   lines.pop(); // a last line without LF is not complete
-  // the scanner handles a chunk's command calls before its fork-cleanup lines; one chunk here
-  for (const l of lines) if (l.includes('COMMAND CALL')) s.line(l.endsWith('\r') ? l.slice(0, -1) : l);
-  for (const l of lines) if (l.includes('CLEAN AFTER FORK') && !l.includes('COMMAND CALL')) s.line(l.endsWith('\r') ? l.slice(0, -1) : l);
+  // every line where a needle closes a bracket, in order, read by the general parser (which takes
+  // the line's category from its brackets, whichever needle it holds)
+  for (const l of lines) if (NEEDLE.test(l)) s.line(l.endsWith('\r') ? l.slice(0, -1) : l);
   times.push(...s.times);
   return batch.groups;
 }
@@ -98,6 +100,12 @@ describe('broker scanner against the reference', () => {
       '[2026-11-22 10:00:00] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] The command call [x] was executed by the module M in 4sec',
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Executing command [x] with param []',
       '[2026-11-22 10:00:00] DEBUG : [ b ] [ m\u000b ] [ COMMAND CALL ] [ PID:7 ] [ t ] The command call [x] was executed by the module M in 5s',
+      // both needles on one line, in either order, closing or not (one pass finds either first)
+      '[2026-11-22 10:00:01] ERROR : [ b ] [ m ] [ CLEAN AFTER FORK ] [ PID:8 ] On linux, see the COMMAND CALL [x]',
+      '[2026-11-22 10:00:01] ERROR : [ b ] [ m ] [ CLEAN AFTER FORK ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [x] for module m because of timeout (1s).',
+      '[2026-11-22 10:00:01] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ CLEAN AFTER FORK ] The command call [x] was executed by the module M in 6s',
+      '[2026-11-22 10:00:02] ERROR : [ b ] [ m ] [ CLEAN AFTER FORKS ] [ PID:9 ] [ COMMAND CALL ] Failed to execute received command [y] with error: E',
+      '[2026-11-22 10:00:02] ERROR : [ b ] [ m ] [ CLEAN AFTER FORK ] [ PID:9 ] On linux, the fork left [ COMMAND CALLS ]',
     ].join('\r\n') + '\n')],
     ['each message with each end', () => Buffer.from(MSGS.flatMap((msg) => TAILS.flatMap((tail) => [
       pre('m', '1') + msg + '0.5s', pre('m', '1') + msg + tail,

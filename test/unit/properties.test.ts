@@ -226,29 +226,33 @@ describe('the --fetch answer', () => {
   });
 });
 
-// The kernel's needle search (lib/tail/line-end.ts) against a byte loop: anywhere in a two-page
-// memory up to its last byte, at every distance a needle of the scan can have and beyond.
-describe('needle search kernel', () => {
-  it('finds the first a followed d bytes later by b and then a space, TAB or ], as a byte loop does', async () => {
-    const { lineBuffer, needleSearch } = await import('../../src/lib/tail/line-end.js');
+// The kernel's two-needle search (lib/tail/line-end.ts) against a byte loop: anywhere in a
+// two-page memory up to its last byte, at every distance a needle of the scan can have and beyond,
+// either needle the longer, sharing a first byte or not.
+describe('needles search kernel', () => {
+  it('finds the first place where either needle stands with a space, TAB or ] after it, as a byte loop does', async () => {
+    const { lineBuffer, needlesSearch } = await import('../../src/lib/tail/line-end.js');
     const buf = lineBuffer(131072);
-    const needle = needleSearch(buf);
-    expect(needle).toBeDefined();
-    const alphabet = [67, 75, 76, 32, 9, 93, 0, 255];
+    const needles = needlesSearch(buf);
+    expect(needles).toBeDefined();
+    expect(needlesSearch(buf.subarray(1))).toBeUndefined();
+    const alphabet = [67, 75, 76, 32, 9, 93, 0, 255, 77, 109];
+    const stands = (i: number, end: number, a: number, b: number, d: number) => {
+      const c = buf[i + d + 1];
+      return i + d + 1 < end && buf[i] === a && buf[i + d] === b && (c === 32 || c === 9 || c === 93);
+    };
     fc.assert(fc.property(
-      fc.uint8Array({ minLength: 1, maxLength: 400 }), fc.nat(131072), fc.nat(400), fc.nat(400), fc.integer({ min: 1, max: 40 }),
-      fc.constantFrom(67, 75, 0), fc.constantFrom(76, 75, 255),
-      (bytes, where, from, to, d, a, b) => {
+      fc.uint8Array({ minLength: 1, maxLength: 400 }), fc.nat(131072), fc.nat(400), fc.nat(400),
+      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }),
+      fc.constantFrom(67, 75, 0), fc.constantFrom(76, 75, 255), fc.constantFrom(67, 77, 0), fc.constantFrom(75, 109, 255),
+      (bytes, where, from, to, d1, d2, a1, b1, a2, b2) => {
         const base = Math.min(where, 131072 - bytes.length);
         buf.set(bytes.map((x) => alphabet[x % alphabet.length]), base);
         const p = base + Math.min(from, bytes.length);
         const end = base + Math.min(to, bytes.length);
         let want = end;
-        for (let i = p; i + d + 1 < end; i++) {
-          const c = buf[i + d + 1];
-          if (buf[i] === a && buf[i + d] === b && (c === 32 || c === 9 || c === 93)) { want = i; break; }
-        }
-        expect(needle!(p, end, a, b, d)).toBe(want);
+        for (let i = p; i < end; i++) if (stands(i, end, a1, b1, d1) || stands(i, end, a2, b2, d2)) { want = i; break; }
+        expect(needles!(p, end, a1, b1, d1, a2, b2, d2)).toBe(want);
       }), { numRuns: 20000, seed: 45 });
   });
 });

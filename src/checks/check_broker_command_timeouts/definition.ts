@@ -135,7 +135,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const batches = keep(prev.batches, batch, now, windowMs);
   state.save({ files: positions, batches, carry, ...(recognised.size ? { recognised: [...recognised] } : {}) });
 
-  const groups = merge(batches).sort((a, b) => severity(b) - severity(a));
+  // each group's severity once (a comparator computing it per comparison was 4-7 ms of a run with 345 groups)
+  const groups = merge(batches).map((g) => ({ g, s: severity(g) })).sort((a, b) => b.s - a.s).map((x) => x.g);
   const total = (k: Kind) => groups.reduce((s, g) => s + (g.counts[k] ?? 0), 0);
   const execMax = groups.reduce<number | null>((m, g) => (g.execMax === undefined ? m : Math.max(m ?? 0, g.execMax)), null);
   // no log read at all: nothing was measured, and the perfdata says so (U), not 0

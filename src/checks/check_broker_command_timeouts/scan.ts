@@ -7,33 +7,36 @@ import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './
 import { ascii, at } from '../../lib/bytes.js';
 import { fastLine, type Executed } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
-import { needleSearch, type NeedleSearch } from '../../lib/tail/line-end.js';
+import { needlesSearch } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
- * Candidate lines are found by a native byte search for a short part of each needle that starts
- * with a byte rare in broker logs, then the whole needle is checked around the hit. The search
- * stops at every occurrence of the part's first byte, and parts of 7 bytes or more take a slower
- * search: on the varied quiet log of bench/varied.mjs the search for 'MMAND CALL' cost 135 ms a
- * 256 MiB and 'MMAND' nothing over the read. 'F' is in every INFO line, so the fork needle is
- * found by its 'K', a one-byte search (memchr) with no stops but the K's (BENCHMARKS.md).
+ * Candidate lines are found by the WebAssembly kernel's two-needle search over the reader's
+ * buffer (lib/tail/line-end.ts: needles): each needle's first and last bytes at their distance
+ * and a category's end (space, TAB or `]`) after it, both needles in one pass, 16 places a step,
+ * whatever letters the lines hold (issue 44: a one-byte search for a needle's rarest byte stopped
+ * on every line of a log whose every line held it, and a pass per needle cost a second walk).
  */
-const COMMAND = { name: ascii('COMMAND CALL'), part: Buffer.from('MMAND'), at: 2 };
-const FORK = { name: ascii('CLEAN AFTER FORK'), part: 'K'.charCodeAt(0), at: 15 };
+const COMMAND = ascii('COMMAND CALL');
+const FORK = ascii('CLEAN AFTER FORK');
+const ARGS = [COMMAND[0], COMMAND[COMMAND.length - 1], COMMAND.length - 1, FORK[0], FORK[FORK.length - 1], FORK.length - 1] as const;
 
 /**
- * In a line buffer in WebAssembly memory (the reader's: lineBuffer), candidates are found by the
- * kernel's needle search instead: a needle's first and last bytes at their distance and a
- * category's end (space, TAB or `]`) after it, 16 places a step, whatever letters the lines hold
- * (issue 44: every INFO line with a K made the one-byte search stop on each line). It returns where
- * `part` would be, as the native search does, so the rest of each loop is the same either way.
+ * Without the kernel (a buffer outside WebAssembly memory, or no WebAssembly), native searches for
+ * a part of each needle, the nearer hit first: 'MMAND' for the command needle, the fork needle's
+ * 'K' (BENCHMARKS.md: 'F' is in every INFO line). Both return where a needle would begin.
  */
-function candidate(pair: NeedleSearch | undefined, buf: Buffer, needle: { name: Uint8Array; part: Buffer | number; at: number }, pos: number, end: number): number {
-  if (pair === undefined) return buf.indexOf(needle.part, pos);
-  const n = needle.name;
-  const h = pair(Math.max(0, pos - needle.at), end, n[0], n[n.length - 1], n.length - 1);
-  return h >= end ? -1 : h + needle.at;
+class NativeCandidates {
+  private nc = -2;
+  private nf = -2;
+  constructor(private readonly buf: Buffer) {}
+  next(pos: number): number {
+    if (this.nc !== -1 && this.nc < pos) { const t = this.buf.indexOf(MMAND, pos + 2); this.nc = t < 0 ? -1 : t - 2; }
+    if (this.nf !== -1 && this.nf < pos) { const t = this.buf.indexOf(75, pos + 15); this.nf = t < 0 ? -1 : t - 15; }
+    return this.nc < 0 ? this.nf : this.nf < 0 ? this.nc : Math.min(this.nc, this.nf);
+  }
 }
+const MMAND = Buffer.from('MMAND');
 
 /**
  * Does a category end at `i` (spaces or TABs, then its `]`)? The general parser takes a line for
@@ -62,8 +65,6 @@ export class Scanner implements LineSink {
   /** executed lines' groups (null: filtered out) by their key bytes */
   private readonly groups = new RangeKeys<Group | null>();
   private readonly key = new Int32Array(6);
-  /** the kernel's needle search for the buffer being read (undefined: not a lineBuffer) */
-  private pair: NeedleSearch | undefined;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -71,58 +72,35 @@ export class Scanner implements LineSink {
     // the searches run to the end of the buffer they are given: past `end` is the last read's
     // rest or bytes never written, which a search for a needle that is not there would walk
     const b = end < buf.length ? buf.subarray(0, end) : buf;
-    this.pair = needleSearch(buf);
-    this.commandCalls(b, start, end);
-    this.forkLines(b, start, end);
-  }
-
-  /**
-   * Lines holding COMMAND CALL. Most are read from bytes only as far as their meaning needs
-   * (bytes.ts), and the search resumes there: a hit before the next LF is the rest of a line
-   * read already. Each byte is walked at most once, whatever the lines hold.
-   */
-  private commandCalls(buf: Buffer, start: number, end: number): void {
-    const { at: off, name } = COMMAND;
+    const kernel = needlesSearch(buf);
+    const native = kernel === undefined ? new NativeCandidates(b) : undefined;
+    const [a1, b1, d1, a2, b2, d2] = ARGS;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts
     for (;;) {
-      const t = candidate(this.pair, buf, COMMAND, pos, end);
-      if (t < 0 || t >= end) return;
-      const hit = t - off;
-      pos = t + 1;
-      if (hit < start || !at(buf, hit, name) || !closes(buf, hit + name.length, end)) continue;
+      const hit = kernel !== undefined ? kernel(pos, end, a1, b1, d1, a2, b2, d2) : native!.next(pos);
+      if (hit < 0 || hit >= end) return;
+      pos = hit + 1;
+      if (hit < start) continue;
+      const command = at(b, hit, COMMAND) && closes(b, hit + COMMAND.length, end);
+      if (!command && !(at(b, hit, FORK) && closes(b, hit + FORK.length, end))) continue;
       let ls = hit;
-      while (ls > done && buf[ls - 1] !== 10) ls--;
-      if (ls === done && ls > start && buf[ls - 1] !== 10) continue; // the rest of a line handled
-      const f = fastLine(buf, ls, end);
-      if (f !== null) {
-        if (f.kind === 'executed') this.executed(f);
-        pos = done = f.next;
-        continue;
+      while (ls > done && b[ls - 1] !== 10) ls--;
+      if (ls === done && ls > start && b[ls - 1] !== 10) continue; // the rest of a line handled
+      if (command) {
+        // most are read from bytes only as far as their meaning needs (bytes.ts), and the search
+        // resumes there: a hit before the next LF is the rest of a line read already
+        const f = fastLine(b, ls, end);
+        if (f !== null) {
+          if (f.kind === 'executed') this.executed(f);
+          pos = done = f.next;
+          continue;
+        }
       }
-      let le = hit + name.length;
-      while (le < end && buf[le] !== 10) le++;
-      pos = done = le + 1;
-      this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
-    }
-  }
-
-  /** Lines holding CLEAN AFTER FORK and not COMMAND CALL (those were handled above). */
-  private forkLines(buf: Buffer, start: number, end: number): void {
-    const { at: off, name } = FORK;
-    let pos = start;
-    for (;;) {
-      const t = candidate(this.pair, buf, FORK, pos, end);
-      if (t < 0 || t >= end) return;
-      const hit = t - off;
-      if (hit < start || !at(buf, hit, name) || !closes(buf, hit + name.length, end)) { pos = t + 1; continue; }
-      const ls = Math.max(buf.lastIndexOf(10, hit) + 1, start);
-      const nl = buf.indexOf(10, hit);
-      const le = nl < 0 || nl >= end ? end : nl;
-      pos = le + 1;
-      // searched within the line: a search to the chunk's end per line would be quadratic on a chunk of such lines
-      if (buf.subarray(ls, le).indexOf(COMMAND.name) >= 0) continue;
-      this.line(buf.toString('utf8', ls, le > ls && buf[le - 1] === 13 ? le - 1 : le));
+      let le = hit + (command ? COMMAND.length : FORK.length);
+      while (le < end && b[le] !== 10) le++;
+      pos = done = le + 1; // a line is handled once, whichever needle it holds first
+      this.line(b.toString('utf8', ls, le > ls && b[le - 1] === 13 ? le - 1 : le));
     }
   }
 

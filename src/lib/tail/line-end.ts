@@ -6,49 +6,66 @@
  * JavaScript costs a few ns (issue 32, BENCHMARKS.md). Any other buffer is searched a word a
  * time in JavaScript.
  *
- * The kernel's second function, needle(p, end, a, b, d), finds the first place where byte a is
- * followed d bytes later by byte b, and the byte after b is a space, a TAB or ']' (a bracketed
- * category ends there): a needle's first and last bytes and its category's end, compared 16 places
- * a step. Its speed does not depend on how often either byte occurs alone (a one-byte memchr for a
- * needle's rarest byte stops at every line of a log whose lines all hold that byte: issue 44), and
- * categories which only begin like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) are
- * rejected there too; only places holding all three are verified.
+ * The kernel's second function, needles(p, end, a1, b1, d1, a2, b2, d2), finds the first place
+ * where either of two needles stands: byte a followed d bytes later by byte b, and then a space,
+ * a TAB or ']' (a bracketed category ends there): each needle's first and last bytes and its
+ * category's end, both needles compared 16 places a step in one pass. Its speed does not depend on
+ * how often any byte occurs alone (a one-byte memchr for a needle's rarest byte stops at every line
+ * of a log whose lines all hold that byte: issue 44); the category's end is compared only in the
+ * rare steps where a needle's first and last bytes both stand, and rejects categories which only
+ * begin like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) before JavaScript sees them.
+ * ($ends: a byte is a category's end when it equals the entry its low nibble picks from a table
+ * holding 0x20 at 0, 0x09 at 9 and 0x5d at 13; one swizzle and one compare for three.)
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (450 bytes):
+ * into the bytes below (590 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
- *     (block $wide (loop $step                                 ;; 16 bytes at a time
+ *     (block $wide (loop $step
  *       (br_if $wide (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
- *       (local.tee $m (i8x16.bitmask (i8x16.eq (v128.load align=1 (local.get $p)) (v128.const i8x16 10 ...))))
+ *       (local.tee $m (i8x16.bitmask (i8x16.eq (v128.load align=1 (local.get $p)) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
  *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
- *     (block $done (loop $byte                                 ;; the last 0-15 bytes
+ *     (block $done (loop $byte
  *       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
  *       (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
- *   ;; the first i in [p, end - d - 1) with mem[i] = a, mem[i + d] = b and mem[i + d + 1] 32, 9 or 93; or end
- *   (func (export "needle") (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
- *     (local $m i32) (local $va v128) (local $vb v128) (local $last i32) (local $c i32)
- *     (local.set $va (i8x16.splat (local.get $a))) (local.set $vb (i8x16.splat (local.get $b)))
- *     (local.set $last (i32.sub (local.get $end) (i32.add (local.get $d) (i32.const 1))))
+ *   (func $ends (param $x v128) (result v128)
+ *     (i8x16.eq (local.get $x)
+ *       (i8x16.swizzle (v128.const i8x16 0x20 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0x09 0xff 0xff 0xff 0x5d 0xff 0xff)
+ *                      (v128.and (local.get $x) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))))
+ *   (func $pair (param $x v128) (param $p i32) (param $va v128) (param $vb v128) (param $d i32) (result v128)
+ *     (v128.and (i8x16.eq (local.get $x) (local.get $va)) (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb))))
+ *   (func $one (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32) (local $c i32)
+ *     (if (i32.ge_s (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1)) (local.get $end)) (then (return (i32.const 0))))
+ *     (local.set $c (i32.load8_u (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1))))
+ *     (i32.and (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a)) (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
+ *              (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))) (i32.eq (local.get $c) (i32.const 93)))))
+ *   (func (export "needles") (param $p i32) (param $end i32) (param $a1 i32) (param $b1 i32) (param $d1 i32) (param $a2 i32) (param $b2 i32) (param $d2 i32) (result i32)
+ *     (local $m i32) (local $x v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32)
+ *     (local.set $va1 (i8x16.splat (local.get $a1))) (local.set $vb1 (i8x16.splat (local.get $b1)))
+ *     (local.set $va2 (i8x16.splat (local.get $a2))) (local.set $vb2 (i8x16.splat (local.get $b2)))
+ *     (local.set $last (i32.sub (local.get $end)
+ *       (i32.add (select (local.get $d1) (local.get $d2) (i32.gt_s (local.get $d1) (local.get $d2))) (i32.const 1))))
  *     (block $wide (loop $step
  *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
- *       (local.tee $m (i8x16.bitmask (v128.and (v128.and
- *         (i8x16.eq (v128.load align=1 (local.get $p)) (local.get $va))
- *         (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb)))
- *         (v128.or (v128.or (i8x16.eq $next (v128.const i8x16 32 ...)) (i8x16.eq $next (v128.const i8x16 9 ...)))
- *                  (i8x16.eq $next (v128.const i8x16 93 ...))))))   ;; $next: v128.load align=1 at p + d + 1
- *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+ *       (local.set $x (v128.load align=1 (local.get $p)))
+ *       (if (v128.any_true (v128.or
+ *             (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *             (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))))
+ *         (then
+ *           (local.tee $m (i8x16.bitmask (v128.or
+ *             (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                       (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d1)) (i32.const 1)))))
+ *             (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))
+ *                       (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d2)) (i32.const 1))))))))
+ *           (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
  *     (block $done (loop $byte
- *       (br_if $done (i32.ge_s (local.get $p) (local.get $last)))
- *       (local.set $c (i32.load8_u (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1))))
- *       (if (i32.and (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a))
- *                             (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
- *                    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
- *                            (i32.eq (local.get $c) (i32.const 93))))
+ *       (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+ *       (if (i32.or (call $one (local.get $p) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1))
+ *                   (call $one (local.get $p) (local.get $end) (local.get $a2) (local.get $b2) (local.get $d2)))
  *         (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
@@ -56,16 +73,16 @@
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABEAJgAn9/AX9gBX9/f39/AX8CCAEBbQFtAgABAwMCAAEHDwICbGYAAAZuZWVkbGUAAQqFAwJrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQuWAgMBfwJ7An8gAv0PIQYgA/0PIQcgASAEQQFqayEIAkADQCAAQRBqIAhKDQEgAP0AAAAgBv0jIAAgBGr9AAAAIAf9I/1OIAAgBGpBAWr9AAAA/QwgICAgICAgICAgICAgICAg/SMgACAEakEBav0AAAD9DAkJCQkJCQkJCQkJCQkJCQn9I/1QIAAgBGpBAWr9AAAA/QxdXV1dXV1dXV1dXV1dXV1d/SP9UP1O/WQiBQRAIAAgBWhqDwsgAEEQaiEADAALCwJAA0AgACAITg0BIAAgBGpBAWotAAAhCSAALQAAIAJGIAAgBGotAAAgA0ZxIAlBIEYgCUEJRnIgCUHdAEZycQRAIAAPCyAAQQFqIQAMAAsLIAEL', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABKgVgAn9/AX9gAXsBe2AFe397e38Be2AFf39/f38Bf2AIf39/f39/f38BfwIIAQFtAW0CAAEDBgUAAQIDBAcQAgJsZgAAB25lZWRsZXMABArzAwVrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQswACAA/Qwg//////////8J////Xf//IAD9DA8PDw8PDw8PDw8PDw8PDw/9Tv0O/SMLFwAgACAC/SMgASAEav0AAAAgA/0j/U4LSQEBfyAAIARqQQFqIAFOBEBBAA8LIAAgBGpBAWotAAAhBSAALQAAIAJGIAAgBGotAAAgA0ZxIAVBIEYgBUEJRnIgBUHdAEZycQvxAQMBfwV7AX8gAv0PIQogA/0PIQsgBf0PIQwgBv0PIQ0gASAEIAcgBCAHShtBAWprIQ4CQANAIABBEGogDkoNASAA/QAAACEJIAkgACAKIAsgBBACIAkgACAMIA0gBxAC/VD9UwRAIAkgACAKIAsgBBACIAAgBGpBAWr9AAAAEAH9TiAJIAAgDCANIAcQAiAAIAdqQQFq/QAAABAB/U79UP1kIggEQCAAIAhoag8LCyAAQRBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEEAMgACABIAUgBiAHEANyBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
 
 type Search = (p: number, end: number) => number;
-/** needle(p, end, a, b, d): see the kernel above */
-export type NeedleSearch = (p: number, end: number, a: number, b: number, d: number) => number;
+/** needles(p, end, a1, b1, d1, a2, b2, d2): see the kernel above */
+export type NeedlesSearch = (p: number, end: number, a1: number, b1: number, d1: number, a2: number, b2: number, d2: number) => number;
 
 let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
 /** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
-const needles = new WeakMap<ArrayBufferLike, NeedleSearch>();
+const needles = new WeakMap<ArrayBufferLike, NeedlesSearch>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -81,7 +98,7 @@ export function lineBuffer(size: number): Buffer {
       const exports = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports;
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
-      needles.set(memory.buffer, exports.needle as NeedleSearch);
+      needles.set(memory.buffer, exports.needles as NeedlesSearch);
       return buf;
     } catch {
       kernel = null; // not here (or not that large): plain buffers from now on
@@ -90,8 +107,8 @@ export function lineBuffer(size: number): Buffer {
   return Buffer.allocUnsafe(size);
 }
 
-/** The kernel's needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
-export function needleSearch(buf: Uint8Array): NeedleSearch | undefined {
+/** The kernel's two-needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
+export function needlesSearch(buf: Uint8Array): NeedlesSearch | undefined {
   return buf.byteOffset === 0 ? needles.get(buf.buffer) : undefined;
 }
 
