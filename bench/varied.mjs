@@ -3,7 +3,7 @@
 // almost never on a real log. These draw every line's parts from pools like a real site's.
 import { readFileSync } from 'node:fs';
 import { Out, stamp } from './generate.mjs';
-import { ctime, rng } from '../test/gen/lbmmon.mjs';
+import { contextBlock, ctime, eventQueueBlock, receiverBlock, rng } from '../test/gen/lbmmon.mjs';
 
 const pick = (r, a) => a[Math.floor(r() * a.length)];
 const BROKERS = ['broker-master', 'broker-paris-01', 'broker-dmz'];
@@ -153,4 +153,75 @@ export const ADVERSARIAL = {
 };
 export function adversarialBrokerLog(path, bytes, seed, kind, { debug = false } = {}) {
   return variedBrokerLog(path, bytes, seed, { debug, categories: ADVERSARIAL[kind] });
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const WORDS_DNS = ['eu-west', 'us-east', 'ap-south', 'prod', 'preprod', 'datacenter', 'linux', 'windows', 'oracle',
+  'postgresql', 'frontend', 'backend', 'payment', 'billing', 'monitoring', 'storage', 'network', 'firewall'];
+
+/**
+ * Adversarial dumps (issue 44), `bytes` long. 'names': queue names of 60 to 255 characters (the
+ * longest a Gearman function name may be here), 2,000 of them (hostgroup_, servicegroup_ and
+ * worker_ names built of a site's words), with short messages, so the name is most of each line;
+ * 'messages': a site's usual queues with messages of 1 to 16 KiB (check outputs with long
+ * perfdata), so the line ends are far apart.
+ */
+export function adversarialDump(path, bytes, seed, kind) {
+  const r = rng(seed);
+  const o = new Out(path);
+  const pool = Array.from({ length: 65536 }, () => BASE64[Math.floor(r() * 64)]).join('');
+  const longName = () => {
+    const want = 60 + Math.floor(r() * 196);
+    let n = pick(r, ['hostgroup_', 'servicegroup_', 'worker_']);
+    while (n.length < want) n += `${pick(r, WORDS_DNS)}${r() < 0.3 ? Math.floor(r() * 1000) : ''}${pick(r, ['-', '.', '_'])}`;
+    return n.slice(0, want);
+  };
+  const names = kind === 'names' ? Array.from({ length: 2000 }, longName) : null;
+  while (o.total + o.len < bytes) {
+    const q = names ? pick(r, names) : r() < 0.7 ? 'check_results' : pick(r, ['perfdata', 'service', 'host', 'eventhandler', 'hostgroup_linux', 'worker_poller-1.example.net']);
+    const n = names ? 4 * (15 + Math.floor(r() * 85)) : 4 * (256 + Math.floor(r() * 3840));
+    const at = Math.floor(r() * (pool.length - n));
+    o.push(`${q} ${pool.slice(at, at + n)}\n`);
+  }
+  return o.close();
+}
+
+/**
+ * An adversarial lbmmon log (issue 44): 2,000 applications, each with its own receiver transport
+ * session named by a source string of 40 to 400 characters (as long as a site's naming makes them),
+ * event queue and context blocks, every 5 s, in an order shuffled each interval; NAKs and
+ * unrecoverable loss grow at random, so every series is compared at every sample.
+ */
+export function manyAppsLbmmonLog(path, bytes, seed) {
+  const r = rng(seed);
+  const o = new Out(path);
+  const hex = (n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
+  const apps = Array.from({ length: 2000 }, (_, k) => {
+    const ip = `10.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`;
+    let source = `LBTRM:${ip}:${14000 + Math.floor(r() * 2000)}:${hex(8)}:239.101.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}:14400`;
+    const want = 40 + Math.floor(r() * 361);
+    while (source.length < want) source += `:${pick(r, WORDS_DNS)}-${hex(4)}`;
+    return {
+      appid: `${pick(r, WORDS_DNS)}-${pick(r, WORDS_DNS)}-${k}`, ip, pid: 1000 + Math.floor(r() * 4000000), oid: Math.floor(r() * 0xfffffff),
+      ctx: hex(16), domain: Math.floor(r() * 4), source: source.slice(0, want), c: {}, q: {},
+    };
+  });
+  let t = Date.UTC(2026, 10, 20, 0, 0, 0);
+  while (o.total + o.len < bytes) {
+    t += 5000;
+    const order = apps.map((a) => [r(), a]).sort((x, y) => x[0] - y[0]).map(([, a]) => a);
+    for (const a of order) {
+      const bump = (l, n) => { a.c[l] = (a.c[l] ?? 0) + n; };
+      bump('LBT-RM datagrams received', 1000 + Math.floor(r() * 30000));
+      if (r() < 0.3) bump('LBT-RM NAKs sent', 1 + Math.floor(r() * 50));
+      if (r() < 0.01) bump('LBT-RM datagrams unrecoverable (NAK generation expiration)', 1 + Math.floor(r() * 3));
+      a.q['Data messages currently enqueued'] = Math.floor(r() * 500);
+      a.q['Total data messages enqueued'] = (a.q['Total data messages enqueued'] ?? 0) + 1000;
+      o.push(`${receiverBlock(a, t, a.source, a.c)}\n`);
+      if (r() < 0.5) o.push(`${eventQueueBlock(a, t, a.q)}\n`);
+      if (r() < 0.3) o.push(`${contextBlock(a, t, {})}\n`);
+    }
+    o.push('\n');
+  }
+  return o.close();
 }

@@ -11,7 +11,7 @@ import { describeApp } from '../../um/apps.js';
 import { appKey } from '../../um/model.js';
 import { collect } from '../../um/collect.js';
 import { clock, daemonDetails, noStatistics, staleFindings, UM_OPTIONS } from '../../um/options.js';
-import { endedAt } from '../../um/samples.js';
+import { endings } from '../../um/samples.js';
 import { NakAccounting } from './gap.js';
 import { Fold } from './fold.js';
 import { add, dropped, isProblem, naksRefused, SERIES, NAK_LABELS, ncfs, reported, trDropped, unrecoverable, worsePeak, zero, type Growth, type RunSeries, type Series } from './series.js';
@@ -70,8 +70,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   (acct ??= new NakAccounting(series)).finish();
   // a series its process no longer reports has ended: reported once more below (if this run
   // read its problem), then forgotten, so an alert about it clears
+  const endedAt = endings(c.samples);
   for (const [key, s] of Object.entries(series)) {
-    const at = s.kind === 'ctx' ? null : endedAt(c.samples, s);
+    const at = s.kind === 'ctx' ? null : endedAt(s);
     if (at === null) continue;
     ended.push({ key, s, at });
     delete series[key];

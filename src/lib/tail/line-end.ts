@@ -9,7 +9,7 @@
  * The kernel's second function, needles(p, end, a1, b1, d1, a2, b2, d2), finds the first place
  * where either of two needles stands: byte a followed d bytes later by byte b, and then a space,
  * a TAB or ']' (a bracketed category ends there): each needle's first and last bytes and its
- * category's end, both needles compared 16 places a step in one pass. Its speed does not depend on
+ * category's end, both needles compared 32 places a step in one pass. Its speed does not depend on
  * how often any byte occurs alone (a one-byte memchr for a needle's rarest byte stops at every line
  * of a log whose lines all hold that byte: issue 44); the category's end is compared only in the
  * rare steps where a needle's first and last bytes both stand, and rejects categories which only
@@ -18,7 +18,7 @@
  * holding 0x20 at 0, 0x09 at 9 and 0x5d at 13; one swizzle and one compare for three.)
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (590 bytes):
+ * into the bytes below (764 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step
@@ -42,25 +42,39 @@
  *     (local.set $c (i32.load8_u (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1))))
  *     (i32.and (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a)) (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
  *              (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))) (i32.eq (local.get $c) (i32.const 93)))))
+ *   (func $full (param $x v128) (param $p i32) (param $va1 v128) (param $vb1 v128) (param $d1 i32) (param $va2 v128) (param $vb2 v128) (param $d2 i32) (result i32)
+ *     (i8x16.bitmask (v128.or
+ *       (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                 (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d1)) (i32.const 1)))))
+ *       (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))
+ *                 (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d2)) (i32.const 1))))))))
  *   (func (export "needles") (param $p i32) (param $end i32) (param $a1 i32) (param $b1 i32) (param $d1 i32) (param $a2 i32) (param $b2 i32) (param $d2 i32) (result i32)
- *     (local $m i32) (local $x v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32)
+ *     (local $m i32) (local $x v128) (local $y v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32)
  *     (local.set $va1 (i8x16.splat (local.get $a1))) (local.set $vb1 (i8x16.splat (local.get $b1)))
  *     (local.set $va2 (i8x16.splat (local.get $a2))) (local.set $vb2 (i8x16.splat (local.get $b2)))
  *     (local.set $last (i32.sub (local.get $end)
  *       (i32.add (select (local.get $d1) (local.get $d2) (i32.gt_s (local.get $d1) (local.get $d2))) (i32.const 1))))
+ *     ;; 32 places a step: both halves' first and last bytes, one test (rarely true)
+ *     (block $wide2 (loop $step2
+ *       (br_if $wide2 (i32.gt_s (i32.add (local.get $p) (i32.const 32)) (local.get $last)))
+ *       (local.set $x (v128.load align=1 (local.get $p)))
+ *       (local.set $y (v128.load align=1 (i32.add (local.get $p) (i32.const 16))))
+ *       (if (v128.any_true (v128.or
+ *             (v128.or (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                      (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2)))
+ *             (v128.or (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                      (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va2) (local.get $vb2) (local.get $d2)))))
+ *         (then
+ *           (local.tee $m (call $full (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
+ *           (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+ *           (local.tee $m (call $full (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
+ *           (if (then (return (i32.add (i32.add (local.get $p) (i32.const 16)) (i32.ctz (local.get $m))))))))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 32))) (br $step2)))
+ *     ;; then 16
  *     (block $wide (loop $step
  *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
- *       (local.set $x (v128.load align=1 (local.get $p)))
- *       (if (v128.any_true (v128.or
- *             (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
- *             (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))))
- *         (then
- *           (local.tee $m (i8x16.bitmask (v128.or
- *             (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                       (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d1)) (i32.const 1)))))
- *             (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))
- *                       (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d2)) (i32.const 1))))))))
- *           (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))))
+ *       (local.tee $m (call $full (v128.load align=1 (local.get $p)) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
+ *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
  *     (block $done (loop $byte
  *       (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
@@ -73,7 +87,7 @@
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABKgVgAn9/AX9gAXsBe2AFe397e38Be2AFf39/f38Bf2AIf39/f39/f38BfwIIAQFtAW0CAAEDBgUAAQIDBAcQAgJsZgAAB25lZWRsZXMABArzAwVrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQswACAA/Qwg//////////8J////Xf//IAD9DA8PDw8PDw8PDw8PDw8PDw/9Tv0O/SMLFwAgACAC/SMgASAEav0AAAAgA/0j/U4LSQEBfyAAIARqQQFqIAFOBEBBAA8LIAAgBGpBAWotAAAhBSAALQAAIAJGIAAgBGotAAAgA0ZxIAVBIEYgBUEJRnIgBUHdAEZycQvxAQMBfwV7AX8gAv0PIQogA/0PIQsgBf0PIQwgBv0PIQ0gASAEIAcgBCAHShtBAWprIQ4CQANAIABBEGogDkoNASAA/QAAACEJIAkgACAKIAsgBBACIAkgACAMIA0gBxAC/VD9UwRAIAkgACAKIAsgBBACIAAgBGpBAWr9AAAAEAH9TiAJIAAgDCANIAcQAiAAIAdqQQFq/QAAABAB/U79UP1kIggEQCAAIAhoag8LCyAAQRBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEEAMgACABIAUgBiAHEANyBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABNgZgAn9/AX9gAXsBe2AFe397e38Be2AFf39/f38Bf2AIe397e397e38Bf2AIf39/f39/f38BfwIIAQFtAW0CAAEDBwYAAQIDBAUHEAICbGYAAAduZWVkbGVzAAUKlAUGawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELMAAgAP0MIP//////////Cf///13//yAA/QwPDw8PDw8PDw8PDw8PDw8P/U79Dv0jCxcAIAAgAv0jIAEgBGr9AAAAIAP9I/1OC0kBAX8gACAEakEBaiABTgRAQQAPCyAAIARqQQFqLQAAIQUgAC0AACACRiAAIARqLQAAIANGcSAFQSBGIAVBCUZyIAVB3QBGcnELPgAgACABIAIgAyAEEAIgASAEakEBav0AAAAQAf1OIAAgASAFIAYgBxACIAEgB2pBAWr9AAAAEAH9Tv1Q/WQL0wIDAX8GewF/IAL9DyELIAP9DyEMIAX9DyENIAb9DyEOIAEgBCAHIAQgB0obQQFqayEPAkADQCAAQSBqIA9KDQEgAP0AAAAhCSAAQRBq/QAAACEKIAkgACALIAwgBBACIAkgACANIA4gBxAC/VAgCiAAQRBqIAsgDCAEEAIgCiAAQRBqIA0gDiAHEAL9UP1Q/VMEQCAJIAAgCyAMIAQgDSAOIAcQBCIIBEAgACAIaGoPCyAKIABBEGogCyAMIAQgDSAOIAcQBCIIBEAgAEEQaiAIaGoPCwsgAEEgaiEADAALCwJAA0AgAEEQaiAPSg0BIAD9AAAAIAAgCyAMIAQgDSAOIAcQBCIIBEAgACAIaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEEAMgACABIAUgBiAHEANyBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /** needles(p, end, a1, b1, d1, a2, b2, d2): see the kernel above */
