@@ -58,9 +58,12 @@ export function finish(text: string, code: State, commit = false): void {
   }
   process.exitCode = code;
   if (process.env.MSGWATCH_MEMORY_REPORT) reportMemory();
-  // Output is fully written (synchronously) above, so ending now cannot truncate it; this only
-  // stops a stuck handle (a hung read, a FIFO) from keeping the plugin alive past its verdict.
-  setTimeout(() => process.exit(code), 20).unref();
+  // Output is fully written (synchronously) above, the state committed and the lock released, so
+  // ending now cannot truncate or lose anything. Ending here rather than when the event loop
+  // empties skips the runtime's teardown (the heap freed object by object, its threads joined):
+  // 10-14 ms of every run, a sixth of a minimal one (issue 44), and no stuck handle (a hung read,
+  // a FIFO) can keep the plugin alive past its verdict.
+  process.exit(code);
 }
 
 /**
