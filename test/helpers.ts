@@ -16,9 +16,10 @@ export const JS = join(ROOT, 'dist');
 export const REAL = process.env.MSGWATCH_REAL_CAPTURES || join(ROOT, '..', 'shared', 'real');
 export const HAVE_REAL = existsSync(join(REAL, 'README.md'));
 
+/** A scratch directory; its cleanup retries while a daemon killed moments ago still writes its last files (ENOTEMPTY). */
 export function tempDir(prefix = 'msgwatch-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 export interface RunResult {

@@ -10,7 +10,7 @@ import { dataLabel } from '../../lib/perfdata.js';
 import { label, parseServer } from '../../gearman/server.js';
 import { workerLines } from './workers.js';
 import { State, stateName, worst } from '../../lib/status.js';
-import { counted, formatDuration } from '../../lib/units.js';
+import { counted, formatDuration, parseSize } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
 import { isResultQueue } from '../../dump/queues.js';
 import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
@@ -57,22 +57,26 @@ function malformedKinds(c: DumpCounts): string {
 }
 
 /**
- * Queues named one per line in the long output, the largest first; the rest are counted (all are
- * in the JSON output). 2,000 queues made 600 KB of lines for an output cut at --max-output, and
- * their garbage grew the young generation: 6 MiB more peak RSS (issue 44's long-name dumps).
+ * Queues named one per line in the long output, the largest first, in half of --max-output (the
+ * first line, perfdata and other details share the rest); the rest are counted (all are in the
+ * JSON output). Lines for every queue of 2,000 made 600 KB for an output cut at 8 KiB, and their
+ * garbage grew the young generation (issue 44).
  */
-const DETAIL_QUEUES = 100;
-
-function details(c: DumpCounts, queues: [string, number][], h: History, exists: boolean): string[] {
+function details(c: DumpCounts, queues: [string, number][], h: History, exists: boolean, maxBytes: number): string[] {
   const out: string[] = [];
-  for (const [q, n] of queues.slice(0, DETAIL_QUEUES)) {
+  let bytes = 0;
+  let k = 0;
+  for (; k < queues.length && bytes < maxBytes; k++) {
+    const [q, n] = queues[k];
     const label = dataLabel('queue_', q);
     const kind = isResultQueue(q) ? '' : ' (jobs: handle_delayed_dump --gearman leaves them in the dump; --queue to re-run, --retire-queue to archive)';
-    out.push(`queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}${kind}`);
+    const line = `queue ${q}: ${counted(n, 'message')}${label === `queue_${q}` ? '' : ` (perfdata '${label}')`}${kind}`;
+    bytes += line.length + 1;
+    out.push(line);
   }
-  if (queues.length > DETAIL_QUEUES) {
-    const rest = queues.slice(DETAIL_QUEUES).reduce((k, [, n]) => k + n, 0);
-    out.push(`... ${counted(queues.length - DETAIL_QUEUES, 'more queue')} with ${counted(rest, 'message')} (each in --output-format json)`);
+  if (k < queues.length) {
+    const rest = queues.slice(k).reduce((m, [, n]) => m + n, 0);
+    out.push(`... ${counted(queues.length - k, 'more queue')} with ${counted(rest, 'message')} (each in --output-format json)`);
   }
   if (c.malformed) out.push(`malformed lines: ${c.malformed} (${malformedKinds(c)})`);
   for (const s of c.samples) out.push(`malformed line ${s.line}: ${s.kind}`);
@@ -193,7 +197,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     details: [
       ...(live?.queued !== null && live?.queued !== undefined ? [`OpMon's answer: ${live.lines[0]}`] : []),
       ...(live && live.queued === null && live.lines.length ? ['last lines of the OpMon log while waiting:', ...live.lines.map((l) => `  ${l}`)] : []),
-      ...details(c, queues, h, dump.exists),
+      ...details(c, queues, h, dump.exists, parseSize(String(o.maxOutput)) / 2),
       ...workers,
     ],
     json: { queues: Object.fromEntries(queues), since: h.since, reimported: h.reimported, ...(o.fetch ? { queued } : {}) },
