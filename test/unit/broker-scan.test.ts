@@ -116,6 +116,10 @@ describe('broker scanner against the reference', () => {
     ['INFO, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'ap.log'), 2 << 20, 17, 'prefix'); return readFileSync(join(dir, 'ap.log')); }],
     ['DEBUG, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'apd.log'), 2 << 20, 18, 'prefix', { debug: true }); return readFileSync(join(dir, 'apd.log')); }],
   );
+  // the rest of a line read only in part (bytes.ts: "Executing command [" is read no further)
+  // holding thousands of needles that close a bracket, then an event on the next line
+  const crowded = (n: number) => Buffer.from(`[2026-11-22 10:00:00] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Executing command [x] with param [ ${'[ COMMAND CALL ] [ CLEAN AFTER FORK ] '.repeat(n)}]\n${L.failed()}\n`);
+  logs.push(['a partly read line crowded with needles, then an event', () => crowded(2000)]);
   for (const [name, make] of logs) {
     for (const kernel of [false, true]) {
       it(`${name}${kernel ? ', searched by the kernel' : ''}: the same groups, counts and slowest executions`, () => {
@@ -128,6 +132,15 @@ describe('broker scanner against the reference', () => {
       });
     }
   }
+
+  it('walks the rest of a partly read line once, however many needles it holds (it was quadratic: 6 s for a 680 KB line)', () => {
+    for (const kernel of [false, true]) {
+      const t0 = performance.now();
+      const got = scanned(crowded(25_000), [], kernel);
+      expect(performance.now() - t0).toBeLessThan(1500); // quadratic: minutes
+      expect(Object.values(got).reduce((n, g) => n + (g.counts.timeouts_failed ?? 0), 0)).toBe(1);
+    }
+  });
 
   it.skipIf(spawnSync('mawk', ['-W', 'version']).error)('agrees with the awk classification the benchmark runs beside it', () => {
     for (const [f, debug] of [['q2.log', false], ['d2.log', true]] as const) {
