@@ -202,6 +202,13 @@ const awkCounts = (out) => Object.fromEntries(out.trim().split('\n').map((l) => 
 const perfCounts = (out) => Object.fromEntries([...out.matchAll(/'(\w+)'=([0-9.]+|U)/g)].filter(([, k]) => !k.startsWith('queue')).map(([, k, v]) => [k, v]));
 const sameCounts = (a, p) => Object.entries(a).every(([k, v]) => Number(v) === Number(p[k] ?? 0));
 const rssNote = (r) => `peak RSS ${r.rss.toFixed(1)} MiB (target 64)`;
+/** A family's row: its worst log's ratio to mawk (what its target is held to) and its largest peak RSS. */
+function familyWorst(title, family, target) {
+  const worst = family.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  const fat = family.reduce((a, b) => (b.rss > a.rss ? b : a));
+  section(title);
+  rows.push({ label: `worst ratio: ${worst.tag}`, rss: worst.rss, note: `${worst.ratio.toFixed(2)}x mawk (${target}); the largest peak RSS: ${fat.tag}, ${fat.rss.toFixed(1)} MiB (target 64)` });
+}
 function brokerPeers(path, bytes, tag, grep) {
   const sd = state(`broker${tag}`);
   const [mk, ours] = interleaved([
@@ -237,10 +244,7 @@ for (const [tag, path] of [['INFO, a real site variety', variedInfo], ['DEBUG, a
 }
 {
   const all = [...brokerFamily, { tag: 'generated quiet', ratio: brokerRows[0].median / brokerRows[1].median, rss: brokerRows[1].rss }];
-  const worst = all.reduce((a, b) => (b.ratio < a.ratio ? b : a));
-  const fat = all.reduce((a, b) => (b.rss > a.rss ? b : a));
-  section('2d. the broker family\'s worst log');
-  rows.push({ label: `worst ratio: ${worst.tag}`, rss: worst.rss, note: `${worst.ratio.toFixed(2)}x mawk (target 1.5x, goal 2x); the largest peak RSS: ${fat.tag}, ${fat.rss.toFixed(1)} MiB (target 64)` });
+  familyWorst('2d. the broker family\'s worst log', all, 'target 1.5x, goal 2x');
 }
 
 section(`3. delayed dump (${DUMP_LINES} lines, ${(statSync(dumpPath).size / 2 ** 20).toFixed(0)} MiB)`);
@@ -285,10 +289,7 @@ for (const [tag, path, what] of [['long queue names', advDumpNames, '2,000 queue
   rows.push(mk, ours);
 }
 {
-  const worst = dumpFamily.reduce((a, b) => (b.ratio < a.ratio ? b : a));
-  const fat = dumpFamily.reduce((a, b) => (b.rss > a.rss ? b : a));
-  section('3d. the dump family\'s worst log');
-  rows.push({ label: `worst ratio: ${worst.tag}`, rss: worst.rss, note: `${worst.ratio.toFixed(2)}x mawk (target 2.5x); the largest peak RSS: ${fat.tag}, ${fat.rss.toFixed(1)} MiB (target 64)` });
+  familyWorst('3d. the dump family\'s worst log', dumpFamily, 'target 2.5x');
 }
 
 section(`4. lbmmon first scan (${(LBMMON / 2 ** 20).toFixed(0)} MiB)`);
@@ -339,10 +340,7 @@ section(`4c. lbmmon first scan, 2,000 applications with long source names (${(VA
     lbmFamily.push({ tag: `2,000 applications, ${p}`, ratio: mk.median / m.median, rss: m.rss });
   }
   rows.push(mk, naks, evq);
-  const worst = lbmFamily.reduce((a, b) => (b.ratio < a.ratio ? b : a));
-  const fat = lbmFamily.reduce((a, b) => (b.rss > a.rss ? b : a));
-  section('4d. the lbmmon family\'s worst log');
-  rows.push({ label: `worst ratio: ${worst.tag}`, rss: worst.rss, note: `${worst.ratio.toFixed(2)}x mawk (the 2x target is the real capture's); the largest peak RSS: ${fat.tag}, ${fat.rss.toFixed(1)} MiB (target 64)` });
+  familyWorst('4d. the lbmmon family\'s worst log', lbmFamily, 'the 2x target is the real capture\'s');
 }
 
 section('5. incremental runs on the big inputs');

@@ -53,3 +53,8 @@ export function formatBytes(n: number): string {
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/** A summary's lead: the first of several texts and how many more there are. */
+export function firstAndMore(texts: string[]): string {
+  return `${texts[0]}${texts.length > 1 ? ` (+${texts.length - 1} more)` : ''}`;
+}

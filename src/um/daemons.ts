@@ -196,6 +196,17 @@ export function staleText(what: string, s: { mem: DaemonMemory; behind: number }
   return `${what} ${s.mem.app} at ${s.mem.ip} (pid ${s.mem.pid}) stopped publishing: its newest statistics are ${formatDuration(s.behind / 1000)} older than the newest record${n}: unresponsive or gone`;
 }
 
+/** The long output's line for a daemon this run saw restart (its counters count from zero again). */
+export function restartedLine(who: string, run: DaemonRun | undefined): string[] {
+  return run?.restarted ? [`restarted: ${who} (${run.restarted}): its counters start again from zero`] : [];
+}
+
+/** The names before `/<what>` among a newest record's gauges: its repositories, its portals. */
+export function namesOf(g: Record<string, Scalar>, what: string): string[] {
+  const tail = `/${what}`;
+  return Object.keys(g).filter((k) => k.endsWith(tail)).map((k) => k.slice(0, -tail.length));
+}
+
 /** Growth per second over the run's span, or null when it cannot be said (first run, no span). */
 export function rate(run: DaemonRun | undefined, key: string): number | null {
   if (!run || run.spanMs === null || run.spanMs <= 0) return null;

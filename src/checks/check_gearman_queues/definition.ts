@@ -10,6 +10,7 @@ import { viewServer, type ServerView } from '../../gearman/admin.js';
 import { label, parseServer, type Server } from '../../gearman/server.js';
 import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
+import { firstAndMore } from '../../lib/units.js';
 import { dataLabel } from '../../lib/perfdata.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { severity, State } from '../../lib/status.js';
@@ -145,7 +146,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       const bad = findings.filter((f) => f.state !== State.OK).sort((a, b) => severity(b.state) - severity(a.state));
       const where = `${queues.length} queue${queues.length === 1 ? '' : 's'} on ${up.length === 1 ? label(up[0].server) : `${up.length} servers`}${down.length ? ` (${down.length} down)` : ''}`;
       const totals = `${sum((q) => q.waiting)} waiting, ${sum((q) => q.running)} running`;
-      const head = bad.length ? `${bad[0].text}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}; ${where}: ${totals}` : `${where}: ${totals}, every queue with jobs has a worker`;
+      const head = bad.length ? `${firstAndMore(bad.map((b) => b.text))}; ${where}: ${totals}` : `${where}: ${totals}, every queue with jobs has a worker`;
       return test && test.state === State.OK ? `${head}; ${test.text}` : head;
     },
     details,

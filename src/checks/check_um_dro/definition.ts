@@ -10,9 +10,9 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { maxOf, sumOf } from '../../lib/measured.js';
-import { formatBytes } from '../../lib/units.js';
-import { rate, readDaemons, staleText, type DaemonMemory, type DaemonSpec } from '../../um/daemons.js';
+import { maxOf, percent, sumOf } from '../../lib/measured.js';
+import { firstAndMore, formatBytes } from '../../lib/units.js';
+import { rate, readDaemons, restartedLine, staleText, type DaemonMemory, type DaemonSpec } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
 import { CAUSES, droLimits, flattenDro, flattenSrs, noLimits, portals, type Cause } from './flatten.js';
 
@@ -60,7 +60,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const depths: (number | null)[] = [];
   for (const m of dros) {
     const r = d.runOf(m);
-    if (r?.restarted) lines.push(`restarted: ${who(m)} (${r.restarted}): its counters start again from zero`);
+    lines.push(...restartedLine(who(m), r));
     if (stale.has(m) && !r) continue; // its last figures are history, not news
     // a signature of 0 is one not computed yet (a DRO's first record): its first value is no change
     const changed = r && !r.first && (['signature', 'gateways', 'graph'] as const).filter((k) => r.before[k] !== undefined && r.before[k] !== null && !(k === 'signature' && r.before[k] === 0) && r.before[k] !== m.gauges[k]);
@@ -82,7 +82,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     for (const p of portals(m.gauges)) {
       const where = `${who(m)} portal ${p}`;
       const enq = m.gauges[`${p}/enqueued`] as number | null, limit = m.gauges[`${p}/limit`] as number | null;
-      const qp = enq !== null && limit ? Math.round((10000 * enq) / limit) / 100 : null;
+      const qp = percent(enq, limit);
       queuePcts.push(qp);
       lines.push(`${where} (${m.gauges[`${p}/type`]}): ${enq === null ? '?' : formatBytes(enq)} enqueued${limit ? ` of ${formatBytes(limit)} (${qp}%)` : ''}; dropped so far: ${CAUSES.map(([c]) => `${c.replace('_', ' ')} ${m.counters[`${p}/${c}`] ?? '?'}`).join(', ')}`);
       for (const [c] of CAUSES) {
@@ -100,7 +100,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   }
   for (const m of srss) {
     const r = d.runOf(m);
-    if (r?.restarted) lines.push(`restarted: ${who(m)} (${r.restarted}): its counters start again from zero`);
+    lines.push(...restartedLine(who(m), r));
     if (stale.has(m) && !r) continue;
     const errs = r ? [...r.growth].filter(([k]) => k.endsWith('/errors')).reduce((n, [, v]) => n + Number(v), 0) : 0;
     srsErrors += errs;
@@ -134,7 +134,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       const bad = findings.filter((f) => f.state !== State.OK).map((f) => f.text);
       const named = ev.state !== State.OK ? findings.filter((f) => f.state === State.OK).map((f) => f.text) : [];
       const all = [...bad, ...named];
-      if (all.length) return `${all[0]}${all.length > 1 ? ` (+${all.length - 1} more)` : ''}`;
+      if (all.length) return firstAndMore(all);
       const ps = dros.reduce((n, m) => n + portals(m.gauges).length, 0);
       return `${dros.length} DRO${dros.length === 1 ? '' : 's'} (${ps} portal${ps === 1 ? '' : 's'}), ${srss.length} SRS: no drops, no errors${d.read.firstRun ? ' (first run: baselines)' : ''}`;
     },

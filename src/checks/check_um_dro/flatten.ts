@@ -4,7 +4,7 @@
  * dro_mon.proto, srs_mon.proto, doc/Gateway/umroutermonitoring.html, doc/Design/srsdaemonstatistics.html).
  */
 import { big, isObj, num, type Obj } from '../../um/daemon-record.js';
-import type { Flat, Scalar } from '../../um/daemons.js';
+import { namesOf, type Flat, type Scalar } from '../../um/daemons.js';
 
 /** Drop causes, from the counters' names: message and fragment counts, never their *Bytes* twins. */
 export const CAUSES = [
@@ -83,6 +83,4 @@ export function droLimits(cf: Obj): Record<string, Scalar> {
 }
 
 /** The portals a DRO's newest record holds. */
-export function portals(g: Record<string, Scalar>): string[] {
-  return Object.keys(g).filter((k) => k.endsWith('/type')).map((k) => k.slice(0, -'/type'.length));
-}
+export const portals = (g: Record<string, Scalar>): string[] => namesOf(g, 'type');

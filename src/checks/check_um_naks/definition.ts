@@ -6,7 +6,8 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { formatDuration } from '../../lib/units.js';
+import { percent } from '../../lib/measured.js';
+import { firstAndMore, formatDuration } from '../../lib/units.js';
 import { describeApp } from '../../um/apps.js';
 import { appKey } from '../../um/model.js';
 import { collect } from '../../um/collect.js';
@@ -163,7 +164,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'ncfs', value: ncfs(total), min: 0 },
     { name: 'unrecoverable', value: unrecoverable(total), min: 0 },
     { name: 'naks_unanswered', value: unanswered, min: 0 },
-    { name: 'retransmit_ratio', value: total.sent > 0 ? Math.round((10000 * total.retrans) / total.sent) / 100 : null, uom: '%', min: 0, max: 100 },
+    { name: 'retransmit_ratio', value: percent(total.retrans, total.sent), uom: '%', min: 0, max: 100 },
     { name: 'unresolved_topics', value: unresolvedNow, min: 0 },
     { name: 'loss_rate', value: peak.rate ?? 0, uom: '%', min: 0, max: 100 },
     { name: 'lost_max', value: peak.lost, min: 0 },
@@ -171,7 +172,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'dgrams_dropped', value: dropped(total), min: 0 },
     { name: 'tr_dropped', value: trDropped(total), min: 0 },
     { name: 'unknown_rate', value: peak.unknownRate, min: 0 },
-    { name: 'no_topic_pct', value: total.lbmMsgs + total.noTopic > 0 ? Math.round((10000 * total.noTopic) / (total.lbmMsgs + total.noTopic)) / 100 : null, uom: '%', min: 0, max: 100 },
+    { name: 'no_topic_pct', value: percent(total.noTopic, total.lbmMsgs + total.noTopic), uom: '%', min: 0, max: 100 },
     { name: 'stale_apps', value: stale.stale.length, min: 0 },
   ];
   const receivers = Object.values(series).filter((s) => s.kind === 'rcv').length;
@@ -185,7 +186,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       const lead = findings.filter((f) => f.state !== State.OK).map((f) => f.text);
       const body = ev.state === State.OK || problems.length === 0
         ? `no loss: ${receivers} receiver transport${receivers === 1 ? '' : 's'} in ${Object.keys(apps).length} application${Object.keys(apps).length === 1 ? '' : 's'}, ${total.naks} NAKs${endedNote}${quiet}`
-        : `${problems[0].text}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}${quiet}`;
+        : `${firstAndMore(problems.map((p) => p.text))}${quiet}`;
       return [...lead, body].join('; ');
     },
     details: [...problems.map((p) => p.text), ...infos, ...sf.details.filter((d) => !d.startsWith('stale:')), ...daemonDetails(read.daemons)],

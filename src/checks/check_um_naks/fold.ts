@@ -5,6 +5,7 @@
  * once per series when the read ends (settle). Keyed access to a record per counter and new
  * objects per block were most of a first scan's bookkeeping (issue 32).
  */
+import { percent } from '../../lib/measured.js';
 import { counterDelta, seriesKey, type Block } from '../../um/model.js';
 import { remember, type NakAccounting } from './gap.js';
 import { kindOfBlock, labelsOf, noPeak, PROBLEM_KEYS, zero, type Growth, type Peak, type RunSeries, type Series, type SeriesKind } from './series.js';
@@ -74,7 +75,7 @@ function worsenPeak(into: Peak, l: Layout, d: number[], from: number | null, to:
   if (lost > into.lost) into.lost = lost;
   let carried = 0;
   for (let i = 0; i < l.carried.length; i++) carried += d[l.carried[i]];
-  if (lost >= floor && carried > 0) into.rate = Math.max(into.rate ?? 0, Math.min(100, Math.round((10000 * lost) / carried) / 100));
+  if (lost >= floor && carried > 0) into.rate = Math.max(into.rate ?? 0, Math.min(100, percent(lost, carried)!));
   if (l.unknown.length > 0 && from !== null && to !== null && to > from) {
     let unknown = 0;
     for (let i = 0; i < l.unknown.length; i++) unknown += d[l.unknown[i]];

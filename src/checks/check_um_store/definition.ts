@@ -9,9 +9,9 @@ import { coerce, type OptionSpecs, type OptionsOf } from '../../lib/cli.js';
 import { PluginError } from '../../lib/errors.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { State } from '../../lib/status.js';
-import { maxOf } from '../../lib/measured.js';
-import { formatBytes, formatDuration } from '../../lib/units.js';
-import { rate, readDaemons, staleText, type DaemonMemory, type DaemonRun } from '../../um/daemons.js';
+import { maxOf, percent } from '../../lib/measured.js';
+import { firstAndMore, formatBytes, formatDuration } from '../../lib/units.js';
+import { rate, readDaemons, restartedLine, staleText, type DaemonMemory, type DaemonRun } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
 import { flattenStore, lag, receivers, repos, storeLimits } from './flatten.js';
 
@@ -29,7 +29,6 @@ const who = (m: DaemonMemory) => `store ${m.app} at ${m.ip} (pid ${m.pid})`;
 const g = (m: DaemonMemory, k: string) => (typeof m.gauges[k] === 'number' ? m.gauges[k] as number : null);
 const lim = (m: DaemonMemory, k: string) => (typeof m.limits[k] === 'number' ? m.limits[k] as number : null);
 const grown = (run: DaemonRun | undefined, k: string) => Number(run?.growth.get(k) ?? 0n);
-const pct = (a: number | null, b: number | null) => (a === null || !b ? null : Math.round((10000 * a) / b) / 100);
 
 async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const o = ctx.opts;
@@ -49,7 +48,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const memPcts: (number | null)[] = [], diskPcts: (number | null)[] = [], ios: (number | null)[] = [], lags: (number | null)[] = [];
   for (const m of stores) {
     const runOf = d.runOf(m);
-    if (runOf?.restarted) lines.push(`restarted: ${who(m)} (${runOf.restarted}): its counters start again from zero`);
+    lines.push(...restartedLine(who(m), runOf));
     if (runOf?.resets.length) lines.push(`reset: ${who(m)}: ${runOf.resets.length} counter(s) went down (Reset Rate Stats or a restart): counted from zero since`);
     const history = staleApps.has(m) && !runOf; // a stopped store's last figures are history, not news
     const retx = grown(runOf, 'retx_total_dropped');
@@ -69,8 +68,8 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       const lost = grown(runOf, `${id}/uls`) + grown(runOf, `${id}/ulbs`);
       const r = rate(runOf, `${id}/sz_limit_drops`);
       const memory = g(m, `${id}/memory`), limit = lim(m, `${id}/sz_limit`), threshold = lim(m, `${id}/sz_threshold`);
-      const mp = pct(memory, limit);
-      const dp = pct(g(m, `${id}/disk_used`), g(m, `${id}/disk_max`));
+      const mp = percent(memory, limit);
+      const dp = percent(g(m, `${id}/disk_used`), g(m, `${id}/disk_max`));
       lines.push(`${where}: memory ${memory === null ? '?' : formatBytes(memory)}${limit ? ` of a ${formatBytes(limit)} limit (${mp}%)` : ' (no limit known: no configs record read yet)'}${dp !== null ? `, disk cache ${dp}% of ${formatBytes(g(m, `${id}/disk_max`)!)}` : ''}, lead sqn ${g(m, `${id}/lead`) ?? '?'}, uls ${m.counters[`${id}/uls`] ?? '?'}, ulbs ${m.counters[`${id}/ulbs`] ?? '?'}, size-limit drops ${m.counters[`${id}/sz_limit_drops`] ?? '?'}`);
       if (history) continue;
       if (lost > 0) findings.push({ state: State.OK, text: `unrecoverable loss: ${where} lost ${lost} messages for good (uls +${grown(runOf, `${id}/uls`)}, ulbs +${grown(runOf, `${id}/ulbs`)}): receivers recovering from this store cannot get them` });
@@ -99,7 +98,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     { name: 'disk_pct', value: maxOf(diskPcts), uom: '%', min: 0, max: 100 },
     { name: 'disk_ios_pending', value: maxOf(ios), min: 0 },
     { name: 'retx_dropped', value: retxDropped, min: 0 },
-    { name: 'retx_drop_pct', value: retxRcv > 0 ? Math.round((10000 * retxDrop) / retxRcv) / 100 : null, uom: '%', min: 0, max: 100 },
+    { name: 'retx_drop_pct', value: percent(retxDrop, retxRcv), uom: '%', min: 0, max: 100 },
     { name: 'rcv_lag_max', value: maxOf(lags), min: 0 },
     { name: 'inactive', value: inactive, min: 0 },
     { name: 'stale_stores', value: d.stale.length, min: 0 },
@@ -114,7 +113,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       const kind = (t: string) => order.findIndex((k) => t.startsWith(`${k}:`));
       const named = ev.breached.length ? findings.filter((f) => f.state === State.OK && kind(f.text) >= 0).map((f) => f.text).sort((a, b) => kind(a) - kind(b)) : [];
       const all = [...bad, ...named];
-      if (all.length) return `${all[0]}${all.length > 1 ? ` (+${all.length - 1} more)` : ''}`;
+      if (all.length) return firstAndMore(all);
       const rs = stores.reduce((n, m) => n + repos(m.gauges).length, 0);
       return `${stores.length} store${stores.length === 1 ? '' : 's'}, ${rs} source repositor${rs === 1 ? 'y' : 'ies'}: no loss, no drops${d.read.firstRun ? ' (first run: baselines)' : ''}`;
     },

@@ -5,7 +5,7 @@
  * (UltraMessaging/currdoc doc/example/ump_mon.proto, doc/UME/storewebmonitor.html).
  */
 import { big, isObj, num, type Obj } from '../../um/daemon-record.js';
-import type { Flat, Scalar } from '../../um/daemons.js';
+import { namesOf, type Flat, type Scalar } from '../../um/daemons.js';
 
 const RPP = 0x10;
 
@@ -69,9 +69,7 @@ export function storeLimits(cf: Obj): Record<string, Scalar> {
 }
 
 /** The source registration IDs a store's newest record holds. */
-export function repos(g: Record<string, Scalar>): string[] {
-  return Object.keys(g).filter((k) => k.endsWith('/topic')).map((k) => k.slice(0, -'/topic'.length));
-}
+export const repos = (g: Record<string, Scalar>): string[] => namesOf(g, 'topic');
 
 /** Receivers of a repository: [rcvRegid, highAckSqn, lastActivity]. */
 export function receivers(g: Record<string, Scalar>, id: string): [string, number | null, number | null][] {
