@@ -196,9 +196,16 @@ export function staleText(what: string, s: { mem: DaemonMemory; behind: number }
   return `${what} ${s.mem.app} at ${s.mem.ip} (pid ${s.mem.pid}) stopped publishing: its newest statistics are ${formatDuration(s.behind / 1000)} older than the newest record${n}: unresponsive or gone`;
 }
 
-/** The long output's line for a daemon this run saw restart (its counters count from zero again). */
-export function restartedLine(who: string, run: DaemonRun | undefined): string[] {
-  return run?.restarted ? [`restarted: ${who} (${run.restarted}): its counters start again from zero`] : [];
+/**
+ * The long output's lines for a daemon this run saw restart (a new process: its counters count
+ * from zero again) or whose counters went down without one (Reset Rate Stats): either way the
+ * growth was counted from zero, and the operator should know why a total fell.
+ */
+export function restartLines(who: string, run: DaemonRun | undefined): string[] {
+  if (!run) return [];
+  const lines = run.restarted ? [`restarted: ${who} (${run.restarted}): its counters start again from zero`] : [];
+  if (run.resets.length) lines.push(`reset: ${who}: ${run.resets.length} counter(s) went down (Reset Rate Stats or a restart): counted from zero since`);
+  return lines;
 }
 
 /** The names before `/<what>` among a newest record's gauges: its repositories, its portals. */

@@ -137,6 +137,13 @@ describe('each rule fires on the run that reads it and clears on the next (fixtu
     const [, x2] = await twoRuns('check_um_store', reset);
     expect(x2.code, x2.stdout).toBe(0);
     expect(perfValue(x2, 'unrecoverable')).toBe(0);
+    expect(x2.stdout).toMatch(/reset: store store_topic1 .*: 1 counter\(s\) went down/);
+    // the same for a DRO: a portal's drop counter that went down is a reset, said, never a drop
+    const droReset = mutate(docs(), isDro, T0, (d) => { if (ts(d) < MID) portal(d).send.transportTopicFragmentsDroppedWouldBlock = '7'; });
+    const [, d2] = await twoRuns('check_um_dro', droReset);
+    expect(d2.code, d2.stdout).toBe(0);
+    expect(perfValue(d2, 'drop_would_block')).toBe(0);
+    expect(d2.stdout).toMatch(/reset: DRO dro1 .*: 1 counter\(s\) went down \(Reset Rate Stats or a restart\)/);
   });
 
   it('a store that stops publishing is CRITICAL (k times its own interval behind the newest record)', async () => {

@@ -12,7 +12,7 @@ import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from
 import { State } from '../../lib/status.js';
 import { maxOf, percent, sumOf } from '../../lib/measured.js';
 import { firstAndMore, formatBytes } from '../../lib/units.js';
-import { rate, readDaemons, restartedLine, staleText, type DaemonMemory, type DaemonSpec } from '../../um/daemons.js';
+import { rate, readDaemons, restartLines, staleText, type DaemonMemory, type DaemonSpec } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
 import { CAUSES, droLimits, flattenDro, flattenSrs, noLimits, portals, type Cause } from './flatten.js';
 
@@ -60,7 +60,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const depths: (number | null)[] = [];
   for (const m of dros) {
     const r = d.runOf(m);
-    lines.push(...restartedLine(who(m), r));
+    lines.push(...restartLines(who(m), r));
     if (stale.has(m) && !r) continue; // its last figures are history, not news
     // a signature of 0 is one not computed yet (a DRO's first record): its first value is no change
     const changed = r && !r.first && (['signature', 'gateways', 'graph'] as const).filter((k) => r.before[k] !== undefined && r.before[k] !== null && !(k === 'signature' && r.before[k] === 0) && r.before[k] !== m.gauges[k]);
@@ -100,7 +100,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   }
   for (const m of srss) {
     const r = d.runOf(m);
-    lines.push(...restartedLine(who(m), r));
+    lines.push(...restartLines(who(m), r));
     if (stale.has(m) && !r) continue;
     const errs = r ? [...r.growth].filter(([k]) => k.endsWith('/errors')).reduce((n, [, v]) => n + Number(v), 0) : 0;
     srsErrors += errs;

@@ -11,7 +11,7 @@ import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from
 import { State } from '../../lib/status.js';
 import { maxOf, percent } from '../../lib/measured.js';
 import { firstAndMore, formatBytes, formatDuration } from '../../lib/units.js';
-import { rate, readDaemons, restartedLine, staleText, type DaemonMemory, type DaemonRun } from '../../um/daemons.js';
+import { rate, readDaemons, restartLines, staleText, type DaemonMemory, type DaemonRun } from '../../um/daemons.js';
 import { UM_OPTIONS } from '../../um/options.js';
 import { flattenStore, lag, receivers, repos, storeLimits } from './flatten.js';
 
@@ -48,8 +48,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const memPcts: (number | null)[] = [], diskPcts: (number | null)[] = [], ios: (number | null)[] = [], lags: (number | null)[] = [];
   for (const m of stores) {
     const runOf = d.runOf(m);
-    lines.push(...restartedLine(who(m), runOf));
-    if (runOf?.resets.length) lines.push(`reset: ${who(m)}: ${runOf.resets.length} counter(s) went down (Reset Rate Stats or a restart): counted from zero since`);
+    lines.push(...restartLines(who(m), runOf));
     const history = staleApps.has(m) && !runOf; // a stopped store's last figures are history, not news
     const retx = grown(runOf, 'retx_total_dropped');
     if (!history) {
