@@ -348,11 +348,14 @@ const incr = [
   ['check_broker_command_timeouts', brokerPath, ['--from-start'], su.check_broker_command_timeouts],
   ['check_um_naks', lbmmonPath, ['--initial-bytes', String(LBMMON * 2), '--stale-log', '1000d'], su.check_um_naks],
   ['check_um_event_queue', lbmmonPath, ['--initial-bytes', String(LBMMON * 2), '--stale-log', '1000d'], su.check_um_event_queue],
+  // the state a large site keeps (2,000 applications: 5.8 MB for the NAK check), read and compared every run
+  ['check_um_naks', manyApps, ['--initial-bytes', String(VARIED * 2), '--stale-log', '1000d'], su.check_um_naks, ', 2,000 applications\' state'],
+  ['check_um_event_queue', manyApps, ['--initial-bytes', String(VARIED * 2), '--stale-log', '1000d'], su.check_um_event_queue, ', 2,000 applications\' state'],
 ];
-for (const [p, file, extra, base] of incr) {
-  const sd = state(`incr-${p}`);
+for (const [p, file, extra, base, what = ''] of incr) {
+  const sd = state(`incr-${p}${what ? '-many' : ''}`);
   measure(`${p} (initial scan)`, join(BIN, p), ['-f', file, ...extra, '--state-dir', sd, '-t', '600'], { runs: 1 });
-  const m = measure(`${p} nothing new`, join(BIN, p), ['-f', file, '--state-dir', sd, '--stale-log', '1000d'], { runs: SU_RUNS });
+  const m = measure(`${p} nothing new${what}`, join(BIN, p), ['-f', file, '--state-dir', sd, '--stale-log', '1000d'], { runs: SU_RUNS });
   m.ratio = ratio(m, base);
   m.note = `${m.ratio.toFixed(2)}x its tiny-input start-up`;
   rows.push(m);

@@ -133,17 +133,17 @@ async function openStateStep<T>(name: string, opts: ParsedArgs, timeout: Timeout
   if (loaded.note) ctx.note(loaded.note);
   if (loaded.note && loaded.data === undefined) ctx.stateLost = true;
   ctx.debug(2, `state file ${file.path}${loaded.data === undefined ? ' (none, first run)' : ''}`);
-  // the checks change their state in place: keep what was read, to skip writing it back unchanged
-  const before = loaded.data === undefined || loaded.note ? null : JSON.stringify(loaded.data);
+  // the checks change their state in place: the bytes read are kept, to skip writing it back unchanged
+  const before = loaded.data === undefined || loaded.note ? undefined : loaded.dataBytes;
   return {
     data: loaded.data, savedAt: loaded.savedAt, path: file.path,
     save: (data: T) => {
       if (opts.dryRun) return;
-      // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
-      if (before !== null && JSON.stringify(data) === before) return;
       ctx.setPhase(`saving state to ${file.path}`);
       try {
-        stageCommit(file.stage(data));
+        // nothing changed: no write, no fsync (every write that does happen stays crash-safe)
+        const staged = file.stage(data, Date.now(), before);
+        if (staged) stageCommit(staged);
       } catch (e) {
         // the result still stands; the run is not OK, for the next one cannot go on from here
         if (!(e instanceof PluginError)) throw e;

@@ -15,7 +15,8 @@ import { errnoText, PluginError } from '../errors.js';
 import { processAlive } from '../files.js';
 import { fnv64 } from '../fnv.js';
 import { ensureStateDir } from './dir.js';
-import { faultPoint } from './faults.js';
+import { faultEnabled, faultPoint } from './faults.js';
+import { jsonChunks } from './json-stream.js';
 import { Lock } from './lock.js';
 import { validate, type Schema } from './schema.js';
 
@@ -36,6 +37,12 @@ export interface LoadResult<T> {
   data: T | undefined;
   note?: string;
   savedAt?: number;
+  /**
+   * The file's bytes of `data` as this writer wrote them (the file is exactly the envelope's
+   * text around them): a save of data with these very bytes is skipped (stage). Absent when the
+   * file is in another shape; the save then writes.
+   */
+  dataBytes?: Buffer;
 }
 
 /** `<plugin>-<readable part>-<hash>.json`, the readable part from the first non-empty key string. */
@@ -84,6 +91,12 @@ function readAllNoFollow(path: string): Buffer | null {
 }
 
 let tmpCount = 0;
+const CLOSE = Buffer.from('}');
+
+/** The envelope's text before its data, as JSON.stringify writes it: `data` comes last. */
+function envelopeHead(format: unknown, version: unknown, plugin: unknown, key: unknown, savedAt: unknown): string {
+  return `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"plugin":${JSON.stringify(plugin)},"key":${JSON.stringify(key)},"savedAt":${JSON.stringify(savedAt)},"data":`;
+}
 
 /** A state written and fsynced beside the state file: `commit` makes it the state, `discard` drops it. */
 export interface Staged {
@@ -159,7 +172,10 @@ export class StateFile<T> {
     const note = back > 1000
       ? `the clock went back ${Math.round(back / 1000)}s since the last run; read positions kept, saved times after now taken as now (ages and windows restart)`
       : undefined;
-    return { data: v.value, savedAt: Math.min(env.savedAt, now), note };
+    // the data's own bytes, when the file is exactly head + data + '}' (no other keys, no spaces)
+    const head = Buffer.from(envelopeHead(env.format, env.version, env.plugin, env.key, env.savedAt), 'utf8');
+    const exact = raw.length > head.length && raw[raw.length - 1] === 0x7d && raw.subarray(0, head.length).equals(head);
+    return { data: v.value, savedAt: Math.min(env.savedAt, now), note, ...(exact ? { dataBytes: raw.subarray(head.length, raw.length - 1) } : {}) };
   }
 
   /**
@@ -192,7 +208,7 @@ export class StateFile<T> {
   }
 
   save(data: T, now = Date.now()): void {
-    this.stage(data, now).commit();
+    this.stage(data, now)?.commit();
   }
 
   /**
@@ -202,11 +218,15 @@ export class StateFile<T> {
    * next run reads the same events again), and drops it when the run ends without its result (an
    * UNKNOWN after the save). A full disk or a read-only directory fails here, while the result can
    * still say so.
+   *
+   * The text is made once, in chunks (json-stream.ts). With `unchanged`, the bytes of the data the
+   * file holds (load's dataBytes), the chunks are compared with them first and the temp file is
+   * opened only at the first difference (the equal part is written from those bytes): data that
+   * did not change is neither written nor fsynced, and null is returned.
    */
-  stage(data: T, now = Date.now()): Staged {
+  stage(data: T, now = Date.now(), unchanged?: Buffer): Staged | null {
     this.checkTarget();
-    const env: Envelope<T> = { format: STATE_FORMAT, version: STATE_VERSION, plugin: this.plugin, key: this.key, savedAt: now, data };
-    const body = Buffer.from(JSON.stringify(env), 'utf8');
+    const head = Buffer.from(envelopeHead(STATE_FORMAT, STATE_VERSION, this.plugin, this.key, now), 'utf8');
     const tmp = `${this.path}.tmp-${process.pid}-${(tmpCount++).toString(36)}${Date.now().toString(36)}`; // O_EXCL guards the rest
     let fd: number | undefined;
     const fail = (e: unknown): never => {
@@ -214,19 +234,42 @@ export class StateFile<T> {
       try { unlinkSync(tmp); } catch { /* ignore */ }
       throw new PluginError(`cannot save state in ${this.dir}: ${errnoText(e)}; the previous state is kept`);
     };
-    try {
+    const put = (b: Uint8Array): void => {
+      let off = 0;
+      while (off < b.length) off += writeSync(fd!, b, off, b.length - off);
+    };
+    const open = (): void => {
       fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       faultPoint('state-opened');
-      if (process.env.MSGWATCH_FAULT_INJECT?.includes('kill:state-half-written')) {
-        writeSync(fd, body, 0, Math.floor(body.length / 2));
-        faultPoint('state-half-written');
-      }
-      let off = 0;
-      while (off < body.length) off += writeSync(fd, body, off, body.length - off);
+      put(head);
+    };
+    let same = unchanged !== undefined; // every chunk so far equals the file's
+    let matched = 0;
+    try {
+      if (!same) open();
+      jsonChunks(data, (b) => {
+        if (same) {
+          if (matched + b.length <= unchanged!.length && unchanged!.subarray(matched, matched + b.length).equals(b)) {
+            matched += b.length;
+            return;
+          }
+          same = false;
+          open();
+          put(unchanged!.subarray(0, matched));
+        }
+        if (faultEnabled('kill:state-half-written')) {
+          put(b.subarray(0, b.length >> 1));
+          faultPoint('state-half-written');
+        }
+        put(b);
+      });
+      if (same && matched === unchanged!.length) return null;
+      if (same) { open(); put(unchanged!.subarray(0, matched)); }
+      put(CLOSE);
       faultPoint('state-written');
-      fsyncSync(fd);
+      fsyncSync(fd!);
       faultPoint('state-synced');
-      closeSync(fd);
+      closeSync(fd!);
       fd = undefined;
     } catch (e) {
       fail(e);
