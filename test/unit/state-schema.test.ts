@@ -49,6 +49,19 @@ describe('state schemas', () => {
     }
   });
 
+  it('ok (no paths, run first) and check (with paths, for the note) agree on every value', () => {
+    const schemas = [QUEUE, SERIES, DUMP_STATE, BATCH, FILE_POSITION, APPS] as const;
+    const agree = (v: unknown) => { for (const s of schemas) expect(s.ok(v), JSON.stringify(v)).toBe(s.check(v, 'state') === null); };
+    fc.assert(fc.property(fc.jsonValue(), agree), { numRuns: 2000, seed: 9 });
+    // near misses: a valid value with one field replaced, removed or added
+    for (const base of [queue, series]) {
+      fc.assert(fc.property(fc.oneof(fc.constantFrom(...Object.keys(base)), fc.string({ maxLength: 12 })), fc.oneof(fc.jsonValue(), fc.constant(undefined)), (key, v) => {
+        agree({ ...base, [key]: v });
+      }), { numRuns: 2000, seed: 10 });
+    }
+    agree(queue); agree(series); agree({ ...series, values: { naks: -1 } }); agree({ ...series, recent: [[NOW, 1, 2]] });
+  });
+
   it('never throw on arbitrary JSON, and never accept a value of the wrong type', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => {
       for (const s of [QUEUE, SERIES, DUMP_STATE, BATCH, FILE_POSITION, APPS]) validate(s as never, v, NOW);
