@@ -150,6 +150,14 @@ describe('dump counter', () => {
       expect(count(bytes, at).queues).toEqual(expected);
     }), { numRuns: RUNS, seed: 15 });
   });
+  it('holds thousands of long names: each counted as a Map of strings does', () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `${'q'.repeat(60 + (i * 7919) % 196)}-${i}`.slice(-(60 + (i % 196))));
+    const byName = new Map<string, number>();
+    const lines: string[] = [];
+    for (let r = 0; r < 3; r++) for (let i = r; i < names.length; i += 1 + r) { lines.push(`${names[i]} m\n`); byName.set(names[i], (byName.get(names[i]) ?? 0) + 1); }
+    const expected = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    expect(count(Buffer.from(lines.join(''), 'latin1'), [])).toEqual({ messages: lines.length, malformed: 0, lines: lines.length, queues: expected });
+  });
 });
 
 describe('broker scanner', () => {
