@@ -120,6 +120,7 @@ describe('broker scanner against the reference', () => {
   // holding thousands of needles that close a bracket, then an event on the next line
   const crowded = (n: number) => Buffer.from(`[2026-11-22 10:00:00] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Executing command [x] with param [ ${'[ COMMAND CALL ] [ CLEAN AFTER FORK ] '.repeat(n)}]\n${L.failed()}\n`);
   logs.push(['a partly read line crowded with needles, then an event', () => crowded(2000)]);
+  logs.push(['a line of 24,000 needles (456 KB), then an event', () => crowded(12_000)]);
   for (const [name, make] of logs) {
     for (const kernel of [false, true]) {
       it(`${name}${kernel ? ', searched by the kernel' : ''}: the same groups, counts and slowest executions`, () => {
