@@ -68,6 +68,8 @@ export interface RunContext<O> {
   deadline: number;
   timeout: TimeoutSpec;
   thresholds: Thresholds;
+  /** --max-output in bytes, as the runner parsed and checked it: what the output may hold */
+  maxOutput: number;
   setPhase(text: string): void;
   note(text: string): void;
   debug(level: number, text: string): void;

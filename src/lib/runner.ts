@@ -206,7 +206,7 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     const startedAt = Date.now();
     const timeoutMs = timeout.seconds * 1000;
     const ctx: RunContext<OptionsOf<T>> = {
-      opts, verbose, startedAt, timeout, thresholds,
+      opts, verbose, startedAt, timeout, thresholds, maxOutput: prefs.maxOutput,
       deadline: startedAt + timeoutMs - Math.min(2000, Math.max(100, timeoutMs * 0.15)),
       setPhase: (t) => { phase = t; },
       note: (t) => { notes.push(t); },

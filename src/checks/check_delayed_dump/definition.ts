@@ -10,7 +10,7 @@ import { dataLabel } from '../../lib/perfdata.js';
 import { label, parseServer } from '../../gearman/server.js';
 import { workerLines } from './workers.js';
 import { State, stateName, worst } from '../../lib/status.js';
-import { counted, formatDuration, parseSize } from '../../lib/units.js';
+import { counted, formatDuration } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
 import { isResultQueue } from '../../dump/queues.js';
 import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
@@ -197,7 +197,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     details: [
       ...(live?.queued !== null && live?.queued !== undefined ? [`OpMon's answer: ${live.lines[0]}`] : []),
       ...(live && live.queued === null && live.lines.length ? ['last lines of the OpMon log while waiting:', ...live.lines.map((l) => `  ${l}`)] : []),
-      ...details(c, queues, h, dump.exists, parseSize(String(o.maxOutput)) / 2),
+      ...details(c, queues, h, dump.exists, ctx.maxOutput / 2),
       ...workers,
     ],
     json: { queues: Object.fromEntries(queues), since: h.since, reimported: h.reimported, ...(o.fetch ? { queued } : {}) },
