@@ -13,9 +13,10 @@ import { getGroup, type Batch, type Group } from './window.js';
 /**
  * Candidate lines are found by the WebAssembly kernel's two-needle search over the reader's
  * buffer (lib/tail/line-end.ts: needles): each needle's first and last bytes at their distance
- * and a category's end (space, TAB or `]`) after it, both needles in one pass, 32 places a step,
- * whatever letters the lines hold (issue 44: a one-byte search for a needle's rarest byte stopped
- * on every line of a log whose every line held it, and a pass per needle cost a second walk).
+ * and its category closed after it (spaces or TABs, then `]`), both needles in one pass, 32
+ * places a step, whatever letters the lines hold (issue 44: a one-byte search for a needle's
+ * rarest byte stopped on every line of a log whose every line held it, and a pass per needle cost
+ * a second walk). The kernel checks neither needle's middle: `at` below does.
  */
 const COMMAND = ascii('COMMAND CALL');
 const FORK = ascii('CLEAN AFTER FORK');

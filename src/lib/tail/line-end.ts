@@ -7,18 +7,17 @@
  * time in JavaScript.
  *
  * The kernel's second function, needles(p, end, a1, b1, d1, a2, b2, d2), finds the first place
- * where either of two needles stands: byte a followed d bytes later by byte b, and then a space,
- * a TAB or ']' (a bracketed category ends there): each needle's first and last bytes and its
- * category's end, both needles compared 32 places a step in one pass. Its speed does not depend on
- * how often any byte occurs alone (a one-byte memchr for a needle's rarest byte stops at every line
- * of a log whose lines all hold that byte: issue 44); the category's end is compared only in the
- * rare steps where a needle's first and last bytes both stand, and rejects categories which only
- * begin like a needle ([ COMMAND CALLS ], [ CLEAN AFTER FORKS ]) before JavaScript sees them.
- * ($ends: a byte is a category's end when it equals the entry its low nibble picks from a table
- * holding 0x20 at 0, 0x09 at 9 and 0x5d at 13; one swizzle and one compare for three.)
+ * where either of two needles stands: byte a followed d bytes later by byte b, and then a closed
+ * category: spaces or TABs, then ']'. Each needle's first and last bytes are compared 32 places a
+ * step, both needles in one pass, so its speed does not depend on how often any byte occurs alone
+ * (a one-byte memchr for a needle's rarest byte stops at every line of a log whose lines all hold
+ * that byte: issue 44). Where first and last bytes stand, the category's close is read there, in
+ * the kernel: categories that only begin like a needle ([ COMMAND CALLS ], [ COMMAND CALL QUEUE ],
+ * [ CLEAN AFTER FORKS ]) never reach JavaScript (a return to JavaScript and back per such line
+ * cost a log made of them 6% of its scan: bench/NOTES.md).
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (764 bytes):
+ * into the bytes below (634 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step
@@ -31,25 +30,26 @@
  *       (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
- *   (func $ends (param $x v128) (result v128)
- *     (i8x16.eq (local.get $x)
- *       (i8x16.swizzle (v128.const i8x16 0x20 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0x09 0xff 0xff 0xff 0x5d 0xff 0xff)
- *                      (v128.and (local.get $x) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))))
  *   (func $pair (param $x v128) (param $p i32) (param $va v128) (param $vb v128) (param $d i32) (result v128)
  *     (v128.and (i8x16.eq (local.get $x) (local.get $va)) (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d))) (local.get $vb))))
- *   (func $one (param $p i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32) (local $c i32)
- *     (if (i32.ge_s (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1)) (local.get $end)) (then (return (i32.const 0))))
- *     (local.set $c (i32.load8_u (i32.add (i32.add (local.get $p) (local.get $d)) (i32.const 1))))
- *     (i32.and (i32.and (i32.eq (i32.load8_u (local.get $p)) (local.get $a)) (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d))) (local.get $b)))
- *              (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))) (i32.eq (local.get $c) (i32.const 93)))))
- *   (func $full (param $x v128) (param $p i32) (param $va1 v128) (param $vb1 v128) (param $d1 i32) (param $va2 v128) (param $vb2 v128) (param $d2 i32) (result i32)
- *     (i8x16.bitmask (v128.or
- *       (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                 (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d1)) (i32.const 1)))))
- *       (v128.and (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))
- *                 (call $ends (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $d2)) (i32.const 1))))))))
+ *   (func $closes (param $i i32) (param $end i32) (result i32)
+ *     (block $out (loop $space
+ *       (br_if $out (i32.ge_s (local.get $i) (local.get $end)))
+ *       (br_if $out (i32.and (i32.ne (i32.load8_u (local.get $i)) (i32.const 32)) (i32.ne (i32.load8_u (local.get $i)) (i32.const 9))))
+ *       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $space)))
+ *     (if (result i32) (i32.lt_s (local.get $i) (local.get $end))
+ *       (then (i32.eq (i32.load8_u (local.get $i)) (i32.const 93))) (else (i32.const 0))))
+ *   (func $at (param $q i32) (param $end i32) (param $a i32) (param $b i32) (param $d i32) (result i32)
+ *     (if (i32.ge_s (i32.add (local.get $q) (local.get $d)) (local.get $end)) (then (return (i32.const 0))))
+ *     (if (result i32) (i32.and (i32.eq (i32.load8_u (local.get $q)) (local.get $a))
+ *                               (i32.eq (i32.load8_u (i32.add (local.get $q) (local.get $d))) (local.get $b)))
+ *       (then (call $closes (i32.add (i32.add (local.get $q) (local.get $d)) (i32.const 1)) (local.get $end)))
+ *       (else (i32.const 0))))
+ *   (func $hit (param $q i32) (param $end i32) (param $a1 i32) (param $b1 i32) (param $d1 i32) (param $a2 i32) (param $b2 i32) (param $d2 i32) (result i32)
+ *     (i32.or (call $at (local.get $q) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1))
+ *             (call $at (local.get $q) (local.get $end) (local.get $a2) (local.get $b2) (local.get $d2))))
  *   (func (export "needles") (param $p i32) (param $end i32) (param $a1 i32) (param $b1 i32) (param $d1 i32) (param $a2 i32) (param $b2 i32) (param $d2 i32) (result i32)
- *     (local $m i32) (local $x v128) (local $y v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32)
+ *     (local $m i32) (local $x v128) (local $y v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32) (local $q i32)
  *     (local.set $va1 (i8x16.splat (local.get $a1))) (local.set $vb1 (i8x16.splat (local.get $b1)))
  *     (local.set $va2 (i8x16.splat (local.get $a2))) (local.set $vb2 (i8x16.splat (local.get $b2)))
  *     (local.set $last (i32.sub (local.get $end)
@@ -59,27 +59,26 @@
  *       (br_if $wide2 (i32.gt_s (i32.add (local.get $p) (i32.const 32)) (local.get $last)))
  *       (local.set $x (v128.load align=1 (local.get $p)))
  *       (local.set $y (v128.load align=1 (i32.add (local.get $p) (i32.const 16))))
- *       (if (v128.any_true (v128.or
- *             (v128.or (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                      (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2)))
- *             (v128.or (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                      (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va2) (local.get $vb2) (local.get $d2)))))
- *         (then
- *           (local.tee $m (call $full (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
- *           (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
- *           (local.tee $m (call $full (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
- *           (if (then (return (i32.add (i32.add (local.get $p) (i32.const 16)) (i32.ctz (local.get $m))))))))
+ *       ;; where a needle's first and last bytes stand, one bit a place (rarely any)
+ *       (local.set $m (i32.or
+ *         (i8x16.bitmask (v128.or (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                                 (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))))
+ *         (i32.shl (i8x16.bitmask (v128.or (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                                          (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va2) (local.get $vb2) (local.get $d2))))
+ *                  (i32.const 16))))
+ *       ;; each one: the category must close there (spaces or TABs, then ']') for JavaScript to be called
+ *       (block $none (loop $each
+ *         (br_if $none (i32.eqz (local.get $m)))
+ *         (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
+ *         (if (call $hit (local.get $q) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1) (local.get $a2) (local.get $b2) (local.get $d2))
+ *           (then (return (local.get $q))))
+ *         (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+ *         (br $each)))
  *       (local.set $p (i32.add (local.get $p) (i32.const 32))) (br $step2)))
- *     ;; then 16
- *     (block $wide (loop $step
- *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $last)))
- *       (local.tee $m (call $full (v128.load align=1 (local.get $p)) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1) (local.get $va2) (local.get $vb2) (local.get $d2)))
- *       (if (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
- *       (local.set $p (i32.add (local.get $p) (i32.const 16))) (br $step)))
+ *     ;; then a place at a time
  *     (block $done (loop $byte
  *       (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
- *       (if (i32.or (call $one (local.get $p) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1))
- *                   (call $one (local.get $p) (local.get $end) (local.get $a2) (local.get $b2) (local.get $d2)))
+ *       (if (call $hit (local.get $p) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1) (local.get $a2) (local.get $b2) (local.get $d2))
  *         (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
@@ -87,7 +86,7 @@
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABNgZgAn9/AX9gAXsBe2AFe397e38Be2AFf39/f38Bf2AIe397e397e38Bf2AIf39/f39/f38BfwIIAQFtAW0CAAEDBwYAAQIDBAUHEAICbGYAAAduZWVkbGVzAAUKlAUGawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELMAAgAP0MIP//////////Cf///13//yAA/QwPDw8PDw8PDw8PDw8PDw8P/U79Dv0jCxcAIAAgAv0jIAEgBGr9AAAAIAP9I/1OC0kBAX8gACAEakEBaiABTgRAQQAPCyAAIARqQQFqLQAAIQUgAC0AACACRiAAIARqLQAAIANGcSAFQSBGIAVBCUZyIAVB3QBGcnELPgAgACABIAIgAyAEEAIgASAEakEBav0AAAAQAf1OIAAgASAFIAYgBxACIAEgB2pBAWr9AAAAEAH9Tv1Q/WQL0wIDAX8GewF/IAL9DyELIAP9DyEMIAX9DyENIAb9DyEOIAEgBCAHIAQgB0obQQFqayEPAkADQCAAQSBqIA9KDQEgAP0AAAAhCSAAQRBq/QAAACEKIAkgACALIAwgBBACIAkgACANIA4gBxAC/VAgCiAAQRBqIAsgDCAEEAIgCiAAQRBqIA0gDiAHEAL9UP1Q/VMEQCAJIAAgCyAMIAQgDSAOIAcQBCIIBEAgACAIaGoPCyAKIABBEGogCyAMIAQgDSAOIAcQBCIIBEAgAEEQaiAIaGoPCwsgAEEgaiEADAALCwJAA0AgAEEQaiAPSg0BIAD9AAAAIAAgCyAMIAQgDSAOIAcQBCIIBEAgACAIaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEEAMgACABIAUgBiAHEANyBEAgAA8LIABBAWohAAwACwsgAQs=', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwcGAAEAAgMDBxACAmxmAAAHbmVlZGxlcwAFCqMEBmsBAX8CQANAIABBEGogAUsNASAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAgRAIAAgAmhqDwsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCAADwsgAEEBaiEADAALCyABCxcAIAAgAv0jIAEgBGr9AAAAIAP9I/1OCz8AAkADQCAAIAFODQEgAC0AAEEgRyAALQAAQQlHcQ0BIABBAWohAAwACwsgACABSAR/IAAtAABB3QBGBUEACws2ACAAIARqIAFOBEBBAA8LIAAtAAAgAkYgACAEai0AACADRnEEfyAAIARqQQFqIAEQAgVBAAsLGwAgACABIAIgAyAEEAMgACABIAUgBiAHEANyC4kCAwF/BnsCfyAC/Q8hCyAD/Q8hDCAF/Q8hDSAG/Q8hDiABIAQgByAEIAdKG0EBamshDwJAA0AgAEEgaiAPSg0BIAD9AAAAIQkgAEEQav0AAAAhCiAJIAAgCyAMIAQQASAJIAAgDSAOIAcQAf1Q/WQgCiAAQRBqIAsgDCAEEAEgCiAAQRBqIA0gDiAHEAH9UP1kQRB0ciEIAkADQCAIRQ0BIAAgCGhqIRAgECABIAIgAyAEIAUgBiAHEAQEQCAQDwsgCCAIQQFrcSEIDAALCyAAQSBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEIAUgBiAHEAQEQCAADwsgAEEBaiEADAALCyABCw==', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /** needles(p, end, a1, b1, d1, a2, b2, d2): see the kernel above */
