@@ -5,7 +5,7 @@
  * or module name from the data can never break the grammar. Numbers are plain decimals in C
  * locale, never exponent notation; an unknown value is `U`.
  */
-import { crypto } from './builtins.js';
+import { sha256Hex } from './sha256.js';
 import type { Range } from './range.js';
 
 export type Uom = '' | 'c' | 's' | 'ms' | 'us' | 'B' | '%';
@@ -37,7 +37,7 @@ const PLAIN = /^[A-Za-z0-9_.:/@+-]{1,100}$/;
  */
 export function dataLabel(prefix: string, name: string): string {
   if (PLAIN.test(name)) return prefix + name;
-  const hash = crypto().createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+  const hash = sha256Hex(Buffer.from(name, 'utf8')).slice(0, 8);
   return `${prefix}${name.slice(0, 60).replace(/[^A-Za-z0-9_.:/@+-]/g, '_')}#${hash}`;
 }
 

@@ -13,7 +13,7 @@ import { STANDARD_OPTIONS } from '../../src/lib/cli.js';
 import { formatPerfItem } from '../../src/lib/perfdata.js';
 import { parseRange, alerts } from '../../src/lib/range.js';
 import { LineAssembler, type LineSink } from '../../src/lib/tail/lines.js';
-import { lineBuffer } from '../../src/lib/tail/line-end.js';
+import { dumpLineBuffer, WasmNames } from '../../src/dump/names.js';
 import { parseDuration, parseSize } from '../../src/lib/units.js';
 import { parseHeader } from '../../src/um/header.js';
 import { LABEL_ALIASES, type Block } from '../../src/um/model.js';
@@ -104,7 +104,7 @@ describe('dump counter', () => {
   const base = sample('delayed-messages.dump');
   const count = (bytes: Buffer, at: number[]) => {
     const c = newCounts();
-    feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, bytes, at, 4096, lineBuffer); // as the dump readers do
+    feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, bytes, at, 4096, dumpLineBuffer); // as the dump readers do: the name table in WebAssembly
     return { messages: c.messages, malformed: c.malformed, lines: c.lines, queues: sortedQueues(c) };
   };
   it('never throws; every complete line is a message or malformed, the same for any split', () => {
@@ -149,6 +149,28 @@ describe('dump counter', () => {
       const expected = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       expect(count(bytes, at).queues).toEqual(expected);
     }), { numRuns: RUNS, seed: 15 });
+  });
+  it('keeps its name table in WebAssembly where the dump readers read (the JavaScript table is what the other tests compare it with)', () => {
+    expect(WasmNames.in(dumpLineBuffer(4096))).toBeDefined();
+    expect(WasmNames.in(Buffer.alloc(4096))).toBeUndefined();
+    const b = dumpLineBuffer(4096);
+    expect(WasmNames.in(b)).toBeDefined();
+    expect(WasmNames.in(b)).toBeUndefined(); // one table a buffer
+  });
+  it('a table in WebAssembly reads names from any other buffer too (a last line without LF), as a Map of strings counts', () => {
+    const names = ['host', 'a'.repeat(255), 'hostgroup_linux0', `${'x'.repeat(200)}-1`, 'a'.repeat(254)];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...names, 'a'.repeat(256), 'b'.repeat(300), 'h\u00f6st'), { minLength: 1, maxLength: 40 }), fc.nat(3), (later, split) => {
+      const c = newCounts();
+      const first = names.slice(0, split + 1).map((n) => `${n} m\n`).join('');
+      feed({ lines: (b, s, e) => countLines(c, b, s, e), longLine: () => countTooLong(c) }, Buffer.from(first, 'latin1'), [], 4096, dumpLineBuffer);
+      const byName = new Map<string, number>(names.slice(0, split + 1).map((n) => [n, 1]));
+      for (const n of later) {
+        const b = Buffer.from(`${n} m`, 'latin1'); // a plain buffer, as pending() would not be
+        countLine(c, b, 0, b.length, false);
+        if (n.length <= 255 && !/[^\x21-\x7e]/.test(n)) byName.set(n, (byName.get(n) ?? 0) + 1);
+      }
+      expect(sortedQueues(c)).toEqual([...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+    }), { numRuns: 300, seed: 16 });
   });
   it('holds thousands of long names: each counted as a Map of strings does', () => {
     const names = Array.from({ length: 3000 }, (_, i) => `${'q'.repeat(60 + (i * 7919) % 196)}-${i}`.slice(-(60 + (i % 196))));

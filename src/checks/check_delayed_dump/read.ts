@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { PluginError, describeError } from '../../lib/errors.js';
 import { LineAssembler, pump } from '../../lib/tail/lines.js';
 import { countLine, countLines, countTooLong, newCounts, type DumpCounts } from '../../dump/count.js';
-import { lineBuffer } from '../../lib/tail/line-end.js';
+import { dumpLineBuffer } from '../../dump/names.js';
 
 export interface DumpRead {
   exists: boolean;
@@ -36,7 +36,7 @@ export async function readDump(path: string, maxLine: number, deadline: number):
     if (!st.isFile()) throw new PluginError(`${path} is not a regular file`);
     const asm = new LineAssembler(
       { lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) },
-      0, maxLine, lineBuffer,
+      0, maxLine, dumpLineBuffer,
     );
     if (pump(fd, asm, () => Date.now() > deadline).stopped) {
       throw new PluginError(`stopped counting ${path} at the deadline after ${asm.consumed} bytes; raise -t`);

@@ -6,7 +6,7 @@
 import { crypto } from '../../lib/builtins.js';
 import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { countLine, countLines, countTooLong, newCounts } from '../../dump/count.js';
-import { lineBuffer } from '../../lib/tail/line-end.js';
+import { dumpLineBuffer } from '../../dump/names.js';
 import { adoptOwner, readAt } from '../../lib/files.js';
 import { LineAssembler } from '../../lib/tail/lines.js';
 import { basename, join } from 'node:path';
@@ -82,7 +82,7 @@ export function archiveDump(dump: string, archiveDir: string, owner: { uid: numb
   adoptOwner(path, owner);
   const inp = openSync(dump, constants.O_RDONLY | constants.O_NONBLOCK);
   const counts = newCounts();
-  const asm = new LineAssembler({ lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) }, 0, 1 << 20, lineBuffer);
+  const asm = new LineAssembler({ lines: (b, s, e) => countLines(counts, b, s, e), longLine: () => countTooLong(counts) }, 0, 1 << 20, dumpLineBuffer);
   let r;
   try {
     r = scan(inp, bytes, (chunk) => {

@@ -99,25 +99,42 @@ const needles = new WeakMap<ArrayBufferLike, NeedlesSearch>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
+/** where the room a lineBuffer was made with starts in its memory, by the memory's ArrayBuffer */
+const rooms = new WeakMap<ArrayBufferLike, { memory: WebAssembly.Memory; at: number; bytes: number }>();
+
 /**
  * A buffer of `size` bytes for a line reader, in WebAssembly memory with the kernel bound to it;
- * a plain Buffer (searched a word a time) if WebAssembly cannot be used.
+ * a plain Buffer (searched a word a time) if WebAssembly cannot be used. `room` bytes more are
+ * kept in the same memory after the buffer, for a reader's own kernel (roomOf()); pages of it
+ * never written are never in memory.
  */
-export function lineBuffer(size: number): Buffer {
+export function lineBuffer(size: number, room = 0): Buffer {
   if (kernel !== null) {
     try {
       kernel ??= new WebAssembly.Module(KERNEL);
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
+      const pages = Math.ceil(size / 65536);
+      const memory = new WebAssembly.Memory({ initial: pages + Math.ceil(room / 65536) });
       const exports = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports;
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
       needles.set(memory.buffer, exports.needles as NeedlesSearch);
+      if (room > 0) rooms.set(memory.buffer, { memory, at: pages * 65536, bytes: room });
       return buf;
     } catch {
       kernel = null; // not here (or not that large): plain buffers from now on
     }
   }
   return Buffer.allocUnsafe(size);
+}
+
+/**
+ * The room kept after `buf` (lineBuffer's `room`), its memory and where it starts, when `buf`
+ * starts at offset 0 of a lineBuffer's memory; handed out once, to one user.
+ */
+export function roomOf(buf: Uint8Array): { memory: WebAssembly.Memory; at: number; bytes: number } | undefined {
+  const r = buf.byteOffset === 0 ? rooms.get(buf.buffer) : undefined;
+  if (r !== undefined) rooms.delete(buf.buffer);
+  return r;
 }
 
 /** The kernel's two-needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
