@@ -95,7 +95,7 @@ export const STANDARD_OPTIONS: OptionSpecs = {
     describe: 'The instance label and --textfile name (default: derived from what is watched: -f, --mcs-db or -H)',
   },
   'max-output': {
-    type: 'string', default: '8KiB', requiresArg: true,
+    type: 'string', default: '8KiB', requiresArg: true, coerce: coerce.size(256),
     describe: 'Cap on the whole output; longer output ends with "... N more"',
   },
   'state-dir': {
@@ -127,7 +127,8 @@ export interface ParsedArgs {
   outputFormat: 'text' | 'json' | 'openmetrics';
   textfile?: string;
   instance?: string;
-  maxOutput: string;
+  /** bytes: --max-output as its coerce parsed it */
+  maxOutput: number;
   stateDir?: string;
   dryRun: boolean;
   unsavedState: State;

@@ -33,7 +33,6 @@ function valueName(key: string, spec: OptionSpecs[string]): string {
   if (key === 'file' || key.endsWith('-dir') || key === 'log' || key.endsWith('-file') || key === 'require-stopped') return key.endsWith('-dir') ? 'DIR' : 'FILE';
   if (spec.choices) return (spec.choices as string[]).join('|');
   if (key === 'timeout') return 'SECONDS[:STATE]';
-  if (key === 'max-output') return 'SIZE';
   return key === 'warning' || key === 'critical' ? 'RANGE' : 'VALUE';
 }
 

@@ -94,16 +94,9 @@ function deadlineStep(opts: ParsedArgs, prefs: OutputPrefs, onTimeout: (t: Timeo
   } catch (e) {
     throw new UsageError(`-t/--timeout: ${(e as Error).message}`);
   }
-  let maxOutput: number;
-  try {
-    maxOutput = parseSize(String(opts.maxOutput));
-  } catch (e) {
-    throw new UsageError(`--max-output: ${(e as Error).message}`);
-  }
-  if (maxOutput < 256) throw new UsageError(`--max-output: '${opts.maxOutput}' is too small: at least 256 bytes`);
   prefs.json = opts.outputFormat === 'json';
   if (opts.outputFormat !== 'openmetrics') prefs.om = undefined;
-  prefs.maxOutput = maxOutput;
+  prefs.maxOutput = opts.maxOutput; // parsed and checked (at least 256 bytes) by its coerce
   const timer = setTimeout(() => onTimeout(timeout), timeout.seconds * 1000);
   onEnd(() => clearTimeout(timer));
   return timeout;
