@@ -5,7 +5,7 @@
  * or module name from the data can never break the grammar. Numbers are plain decimals in C
  * locale, never exponent notation; an unknown value is `U`.
  */
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from './sha.js';
 import type { Range } from './range.js';
 
 export type Uom = '' | 'c' | 's' | 'ms' | 'us' | 'B' | '%';

@@ -5,7 +5,7 @@
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { zlib } from '../builtins.js';
-import { sha1Hex } from '../sha1.js';
+import { sha1Hex } from '../sha.js';
 import { readAt } from '../files.js';
 import { array, count, num, obj, optional, str, where, type Schema } from '../state/schema.js';
 
@@ -36,7 +36,7 @@ export const FILE_POSITION: Schema<FilePosition> = where(obj<FilePosition>({
 }), (p) => (!/^[0-9a-f]{40}$/.test(p.fp) ? 'fp is not a SHA-1 in hex'
   : (p.drained ?? []).every((d) => /^\d{1,4}:[0-9a-f]{40}$/.test(d)) ? null : 'drained is not <length>:<SHA-1>'));
 
-/** SHA-1 in hex, computed here: node:crypto's start-up would cost more than the hash (sha1.ts) */
+/** SHA-1 in hex, computed here: node:crypto's start-up would cost more than the hash (sha.ts) */
 export function hashBytes(b: Buffer): string {
   return sha1Hex(b);
 }
