@@ -143,26 +143,33 @@ export class WasmNames {
    * for a name not known, -2 for more than 255 bytes before any such byte.
    */
   find(buf: Buffer, start: number, end: number): number {
-    if (buf.buffer === this.memory) {
-      const k = this.k.find(buf.byteOffset + start, buf.byteOffset + end);
-      this.stop = this.out[0] - buf.byteOffset;
-      return k;
-    }
-    // another buffer: its first bytes copied to the scratch (a name and the byte after it fit)
-    const n = Math.min(end - start, 264);
-    const s = this.base + SCRATCH;
-    this.mem.set(buf.subarray(start, start + n), s);
-    const k = this.k.find(s, s + n);
-    this.stop = start + this.out[0] - s;
+    const p = this.place(buf, start, end);
+    const k = this.k.find(p, this.placedEnd);
+    this.stop = start + this.out[0] - p;
     return k;
   }
 
   /** Adds the name at buf[start, ...) (valid, and just missed by find()) as `index`. */
   insert(buf: Buffer, start: number, end: number, index: number): void {
-    if (buf.buffer === this.memory) return this.k.insert(buf.byteOffset + start, buf.byteOffset + end, index);
+    const p = this.place(buf, start, end);
+    this.k.insert(p, this.placedEnd, index);
+  }
+
+  private placedEnd = 0;
+
+  /**
+   * Where buf[start, end) is in this memory (placedEnd where it ends): in place when `buf` is a
+   * view of it; else its first bytes copied to the scratch (a name and the byte after it fit).
+   */
+  private place(buf: Buffer, start: number, end: number): number {
+    if (buf.buffer === this.memory) {
+      this.placedEnd = buf.byteOffset + end;
+      return buf.byteOffset + start;
+    }
     const n = Math.min(end - start, 264);
     const s = this.base + SCRATCH;
     this.mem.set(buf.subarray(start, start + n), s);
-    this.k.insert(s, s + n, index);
+    this.placedEnd = s + n;
+    return s;
   }
 }
