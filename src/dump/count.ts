@@ -29,19 +29,26 @@ const OTHER = '(other queues)';
 const SLOTS = 1 << 15;
 const HIGHS = 0x80808080;
 
+/** A table of queue names, found from a line's bytes: what QueueTable keeps its names in. */
+export interface NameTable {
+  /** where the last find() stopped: the first byte below '!' after the name, or `end` */
+  stop: number;
+  /** the index of the known name at buf[start, ...) up to the first byte below '!' (or `end`), -1 for one not known, -2 for one longer than any valid name */
+  find(buf: Buffer, start: number, end: number): number;
+  /** adds the valid name buf[start, end), just missed by find(), as `index` */
+  insert(buf: Buffer, start: number, end: number, index: number): void;
+}
+
 /**
- * The queues seen, found from a line's bytes without a string: the name is read a 32-bit word
- * at a time up to the first byte below '!' (the space after it, or a LF, CR, TAB, NUL: never
- * past a line's end), hashed as it is read, and compared word by word with the one name its
- * hash slot holds. The byte trie it replaced walked one dependent load a byte and needed a node
- * cap with an overflow map beyond it; this is a few percent faster (issue 32) and holds every
- * queue up to MAX_QUEUES. Only valid names are inserted; anything else takes the slow path.
- * Where the first buffer it reads is a line buffer with room for it, the same table lives in
- * WebAssembly (names.ts), three times as fast on long names; this one is for any other buffer.
+ * The queue names in JavaScript, without a string: the name is read a 32-bit word at a time up
+ * to the first byte below '!' (the space after it, or a LF, CR, TAB, NUL: never past a line's
+ * end), hashed as it is read, and compared word by word with the one name its hash slot holds.
+ * The byte trie it replaced walked one dependent load a byte and needed a node cap with an
+ * overflow map beyond it; this is a few percent faster (issue 32) and holds every queue up to
+ * MAX_QUEUES. The dump readers' line buffers hold the same table in WebAssembly (names.ts, three
+ * times as fast on long names); this one is for any other buffer.
  */
-export class QueueTable {
-  names: string[] = [];
-  counts: number[] = [];
+class JsNames implements NameTable {
   /** each name's words (the last one zero-padded) and byte length */
   private words: Int32Array[] = [];
   private lens: number[] = [];
@@ -51,25 +58,9 @@ export class QueueTable {
   private readonly seen = new Int32Array((MAX_QUEUE_NAME >> 2) + 2);
   private seenWords = 0;
   private seenHash = 0;
-  /** where the last find() stopped: the first byte below '!' after the name, or `end` */
   stop = 0;
 
-  /** the WebAssembly table, decided at the first find(): null for this one */
-  private wasm: WasmNames | null | undefined;
-
-  /** The index of the known name at buf[start, ...) up to the first byte below '!', or -1. */
   find(buf: Buffer, start: number, end: number): number {
-    if (this.wasm === undefined) this.wasm = WasmNames.in(buf) ?? null;
-    if (this.wasm !== null) {
-      const k = this.wasm.find(buf, start, end);
-      this.stop = this.wasm.stop;
-      this.seenWords = k === -2 ? -1 : 0;
-      return k < 0 ? -1 : k;
-    }
-    return this.findHere(buf, start, end);
-  }
-
-  private findHere(buf: Buffer, start: number, end: number): number {
     const dv = dataView(buf);
     const seen = this.seen;
     let h = 0x811c9dc5;
@@ -100,7 +91,7 @@ export class QueueTable {
       let n = 0;
       while (i < end && buf[i] > 32 && n < 4) { part |= buf[i] << (8 * n); i++; n++; }
       if (n > 0) { seen[k++] = part; h = Math.imul(h ^ part, 16777619); }
-      if (n === 4 && i < end && buf[i] > 32) { this.stop = i; this.seenWords = -1; return -1; } // longer than any valid name
+      if (n === 4 && i < end && buf[i] > 32) { this.stop = i; return -2; } // longer than any valid name
     }
     this.stop = i;
     const len = i - start;
@@ -119,22 +110,45 @@ export class QueueTable {
     }
   }
 
-  /** Adds the valid name buf[start, end) (printable ASCII, no space) that find() just missed. */
-  insert(buf: Buffer, start: number, end: number): number {
-    if (this.find(buf, start, end) >= 0 || this.seenWords < 0) throw new Error('insert: a known or unread name');
-    const q = this.names.length;
-    this.names.push(buf.toString('latin1', start, end));
-    this.counts.push(0);
-    if (this.wasm) {
-      this.wasm.insert(buf, start, end, q);
-      return q;
-    }
-    this.words.push(this.seen.slice(0, this.seenWords));
-    this.lens.push(end - start);
+  insert(_buf: Buffer, start: number, end: number, index: number): void {
+    this.words[index] = this.seen.slice(0, this.seenWords);
+    this.lens[index] = end - start;
     const mask = SLOTS - 1;
     let slot = (this.seenHash ^ (this.seenHash >>> 15)) & mask;
     while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-    this.table[slot] = q + 1;
+    this.table[slot] = index + 1;
+  }
+}
+
+/**
+ * The queues seen and their counts. Their names are looked up in WebAssembly where the first
+ * buffer read is a dump reader's line buffer with room for the table, else in JavaScript. Only
+ * valid names are inserted; anything else takes the slow path.
+ */
+export class QueueTable {
+  names: string[] = [];
+  counts: number[] = [];
+  /** where the last find() stopped: the first byte below '!' after the name, or `end` */
+  stop = 0;
+  /** chosen at the first find() */
+  private table: NameTable | undefined;
+
+  /** The index of the known name at buf[start, ...) up to the first byte below '!', or -1. */
+  find(buf: Buffer, start: number, end: number): number {
+    const t = (this.table ??= WasmNames.in(buf) ?? new JsNames());
+    const k = t.find(buf, start, end);
+    this.stop = t.stop;
+    return k < 0 ? -1 : k;
+  }
+
+  /** Adds the valid name buf[start, end) (printable ASCII, no space) that find() just missed. */
+  insert(buf: Buffer, start: number, end: number): number {
+    this.table ??= WasmNames.in(buf) ?? new JsNames();
+    if (this.table.find(buf, start, end) !== -1) throw new Error('insert: a known or unread name');
+    const q = this.names.length;
+    this.names.push(buf.toString('latin1', start, end));
+    this.counts.push(0);
+    this.table.insert(buf, start, end, q);
     return q;
   }
 }

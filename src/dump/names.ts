@@ -94,6 +94,7 @@
  *     (i32.store (i32.add (global.get $tab) (i32.shl (local.get $slot) (i32.const 2))) (local.get $r)))
  */
 import { lineBuffer, roomOf } from '../lib/tail/line-end.js';
+import type { NameTable } from './count.js';
 
 const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABGARgAX8AYAN/f38Bf2ACf38Bf2ADf39/AAIIAQFtAW0CAAEDBQQAAQIDBhoFfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwcYAwRpbml0AAAEZmluZAACBmluc2VydAADCtUEBBcAIAAkAiAAQcAAaiQAIABBwIQIaiQBC1gAAkADQCACQQhJDQEgACkAACABKQMAUgRAQQAPCyAAQQhqIQAgAUEIaiEBIAJBCGshAgwACwsgAkUEQEEBDwsgACkAAEIBIAJBA3SthkIBfYMgASkDAFEL4QIDAX8DfgV/QqXGiKHInKf5SyEFIAAhAgJAA0AgAikAACEDIANCocKEiZKkyJAhfSADQn+Fg0KAgYKEiJCgwIB/gyEEIAEgAmtBCEgEQCAEQoABIAEgAmtBA3SthoQhBAsgBEIAUgRAIAR6QgOIpyEGIAYEQCADQgEgBkEDdK2GQgF9gyEDIAUgA4VCs4OAgIAgfiEFCyACIAZqIQIMAgsgBSADhUKzg4CAgCB+IQUgAkEIaiECIAIgAGtBgAJJDQAjAiACNgIAQX8kBEF+DwsLIAIgAGshByMCIAI2AgAgBSAHrYVCs4OAgIAgfiEFIAUgBUIdiIWnIQggCCQDIAckBCAIIAhBD3ZzQf//AXEhCQNAIwAgCUECdGooAgAhCiAKRQRAQX8PCyAKKAIAIAdGIAooAgQgCEZxBEAgACAKQRBqIAcQAQRAIAooAggPCwsgCUEBakH//wFxIQkMAAsAC38BAn8gACABEAIaIwEhAyADIwQ2AgAgAyMDNgIEIAMgAjYCCCADQRBqIAAjBPwKAAAgA0EQIwRBB2pBeHFqaiQBIwMjA0EPdnNB//8BcSEEAkADQCMAIARBAnRqKAIARQ0BIARBAWpB//8BcSEEDAALCyMAIARBAnRqIAM2AgAL', 'base64'));
 
@@ -111,7 +112,7 @@ let kernel: WebAssembly.Module | null | undefined;
 interface Exports { init(base: number): void; find(p: number, end: number): number; insert(p: number, end: number, index: number): void }
 
 /** A name table in the room of one line buffer's memory. */
-export class WasmNames {
+export class WasmNames implements NameTable {
   private readonly out: Int32Array;
   private readonly mem: Uint8Array;
   private constructor(private readonly k: Exports, private readonly memory: ArrayBufferLike, private readonly base: number) {
