@@ -59,24 +59,35 @@ interface Live {
   cur: (number | null)[];
   /** the newest interval's growth, once this run read one, and when it began */
   last: number[] | null;
-  lastFrom: number | null;
+  /**
+   * Instants as numbers, NaN for none, until settle() names them: a field that may hold null
+   * holds a boxed number, and each store of a new instant made a box, which lived as long as its
+   * series' next block, past young-generation collections, and then filled the old generation
+   * (2,000 applications: megabytes of it; issue 44).
+   */
+  lastFrom: number;
+  problemFrom: number;
+  problemTo: number;
   /** this run's growth */
   sum: number[];
   run: RunSeries | null;
 }
+
+const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
+const orNaN = (t: number | null): number => (t === null ? NaN : t);
 
 /**
  * Worsens `into` by one interval's peak: loss (receiver `Lost ... datagrams detected`, source
  * `NAKs received`) as a count and, once it reaches `floor`, as % of the datagrams the interval
  * carried; unknown datagrams a second (context).
  */
-function worsenPeak(into: Peak, l: Layout, d: number[], from: number | null, to: number | null, floor: number): void {
+function worsenPeak(into: Peak, l: Layout, d: number[], from: number, to: number, floor: number): void {
   const lost = l.lost < 0 ? 0 : d[l.lost];
   if (lost > into.lost) into.lost = lost;
   let carried = 0;
   for (let i = 0; i < l.carried.length; i++) carried += d[l.carried[i]];
   if (lost >= floor && carried > 0) into.rate = Math.max(into.rate ?? 0, Math.min(100, percent(lost, carried)!));
-  if (l.unknown.length > 0 && from !== null && to !== null && to > from) {
+  if (l.unknown.length > 0 && to > from) { // false for NaN: an instant not known
     let unknown = 0;
     for (let i = 0; i < l.unknown.length; i++) unknown += d[l.unknown[i]];
     into.unknownRate = Math.max(into.unknownRate ?? 0, Math.round((10 * unknown) / ((to - from) / 1000)) / 10);
@@ -113,7 +124,7 @@ export class Fold {
           sent, values: {}, streak: 0, nonzero: 0, unresolvedSince: null, lastGrowth: null, lastPeak: null, recent: [], cmp: null,
         };
         series[key] = s;
-        v = { s, layout, cur: layout.labels.map((label) => b.fields.get(label) ?? null), last: null, lastFrom: null, sum: layout.keys.map(() => 0), run: null };
+        v = { s, layout, cur: layout.labels.map((label) => b.fields.get(label) ?? null), last: null, lastFrom: NaN, problemFrom: NaN, problemTo: NaN, sum: layout.keys.map(() => 0), run: null };
         this.live.set(key, v);
         const u = v.cur[layout.unresolved];
         if (layout.unresolved >= 0 && u) { s.nonzero = 1; s.unresolvedSince = sent; }
@@ -122,7 +133,7 @@ export class Fold {
         else if (kind === 'src') acct.onSource(s);
         return;
       }
-      v = { s: saved, layout, cur: layout.keys.map((k) => saved.values[k] ?? null), last: null, lastFrom: null, sum: layout.keys.map(() => 0), run: null };
+      v = { s: saved, layout, cur: layout.keys.map((k) => saved.values[k] ?? null), last: null, lastFrom: NaN, problemFrom: NaN, problemTo: NaN, sum: layout.keys.map(() => 0), run: null };
       this.live.set(key, v);
     }
     const s = v.s;
@@ -141,7 +152,7 @@ export class Fold {
       v.sum[i] += g;
       cur[i] = now;
     }
-    v.lastFrom = from;
+    v.lastFrom = orNaN(from);
     s.appid = h.appid; s.ip = h.ip; s.pid = h.pid; s.ctx = h.ctxInst; s.title = h.title; s.source = b.source; s.transport = b.transport;
     s.sent = sent;
     if (l.unresolved >= 0) {
@@ -153,13 +164,13 @@ export class Fold {
       s.unresolvedSince = null;
     }
     s.streak = l.naks >= 0 && d[l.naks] > 0 ? s.streak + 1 : 0;
-    worsenPeak(r.peak, l, d, from, sent, this.floor);
+    worsenPeak(r.peak, l, d, v.lastFrom, orNaN(sent), this.floor);
     if (s.streak > r.streakMax) r.streakMax = s.streak;
     let problem = false;
     for (let i = 0; i < l.problem.length; i++) if (d[l.problem[i]] > 0) problem = true;
     if (problem) {
-      r.problemFrom ??= from;
-      r.problemTo = sent;
+      if (Number.isNaN(v.problemFrom)) v.problemFrom = v.lastFrom;
+      v.problemTo = orNaN(sent);
     }
     r.lastHadProblem = problem;
     if (l.nakCounter >= 0) remember(s, sent, cur[l.nakCounter]);
@@ -176,10 +187,14 @@ export class Fold {
       if (v.last !== null) {
         v.s.lastGrowth = growthOf(l, v.last);
         const p = noPeak();
-        worsenPeak(p, l, v.last, v.lastFrom, v.s.sent, this.floor);
+        worsenPeak(p, l, v.last, v.lastFrom, orNaN(v.s.sent), this.floor);
         v.s.lastPeak = p;
       }
-      if (v.run !== null) v.run.growth = growthOf(l, v.sum);
+      if (v.run !== null) {
+        v.run.growth = growthOf(l, v.sum);
+        v.run.problemFrom = orNull(v.problemFrom);
+        v.run.problemTo = orNull(v.problemTo);
+      }
     }
   }
 }

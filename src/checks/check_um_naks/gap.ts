@@ -37,13 +37,21 @@ const RING = 8;
 const SKEW_NAKS = 3;
 const STAMP_MS = 1000;
 
-/** Remembers a sample's cumulative NAK counter, newest last, a few of them. */
+/**
+ * Remembers a sample's cumulative NAK counter, newest last, a few of them. A full ring reuses its
+ * oldest pair: a new pair per sample outlived young-generation collections (it stays for RING
+ * samples) and then filled the old generation with dead pairs (issue 44).
+ */
 export function remember(s: Series, t: number | null, v: number | null): void {
   if (t === null || v === null) return;
   const r = s.recent;
   if (r.length && r[r.length - 1][0] >= t) return;
-  r.push([t, v]);
+  if (r.length < RING) { r.push([t, v]); return; }
   if (r.length > RING) r.splice(0, r.length - RING);
+  const p = r.shift()!;
+  p[0] = t;
+  p[1] = v;
+  r.push(p);
 }
 
 function intervalOf(s: Series): number | null {
