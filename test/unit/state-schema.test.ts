@@ -25,6 +25,14 @@ describe('state schemas', () => {
   it('accept what the checks save', () => {
     expect(validate(QUEUE, queue).ok).toBe(true);
     expect(validate(SERIES, series).ok).toBe(true);
+    // a growth as saved since 0.4 (its non-zero counters), and as saved before (every counter;
+    // before 0.3 the first eleven): all read
+    const full = { naks: 2, ncfIgnored: 0, ncfShed: 0, ncfDelay: 0, ncfUnknown: 0, windowAdvance: 0, nakExpiry: 1, fragments: 0, srcNaks: 0, sent: 0, retrans: 0 };
+    for (const lastGrowth of [{ naks: 2, nakExpiry: 1 }, {}, full, { ...full, lost: 0, received: 40, unknownRu: 0 }]) {
+      expect(validate(SERIES, { ...series, lastGrowth }).ok, JSON.stringify(lastGrowth)).toBe(true);
+    }
+    expect(validate(SERIES, { ...series, lastGrowth: { naks: -1 } }).ok).toBe(false);
+    expect(validate(SERIES, { ...series, lastGrowth: { naks: 1, bogus: 1 } }).ok).toBe(false);
     expect(validate(DUMP_STATE, { nonEmptySince: NOW - 60_000, messages: 4, seenAt: NOW }, NOW).ok).toBe(true);
     expect(validate(BATCH, { seenAt: NOW, groups: { k: { broker: 'b', module: 'm', command: 'c', counts: { timeouts_failed: 1 } } } }, NOW).ok).toBe(true);
   });

@@ -100,6 +100,13 @@ function growthOf(l: Layout, d: number[]): Growth {
   return g;
 }
 
+/** The same growth with its non-zero counters only: what a series keeps of its newest interval. */
+function sparseGrowthOf(l: Layout, d: number[]): Partial<Growth> {
+  const g: Partial<Growth> = {};
+  for (let i = 0; i < l.keys.length; i++) if (i !== l.unresolved && d[i] !== 0) g[l.keys[i] as keyof Growth] = d[i];
+  return g;
+}
+
 export class Fold {
   /** the series this run read a new interval of */
   readonly runs = new Map<string, RunSeries>();
@@ -185,7 +192,7 @@ export class Fold {
       for (let i = 0; i < l.keys.length; i++) values[l.keys[i]] = v.cur[i];
       v.s.values = values;
       if (v.last !== null) {
-        v.s.lastGrowth = growthOf(l, v.last);
+        v.s.lastGrowth = sparseGrowthOf(l, v.last);
         const p = noPeak();
         worsenPeak(p, l, v.last, v.lastFrom, orNaN(v.s.sent), this.floor);
         v.s.lastPeak = p;

@@ -45,7 +45,8 @@ export interface Series {
   nonzero: number; // consecutive samples with unresolved topics
   /** the sample time from which the unresolved topics have been non-zero without a break */
   unresolvedSince?: number | null;
-  lastGrowth: Growth | null;
+  /** the newest interval's growth, its non-zero counters only (absent: 0) */
+  lastGrowth: Partial<Growth> | null;
   lastPeak?: Peak | null;
 }
 
@@ -86,12 +87,12 @@ export const PROBLEM_KEYS: readonly (keyof Growth)[] = ['naks', ...UNRECOVERABLE
 const sum = (g: Growth, keys: readonly (keyof Growth)[]) => keys.reduce((n, k) => n + g[k], 0);
 export function ncfs(g: Growth): number { return sum(g, NCF_KEYS); }
 export function unrecoverable(g: Growth): number { return sum(g, UNRECOVERABLE_KEYS); }
-export const isProblem = (g: Growth): boolean => PROBLEM_KEYS.some((k) => g[k] > 0);
+export const isProblem = (g: Partial<Growth>): boolean => PROBLEM_KEYS.some((k) => (g[k] ?? 0) > 0);
 
 const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
 
-export function add(a: Growth, b: Growth): void {
-  // a growth saved before 0.3 lacks the newer fields: they add nothing (a fixed key list: this runs per block)
+export function add(a: Growth, b: Partial<Growth>): void {
+  // a saved growth holds only its non-zero counters: the others add nothing (a fixed key list: this runs per block)
   for (let i = 0; i < GROWTH_KEYS.length; i++) { const k = GROWTH_KEYS[i]; a[k] = (a[k] ?? 0) + (b[k] ?? 0); }
 }
 
@@ -141,10 +142,12 @@ export function kindOfBlock(b: Block): SeriesKind | null {
 
 const n0 = num({ min: 0 });
 const o0 = optional(n0);
-// the fields added in 0.3 are optional: a state saved before reads as zero growth for them
-const GROWTH: Schema<Growth> = obj<Growth>({
-  naks: n0, ncfIgnored: n0, ncfShed: n0, ncfDelay: n0, ncfUnknown: n0, windowAdvance: n0, nakExpiry: n0, fragments: n0,
-  srcNaks: n0, sent: n0, retrans: n0,
+// every counter is optional: a growth is saved with its non-zero counters only (0.4; one with all
+// 29 counters was 560 of a receiver's 1,400 bytes of state: 2,000 applications, 2.2 of 5.8 MB),
+// and one saved before (every counter, or before 0.3 the first eleven) reads the same
+const GROWTH: Schema<Partial<Growth>> = obj<Partial<Growth>>({
+  naks: o0, ncfIgnored: o0, ncfShed: o0, ncfDelay: o0, ncfUnknown: o0, windowAdvance: o0, nakExpiry: o0, fragments: o0,
+  srcNaks: o0, sent: o0, retrans: o0,
   lost: o0, received: o0, lbmMsgs: o0, noTopic: o0, dropSize: o0, dropType: o0, dropVer: o0, dropHdr: o0, dropOther: o0,
   naksIgnored: o0, naksShed: o0, naksDelay: o0, trVer: o0, trType: o0, trMalformed: o0, unknownRm: o0, unknownRu: o0,
 } as never);
