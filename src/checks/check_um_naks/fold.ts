@@ -73,6 +73,9 @@ interface Live {
   run: RunSeries | null;
 }
 
+/** a run's growth until settle() adds it up (one object, not 29 counters per series read) */
+const UNSETTLED: Growth = Object.freeze(zero());
+
 const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
 const orNaN = (t: number | null): number => (t === null ? NaN : t);
 
@@ -148,7 +151,7 @@ export class Fold {
     if (sent !== null && from !== null && sent < from) return; // older than what we have: already seen
     const l = v.layout;
     let r = v.run;
-    if (r === null) this.runs.set(key, r = v.run = { growth: zero(), peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false });
+    if (r === null) this.runs.set(key, r = v.run = { growth: UNSETTLED, peak: noPeak(), streakMax: 0, problemFrom: null, problemTo: null, lastHadProblem: false });
     const d = v.last ??= l.keys.map(() => 0);
     const cur = v.cur;
     const wasUnresolved = l.unresolved >= 0 ? cur[l.unresolved] : null;
