@@ -2,7 +2,8 @@
  * A Gearman job server's address and the one way we connect to it: with a connect timeout, Nagle
  * off, and every failure an Error that names the server.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { net } from '../lib/builtins.js';
 
 export interface Server { host: string; port: number }
 
@@ -22,7 +23,7 @@ export const label = (s: Server) => `${s.host.includes(':') ? `[${s.host}]` : s.
 
 export function opened(s: Server, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: s.host, port: s.port });
+    const sock = net().connect({ host: s.host, port: s.port });
     const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no connection to ${label(s)} within ${timeoutMs / 1000}s`)); }, timeoutMs);
     sock.once('connect', () => { clearTimeout(timer); sock.setNoDelay(true); resolve(sock); });
     sock.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot connect to ${label(s)}: ${(e as Error).message}`)); });

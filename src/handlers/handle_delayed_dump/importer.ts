@@ -2,7 +2,7 @@
  * Step 4-5: run the import command through /bin/sh in its own process group, with a timeout
  * that kills the whole group, capturing (a bounded amount of) its output.
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from '../../lib/builtins.js';
 
 export interface ImportResult {
   ok: boolean;
@@ -25,7 +25,7 @@ export function commandLine(template: string, archived: string): string {
 
 export function runImport(cmd: string, timeoutMs: number, successPattern: RegExp | null): Promise<ImportResult> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
     const take = (b: Buffer) => { if (output.length < KEEP) output += b.toString('utf8').slice(0, KEEP - output.length); };
