@@ -46,16 +46,20 @@ describe('check_um_naks', () => {
     expect(perfValue(r, 'streak')).toBe(0);
   });
 
-  it('an episode between two runs is not missed, and says it cleared', async () => {
+  it('an episode between two runs is not missed, and says when it was and that it cleared', async () => {
+    // the host's local time of a sample, to the second, as the check prints it
+    const hms = (ms: number) => { const d = new Date(Math.floor(ms / 1000) * 1000); return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':'); };
     sim.sample(); sim.sample();
     await run();
+    const from = sim.t; // the episode's first interval begins at the sample the last run read
     naks(4); sim.sample();
     naks(4); sim.sample();
+    const to = sim.t;
     sim.sample();
     const r = await run();
     expect(r.code).toBe(1);
     expect(perfValue(r, 'streak')).toBe(2);
-    expect(r.line1).toMatch(/between \d\d:\d\d:\d\d and \d\d:\d\d:\d\d; cleared at the newest sample/);
+    expect(r.line1).toContain(`between ${hms(from)} and ${hms(to)}; cleared at the newest sample (${hms(sim.t)})`);
   });
 
   it('unrecoverable loss is CRITICAL and explained', async () => {
