@@ -47,8 +47,7 @@ export function remember(s: Series, t: number | null, v: number | null): void {
   const r = s.recent;
   if (r.length && r[r.length - 1][0] >= t) return;
   if (r.length < RING) { r.push([t, v]); return; }
-  if (r.length > RING) r.splice(0, r.length - RING);
-  const p = r.shift()!;
+  const p = r.shift()!; // a saved ring holds at most RING (its schema)
   p[0] = t;
   p[1] = v;
   r.push(p);
