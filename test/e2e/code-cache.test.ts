@@ -1,9 +1,9 @@
 import { execa } from 'execa';
-import { linkSync, readFileSync } from 'node:fs';
+import { copyFileSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BIN, tempDir } from '../helpers';
-import { PROGRAM_NAMES } from '../../src/registry';
+import { BIN, ROOT, tempDir } from '../helpers';
+import { PROGRAM_NAMES, PROGRAMS as ENTRIES } from '../../src/registry';
 
 // The executable starts from a code cache made per program at build time (src/sea-main.ts). V8
 // drops a cache it cannot use without a word, and every run would then be ~3.5 ms slower: so
@@ -66,6 +66,33 @@ it('node:sqlite works inside the executable: a database made by the sqlite3 CLI 
     expect(readFileSync(db).equals(before)).toBe(true);
     const missing = await execa(join(BIN, 'msgwatch'), ['--runtime-check', join(dir, 'none.db')], { reject: false });
     expect(missing.exitCode).toBe(3); // read-only never creates a database
+  } finally {
+    cleanup();
+  }
+});
+
+// A built-in module a run does not use costs it start-up: node:net and its streams, imported at
+// the top of the Gearman client, cost every check_delayed_dump run ~8-15 ms (bench/NOTES.md). So
+// each program's own sample run (the registry's, on the example data) loads none of these unless
+// its work needs it: the Gearman check connects (net); nothing here hashes with OpenSSL, inflates,
+// spawns, reads SQLite or tunes the heap.
+const LAZY = ['net', 'child_process', 'crypto', 'zlib', 'sqlite', 'v8'];
+const NEEDS: Record<string, string[]> = { check_gearman_queues: ['net'] };
+
+it('a program loads no built-in its run does not use', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const preload = join(dir, 'modules.cjs');
+    // written with fs.writeSync: process.stderr, a pipe here, would itself load node:net
+    writeFileSync(preload, "process.on('exit', () => require('node:fs').writeSync(2, 'modules: ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));\n");
+    for (const p of ENTRIES) {
+      const args = p.sample.map((a, i) => (p.sample[i - 1] === '-f' ? join(dir, a) : a));
+      for (const a of p.sample.filter((_, i) => p.sample[i - 1] === '-f')) copyFileSync(join(ROOT, 'examples', 'data', a), join(dir, a));
+      const r = await execa(join(BIN, p.name), [...args, ...(p.name.startsWith('check_') ? ['--state-dir', join(dir, 'state')] : [])], { env: { NODE_OPTIONS: `--require ${preload}` }, reject: false });
+      const loaded = /^modules: (.*)$/m.exec(r.stderr)?.[1].split(' ');
+      expect(loaded, `${p.name}: ${r.stderr}`).toBeDefined();
+      expect(LAZY.filter((m) => loaded!.includes(m)), p.name).toEqual(NEEDS[p.name] ?? []);
+    }
   } finally {
     cleanup();
   }
