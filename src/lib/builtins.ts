@@ -2,8 +2,8 @@
  * Built-in modules loaded when first used. Each costs 1-3 ms of start-up (crypto pulls in
  * OpenSSL bindings, zlib its stream machinery), and a plugin's minimal run needs neither: a log
  * that has not changed is not hashed, a dump is not decompressed. node:net with its streams cost
- * every run of check_delayed_dump ~8 ms (its `--version` 90.8 ms against the broker check's 82.6),
- * though only a run asked to count a server's workers connects to one.
+ * every run of check_delayed_dump and handle_delayed_dump ~15 ms (bench/NOTES.md), though only a
+ * run asked to count a server's workers or to submit to it connects to one.
  */
 import type * as ChildProcess from 'node:child_process';
 import type * as Crypto from 'node:crypto';
