@@ -15,6 +15,10 @@ import { dataView } from './views.js';
 
 /** keys at most, then forgotten at once: a log of ever-new names must not grow the map */
 const MAX_KEYS = 10_000;
+/** the arena's bytes at most, then forgotten at once too: ever-new lines of a megabyte each */
+const MAX_BYTES = 8 << 20;
+/** a longer key is not kept (its user makes its value each time): one would take a sixteenth of the arena */
+const MAX_KEY_BYTES = MAX_BYTES >> 4;
 
 export class RangeKeys<V> {
   /** the keys, end to end: each range as its length (32 bits) then its bytes, so no bytes a
@@ -45,11 +49,12 @@ export class RangeKeys<V> {
     }
   }
 
-  /** Adds a key get() did not find. */
+  /** Adds a key get() did not find (a key longer than MAX_KEY_BYTES is not kept). */
   set(buf: Buffer, r: Int32Array, value: V): void {
-    if (this.count >= this.maxKeys) this.clear();
     let n = 0;
     for (let p = 0; p < r.length; p += 2) n += 4 + r[p + 1] - r[p];
+    if (n > MAX_KEY_BYTES) return;
+    if (this.count >= this.maxKeys || this.used + n > MAX_BYTES) this.clear();
     if (this.used + n > this.arena.length) this.growArena(this.used + n);
     if (this.count === this.at.length) this.growKeys();
     if (2 * (this.count + 1) > this.slots.length) this.rehash(2 * this.slots.length);

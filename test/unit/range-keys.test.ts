@@ -63,6 +63,21 @@ describe('RangeKeys', () => {
     }
   });
 
+  it('keeps a bounded arena: a key of more than 512 KiB is not kept, and 8 MiB of keys are forgotten at once', () => {
+    const big = Buffer.alloc(600 << 10, 97);
+    const keys = new RangeKeys<number>();
+    keys.set(big, Int32Array.from([0, big.length]), 1);
+    expect(keys.get(big, Int32Array.from([0, big.length]))).toBeUndefined();
+    // 20 keys of 500 KiB: the arena holds at most 16 of them, then starts again
+    const line = Buffer.alloc(500 << 10);
+    const r = Int32Array.from([0, line.length]);
+    for (let i = 0; i < 20; i++) { line.writeUInt32LE(i, 0); keys.set(line, r, i); }
+    line.writeUInt32LE(19, 0);
+    expect(keys.get(line, r)).toBe(19);
+    line.writeUInt32LE(0, 0);
+    expect(keys.get(line, r)).toBeUndefined();
+  });
+
   it('tells keys apart by where their ranges split', () => {
     const buf = Buffer.from('abcabc');
     const keys = new RangeKeys<string>(100, 0);
