@@ -97,17 +97,13 @@ function worsenPeak(into: Peak, l: Layout, d: number[], from: number, to: number
   }
 }
 
-function growthOf(l: Layout, d: number[]): Growth {
-  const g = zero();
-  for (let i = 0; i < l.keys.length; i++) if (i !== l.unresolved) g[l.keys[i] as keyof Growth] = d[i];
-  return g;
-}
-
-/** The same growth with its non-zero counters only: what a series keeps of its newest interval. */
-function sparseGrowthOf(l: Layout, d: number[]): Partial<Growth> {
-  const g: Partial<Growth> = {};
-  for (let i = 0; i < l.keys.length; i++) if (i !== l.unresolved && d[i] !== 0) g[l.keys[i] as keyof Growth] = d[i];
-  return g;
+/**
+ * `into` with the counters `d` holds by position set where they are not 0: into zero(), a run's
+ * whole growth; into {}, what a series keeps of its newest interval (non-zero counters only).
+ */
+function growthOf<G extends Partial<Growth>>(l: Layout, d: number[], into: G): G {
+  for (let i = 0; i < l.keys.length; i++) if (i !== l.unresolved && d[i] !== 0) into[l.keys[i] as keyof Growth] = d[i];
+  return into;
 }
 
 export class Fold {
@@ -195,13 +191,13 @@ export class Fold {
       for (let i = 0; i < l.keys.length; i++) values[l.keys[i]] = v.cur[i];
       v.s.values = values;
       if (v.last !== null) {
-        v.s.lastGrowth = sparseGrowthOf(l, v.last);
+        v.s.lastGrowth = growthOf(l, v.last, {});
         const p = noPeak();
         worsenPeak(p, l, v.last, v.lastFrom, orNaN(v.s.sent), this.floor);
         v.s.lastPeak = p;
       }
       if (v.run !== null) {
-        v.run.growth = growthOf(l, v.sum);
+        v.run.growth = growthOf(l, v.sum, zero());
         v.run.problemFrom = orNull(v.problemFrom);
         v.run.problemTo = orNull(v.problemTo);
       }

@@ -92,7 +92,7 @@ export const isProblem = (g: Partial<Growth>): boolean => PROBLEM_KEYS.some((k) 
 const GROWTH_KEYS = Object.keys(zero()) as (keyof Growth)[];
 
 export function add(a: Growth, b: Partial<Growth>): void {
-  // a saved growth holds only its non-zero counters: the others add nothing (a fixed key list: this runs per block)
+  // a saved growth holds only its non-zero counters: those it lacks add nothing
   for (let i = 0; i < GROWTH_KEYS.length; i++) { const k = GROWTH_KEYS[i]; a[k] = (a[k] ?? 0) + (b[k] ?? 0); }
 }
 
