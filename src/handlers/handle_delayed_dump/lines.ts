@@ -14,24 +14,30 @@ const CHUNK = 1 << 20;
 export function* lines(path: string, keepCr = false): Generator<[Buffer, number]> {
   const fd = openSync(path, 'r');
   try {
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    let rest = Buffer.alloc(0);
+    // one buffer for the whole file, grown only for a line longer than it: a new one per chunk
+    // lived as long as its lines took to submit and died old, a megabyte at a time
+    let buf = Buffer.allocUnsafe(2 * CHUNK);
+    let rest = 0; // bytes of an unfinished line at the start of buf
     let index = 0;
     let read = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (buf.length - rest < CHUNK) buf = Buffer.concat([buf.subarray(0, rest)], 2 * buf.length);
+      const n = readSync(fd, buf, rest, CHUNK, null);
       if (n === 0) break;
       // a big dump makes garbage per line: V8's young generation grows to a few MiB, then no more
       if ((read += n) >= SCAN_BYTES) holdYoungGenerationFrom(YOUNG_BYTES);
-      const buf = Buffer.concat([rest, chunk.subarray(0, n)]);
+      const end = rest + n;
+      const filled = buf.subarray(0, end);
       let pos = 0;
-      for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
-        yield [Buffer.from(buf.subarray(pos, !keepCr && nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl)), index++];
+      for (let nl = filled.indexOf(10, pos); nl >= 0; nl = filled.indexOf(10, pos)) {
+        yield [Buffer.from(filled.subarray(pos, !keepCr && nl > pos && filled[nl - 1] === 13 ? nl - 1 : nl)), index++];
         pos = nl + 1;
       }
-      rest = Buffer.from(buf.subarray(pos));
+      rest = end - pos;
+      buf.copyWithin(0, pos, end);
     }
-    if (rest.length) yield [rest, index];
+    // a last line without its LF is read as any other (it kept its CR until issue 44's round)
+    if (rest) yield [Buffer.from(buf.subarray(0, !keepCr && buf[rest - 1] === 13 ? rest - 1 : rest)), index];
   } finally {
     closeSync(fd);
   }
