@@ -14,8 +14,9 @@ const CHUNK = 1 << 20;
 export function* lines(path: string, keepCr = false): Generator<[Buffer, number]> {
   const fd = openSync(path, 'r');
   try {
-    // one buffer for the whole file, grown only for a line longer than it: a new one per chunk
-    // lived as long as its lines took to submit and died old, a megabyte at a time
+    // one buffer for the whole file, doubled only for a line longer than it: a new one per chunk
+    // lived as long as its lines took to submit and died old, a megabyte at a time (and a line of
+    // many chunks was copied again with each)
     let buf = Buffer.allocUnsafe(2 * CHUNK);
     let rest = 0; // bytes of an unfinished line at the start of buf
     let index = 0;
@@ -36,7 +37,7 @@ export function* lines(path: string, keepCr = false): Generator<[Buffer, number]
       rest = end - pos;
       buf.copyWithin(0, pos, end);
     }
-    // a last line without its LF is read as any other (it kept its CR until issue 44's round)
+    // a last line without its LF is read as any other, trailing CR and all
     if (rest) yield [Buffer.from(buf.subarray(0, !keepCr && buf[rest - 1] === 13 ? rest - 1 : rest)), index];
   } finally {
     closeSync(fd);
