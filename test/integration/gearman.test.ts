@@ -3,7 +3,7 @@
 // holds is read with gearadmin, payloads with a real worker (gearman -w), one file per job.
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -166,6 +166,54 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect(total - lines.length).toBeLessThanOrEqual(100 + 256); // one unsynced batch, and the jobs in flight when killed
     expect(before).toBeGreaterThanOrEqual(1000);
     expect(existsSync(dump)).toBe(false);
+  }, 60_000);
+
+  // A full disk writes what fits and then fails: the journal must end on a whole line (half a line
+  // number names another line, which the next run would take as submitted) and the dump stay.
+  it.skipIf(process.getuid?.() !== 0)('the disk fills mid-import (a tmpfs): exit 2, the dump and the journal whole; with room again the next run completes, nothing lost, at most a batch and the jobs in flight twice', async (ctx) => {
+    await startGearmand();
+    const fsDir = join(dir, 'tmpfs');
+    mkdirSync(fsDir);
+    const m = await execa('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', fsDir], { reject: false });
+    if (m.exitCode !== 0) {
+      if (process.env.CI) throw new Error(`CI runs as root and must be able to mount a tmpfs: ${m.stderr}`);
+      ctx.skip();
+      return;
+    }
+    try {
+      const d = join(fsDir, 'delayed-messages.dump');
+      const lines = Array.from({ length: 20_000 }, (_, i) => `host job-${i}`);
+      writeFileSync(d, lines.join('\n') + '\n');
+      // the rest filled but for the archived copy and six pages, where the journal runs out of room
+      const page = 4096;
+      const st = statfsSync(fsDir);
+      writeFileSync(join(fsDir, 'filler'), Buffer.alloc(st.bavail * st.bsize - Math.ceil(statSync(d).size / page) * page - 6 * page));
+      const run = () => execa(join(BIN, 'handle_delayed_dump'), ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', d, '--gearman', `127.0.0.1:${port}`,
+        '--allow-no-worker', '--rate', '0', '--max-queue-depth', '0', '--journal-batch', '100', '--no-validate', '--queue', 'host', '--log', join(dir, 'handler.log')],
+      { reject: false, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+      const r = await run();
+      expect(r.exitCode, r.stdout).toBe(2);
+      expect(r.stdout).toMatch(/failed: .*ENOSPC/);
+      expect(readFileSync(d, 'latin1')).toBe(lines.join('\n') + '\n'); // untouched
+      const archive = join(fsDir, 'delayed-messages.archive');
+      const journal = readFileSync(join(archive, readdirSync(archive).find((n) => n.endsWith('.gearman-journal'))!), 'latin1');
+      expect(journal.endsWith('\n'), JSON.stringify(journal.slice(-20))).toBe(true);
+      const journaled = journal.split('\n').slice(1, -1);
+      expect(journaled.length).toBeGreaterThan(0);
+      expect(journaled.every((l) => /^\d+$/.test(l) && lines[Number(l)] !== undefined)).toBe(true);
+      const first = (await status()).host;
+      expect(first).toBeGreaterThanOrEqual(journaled.length);
+      expect(first).toBeLessThan(lines.length);
+      rmSync(join(fsDir, 'filler'));
+      const again = await run();
+      expect(again.exitCode, again.stdout).toBe(0);
+      const total = (await status()).host;
+      expect(total).toBeGreaterThanOrEqual(lines.length);
+      expect(total - lines.length).toBeLessThanOrEqual(100 + 256);
+      expect(existsSync(d)).toBe(false);
+    } finally {
+      await execa('umount', ['-l', fsDir], { reject: false });
+    }
   }, 60_000);
 
   it('pauses while the target queue is deeper than --max-queue-depth, and stops at the import timeout', async () => {

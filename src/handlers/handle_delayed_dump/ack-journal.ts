@@ -3,7 +3,7 @@
  * at a time, read back by a later run to skip what an interrupted import already submitted, and
  * marked settled once those lines have left the dump.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crypto } from '../../lib/builtins.js';
 import { errnoText } from '../../lib/errors.js';
@@ -19,10 +19,28 @@ import { lines } from './lines.js';
  * crash or kill loses is the batch not yet written: at most --journal-batch lines submitted twice,
  * as before, and never a line lost.
  */
-export interface AckJournal { fd: number; unsynced: number; text: string }
+export interface AckJournal { fd: number; unsynced: number; text: string; /** bytes written whole: each line with its LF */ bytes: number }
 
+/**
+ * Writes the batch whole or not at all. A write cut short (a full disk writes what fits and
+ * returns) left half a line number, which a later run read as another line's: "12345" cut to
+ * "123" acknowledged line 123, maybe a held line, which the settle would then take out of the
+ * dump unsubmitted. So a short write is written on, and a failed one cut back to the last whole
+ * line (the reader also ignores a last line without its LF: a crash mid-write).
+ */
 export function flushJournal(jf: AckJournal): void {
-  if (jf.text) { writeSync(jf.fd, jf.text); jf.text = ''; }
+  if (jf.text) {
+    const b = Buffer.from(jf.text, 'latin1');
+    let off = 0;
+    try {
+      while (off < b.length) off += writeSync(jf.fd, b, off, b.length - off);
+    } catch (e) {
+      try { ftruncateSync(jf.fd, jf.bytes); } catch { /* the reader ignores the torn line */ }
+      throw e;
+    }
+    jf.bytes += b.length;
+    jf.text = '';
+  }
   fsyncSync(jf.fd);
   jf.unsynced = 0;
 }
@@ -48,14 +66,21 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine:
     const acked = new LineSet();
     try {
       const size = statSync(jp).size;
-      if (readAt(jp, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') continue;
+      const tail = readAt(jp, Math.min(size, 8), Math.max(0, size - 8));
+      if (tail.toString('latin1') === 'settled\n') continue;
+      // a last line without its LF was cut short (a crash or a full disk mid-write): half a number
+      // names another line, so it is not taken (its job may be submitted twice, never lost)
+      const torn = tail.length > 0 && tail[tail.length - 1] !== 10;
       header = null;
+      let last = -1; // the last number read, taken once another line follows it or the file ends whole
       for (const [line, i] of lines(jp)) {
         const t = line.toString('latin1');
         if (i === 0) { header = t.startsWith('copy ') ? t.split(' ') : null; if (!header) break; continue; }
+        if (last >= 0) { acked.add(last); last = -1; }
         if (t === 'settled') { header = null; break; }
-        if (/^\d+$/.test(t)) acked.add(Number(t));
+        if (/^\d+$/.test(t)) last = Number(t);
       }
+      if (last >= 0 && !torn) acked.add(last);
     } catch (e) {
       j.log(`cannot read ${jp} (${errnoText(e)}): its acknowledged lines cannot be skipped and may be submitted again`);
       continue;

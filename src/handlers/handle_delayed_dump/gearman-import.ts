@@ -15,7 +15,7 @@
  * submission pauses. A function no worker serves on the server gets nothing: its lines stay in
  * the dump (a job waiting in gearmand's memory for a worker is lost when gearmand restarts).
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { adoptOwner } from '../../lib/files.js';
 import { holdYoungGenerationFrom, YOUNG_BYTES } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
@@ -78,10 +78,10 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), noWorker: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
   if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
-  const jf: AckJournal = { fd: openSync(journalPath(copy), 'a', 0o600), unsynced: 0, text: '' };
+  const fd = openSync(journalPath(copy), 'a', 0o600);
+  const jf: AckJournal = { fd, unsynced: 0, text: `copy ${copy.bytes} ${copy.sha256}\n`, bytes: fstatSync(fd).size };
   adoptOwner(journalPath(copy), o.owner); // like the archived copy beside it: a root run must not lock out the next
-  writeSync(jf.fd, `copy ${copy.bytes} ${copy.sha256}\n`);
-  fsyncSync(jf.fd);
+  flushJournal(jf);
   const ack = (i: number) => {
     out.acked.add(i);
     jf.text += `${i}\n`;
