@@ -217,6 +217,28 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     }
   }, 60_000);
 
+  // The journal of a settled import must say so before the settle's own record is gone: killed
+  // in between, the next run read the journal as an interrupted import and skipped its lines in
+  // the new dump, where OpMon had written the same messages again: they left the dump unsubmitted.
+  it('killed after the settle, before anything else: the same messages written again are all submitted by the next run', async () => {
+    await startGearmand();
+    const lines = Array.from({ length: 20 }, (_, i) => `host job-${i}`);
+    writeFileSync(dump, lines.join('\n') + '\n');
+    const run = (env: Record<string, string> = {}) => execa(join(BIN, 'handle_delayed_dump'), ['--service-state', 'CRITICAL', '--state-type', 'HARD', '-f', dump, '--gearman', `127.0.0.1:${port}`,
+      '--allow-no-worker', '--rate', '0', '--max-queue-depth', '0', '--no-validate', '--queue', 'host'],
+    { reject: false, env: { PATH: '/usr/bin:/bin', ...env }, extendEnv: false });
+    const killed = await run({ MSGWATCH_FAULT_INJECT: 'kill:gearman-settled' });
+    expect(killed.exitCode).not.toBe(0);
+    expect(existsSync(dump)).toBe(false); // settled: every line left the dump
+    expect((await status()).host).toBe(lines.length);
+    writeFileSync(dump, lines.join('\n') + '\n'); // OpMon writes the same messages again
+    const again = await run();
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.stdout).not.toMatch(/already acknowledged/);
+    expect((await status()).host).toBe(2 * lines.length);
+    expect(existsSync(dump)).toBe(false);
+  }, 30_000);
+
   it('pauses while the target queue is deeper than --max-queue-depth, and stops at the import timeout', async () => {
     await startGearmand();
     writeFileSync(dump, Array.from({ length: 50 }, (_, i) => `service job-${i}`).join('\n') + '\n');

@@ -112,10 +112,20 @@ function hashOf(path: string, bytes: number): string {
   return h.digest('hex');
 }
 
-/** Marks a copy's journal as settled: its acknowledged lines have left the dump. */
-export function settleJournal(copy: Copy): void {
-  const p = journalPath(copy);
+/**
+ * Marks the journal of the copy at `copyPath`, if it has one, as settled: its acknowledged lines
+ * have left the dump. Once is enough (a settle finished again after a kill marks it again).
+ */
+export function settleJournalOf(copyPath: string): void {
+  const p = `${copyPath}.gearman-journal`;
   if (!existsSync(p)) return;
+  const size = statSync(p).size;
+  if (readAt(p, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') return;
   const fd = openSync(p, 'a');
-  try { writeSync(fd, 'settled\n'); fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    // after a torn last line (a crash mid-write), on a line of its own
+    const b = Buffer.from(size > 0 && readAt(p, 1, size - 1)[0] !== 10 ? '\nsettled\n' : 'settled\n');
+    for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
+    fsyncSync(fd);
+  } finally { closeSync(fd); }
 }

@@ -24,6 +24,7 @@ import { adoptOwner, countFileLines, processAlive, readAt } from '../../lib/file
 import { faultPoint } from '../../lib/state/faults.js';
 import { hashPrefix, type Copy } from './archive.js';
 import { ChunkWriter, lines } from './lines.js';
+import { settleJournalOf } from './ack-journal.js';
 
 export interface Settled {
   removed: boolean;
@@ -187,6 +188,10 @@ function finish(dump: string, pid: number, owner: { uid: number; gid: number }):
   const kept = existsSync(f.keep) && statSync(f.keep).size ? countFileLines(f.keep) : existsSync(f.appending) ? countFileLines(f.appending) : 0;
   putBack(dump, f);
   unlinkIfThere(f.held);
+  // A --gearman import's journal is marked settled before the intent goes: killed after the
+  // intent was gone and before the mark, the next run read the journal as an interrupted import
+  // and skipped its lines in the new dump, where OpMon may have written the same messages again.
+  if (existsSync(f.intent)) settleJournalOf((JSON.parse(readFileSync(f.intent, 'utf8')) as Intent).copy); // written whole (temp file, rename)
   unlinkIfThere(f.intent);
   return { removed: kept === 0, kept, how };
 }
