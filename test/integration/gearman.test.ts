@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers';
 
@@ -238,6 +239,28 @@ describe.skipIf(!available)('handle_delayed_dump --gearman', () => {
     expect((await status()).host).toBe(2 * lines.length);
     expect(existsSync(dump)).toBe(false);
   }, 30_000);
+
+  // Two interrupted imports: the second resumed the first's acknowledgement (journaling it again)
+  // on a copy the new dump begins with; the first's copy the dump no longer begins with. Counted
+  // twice, one acknowledgement skipped the same message written again, which left unsubmitted.
+  it('resumes from two interrupted imports, one read by line and one by content: a message written again after them is submitted', async () => {
+    await startGearmand();
+    const archive = join(dir, 'delayed-messages.archive');
+    mkdirSync(archive, { mode: 0o700 });
+    const earlier = (n: number, text: string, journal: string) => {
+      const copy = join(archive, `${basename(dump)}.20261205-1200${n}.${100 + n}`);
+      writeFileSync(copy, text);
+      writeFileSync(`${copy}.gearman-journal`, `copy ${Buffer.byteLength(text)} ${createHash('sha256').update(text).digest('hex')}\n${journal}`);
+    };
+    earlier(10, 'host z\nhost c\n', '1\n'); // acknowledged its "host c", on a dump rewritten since
+    earlier(11, 'host c\nhost x\n', '0\n'); // skipped that one (journaled again), killed before "host x"
+    writeFileSync(dump, 'host c\nhost x\nhost c\n'); // and OpMon wrote the same message again
+    const r = await handler(['--rate', '0', '--max-queue-depth', '0', '--no-validate', '--queue', 'host']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(text(r.stdout)).toMatch(/re-submitted 3 messages .*\(1 already acknowledged by an interrupted earlier run\) in [\d.]+s; dump removed/);
+    expect((await status()).host).toBe(2); // "host x" and the new "host c"
+    expect(existsSync(dump)).toBe(false);
+  });
 
   it('pauses while the target queue is deeper than --max-queue-depth, and stops at the import timeout', async () => {
     await startGearmand();

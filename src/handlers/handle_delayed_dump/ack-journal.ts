@@ -47,17 +47,31 @@ export function flushJournal(jf: AckJournal): void {
 
 export function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
 
+/** `<dump's name>.<YYYYMMDD-HHMMSS>.<pid>`: the archived copies of one dump (archive.ts) */
+const COPY_SUFFIX = /\.\d{8}-\d{6}\.\d+$/;
+
 /**
- * Acknowledged lines of earlier, unsettled imports that apply to `copy` (see the file comment).
- * Journals are read a line at a time, and a settled one (its last line says so) not at all: the
- * archive keeps every journal, and a million-line one must not cost memory on every later run.
+ * Acknowledged lines of earlier, unsettled imports of the same dump that apply to `copy` (see the
+ * file comment). Journals are read a line at a time, and a settled one (its last line says so)
+ * not at all: the archive keeps every journal, and a million-line one must not cost memory on
+ * every later run.
+ *
+ * `byContent`: for copies the new one does not begin with, how many lines of each content were
+ * acknowledged, the most any one journal says. An import that resumes from a journal journals
+ * the lines it skipped again, so a later journal repeats an earlier one's: added up, the same
+ * acknowledgement counted twice skipped a message OpMon had written again, which then left the
+ * dump unsubmitted. Skipped are the first that many lines of that content in the new copy
+ * (`skipsByContent`), counted whether or not `byLine` skips them.
  */
 export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: LineSet; byContent: Map<string, number>; from: string[] } {
   const byLine = new LineSet();
   const byContent = new Map<string, number>();
   const from: string[] = [];
+  // only this dump's: another dump archived in the same directory is not this one's history
+  const dumpName = basename(copy.path).replace(COPY_SUFFIX, '');
+  const ours = (n: string) => n.endsWith('.gearman-journal') && n.startsWith(`${dumpName}.`) && COPY_SUFFIX.test(n.slice(dumpName.length, -'.gearman-journal'.length));
   let names: string[] = [];
-  try { names = readdirSync(archiveDir).filter((n) => n.endsWith('.gearman-journal')); } catch { return { byLine, byContent, from }; }
+  try { names = readdirSync(archiveDir).filter(ours); } catch { return { byLine, byContent, from }; }
   for (const n of names) {
     const jp = join(archiveDir, n);
     const old = jp.slice(0, -'.gearman-journal'.length);
@@ -91,9 +105,29 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine:
     const oldBytes = Number(bytes);
     const prefix = oldBytes <= copy.bytes && sha === hashOf(copy.path, oldBytes);
     if (prefix) { acked.forEach((i) => byLine.add(i)); continue; }
-    for (const [line, i] of lines(old)) if (acked.has(i)) { const k = line.toString('latin1'); byContent.set(k, (byContent.get(k) ?? 0) + 1); }
+    const counts = new Map<string, number>();
+    for (const [line, i] of lines(old)) if (acked.has(i)) { const k = line.toString('latin1'); counts.set(k, (counts.get(k) ?? 0) + 1); }
+    for (const [k, n] of counts) if (n > (byContent.get(k) ?? 0)) byContent.set(k, n);
   }
   return { byLine, byContent, from };
+}
+
+/**
+ * Whether line `i`, of content `k`, was acknowledged by an earlier import: by its number, or as
+ * one of the first `byContent` lines of its content. Call once per line, in order.
+ */
+export function resumedBy(r: { byLine: LineSet; byContent: Map<string, number> }): (i: number, line: Buffer) => boolean {
+  const seen = new Map<string, number>();
+  return (i, line) => {
+    let content = false;
+    if (r.byContent.size) {
+      const k = line.toString('latin1');
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      content = n < (r.byContent.get(k) ?? 0);
+    }
+    return r.byLine.has(i) || content;
+  };
 }
 
 function hashOf(path: string, bytes: number): string {

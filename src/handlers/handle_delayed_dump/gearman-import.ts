@@ -25,7 +25,7 @@ import { label, type Server } from '../../gearman/server.js';
 import { Submitter } from '../../gearman/submit.js';
 import type { Journal } from './journal.js';
 import { LineSet } from './lineset.js';
-import { flushJournal, journalPath, resumable, type AckJournal } from './ack-journal.js';
+import { flushJournal, journalPath, resumable, resumedBy, type AckJournal } from './ack-journal.js';
 import { lines } from './lines.js';
 import { fateOf, type QueuePolicy } from './policy.js';
 import type { Rejection } from './payload.js';
@@ -167,7 +167,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   let sentThisSecond = 0;
   sub = await connectNext();
   if (!sub) out.stopped = 'no Gearman job server could be reached';
-  const skipCounts = new Map(resume.byContent);
+  const resumed = resumedBy(resume);
   try {
     for (const [line, i] of out.stopped ? [] : lines(copy.path)) {
       // an import streams the whole copy through short-lived buffers and promises: V8's young
@@ -176,9 +176,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
       // not before the 4,096th: a small import does not load node:v8 for it, ~6 ms a run)
       if ((i & 255) === 0 && i >= 4096) holdYoungGenerationFrom(YOUNG_BYTES);
       // already acknowledged by an interrupted earlier run
-      const k = skipCounts.size ? line.toString('latin1') : '';
-      if (resume.byLine.has(i) || (skipCounts.get(k) ?? 0) > 0) {
-        if (!resume.byLine.has(i)) skipCounts.set(k, skipCounts.get(k)! - 1);
+      if (resumed(i, line)) {
         ack(i);
         out.resumed++;
         continue;
