@@ -63,7 +63,9 @@ const COPY_SUFFIX = /\.\d{8}-\d{6}\.\d+$/;
  * dump unsubmitted. Skipped are the first that many lines of that content in the new copy
  * (`skipsByContent`), counted whether or not `byLine` skips them.
  */
-export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine: LineSet; byContent: Map<string, number>; from: string[] } {
+export interface Resumable { byLine: LineSet; byContent: Map<string, number>; /** the earlier copies whose journals count */ from: string[] }
+
+export function resumable(copy: Copy, archiveDir: string, j: Journal): Resumable {
   const byLine = new LineSet();
   const byContent = new Map<string, number>();
   const from: string[] = [];
@@ -101,7 +103,7 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine:
     }
     if (!header || acked.size === 0) continue;
     const [, bytes, sha] = header;
-    from.push(basename(old));
+    from.push(old);
     const oldBytes = Number(bytes);
     const prefix = oldBytes <= copy.bytes && sha === hashOf(copy.path, oldBytes);
     if (prefix) { acked.forEach((i) => byLine.add(i)); continue; }
@@ -116,7 +118,7 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): { byLine:
  * Whether line `i`, of content `k`, was acknowledged by an earlier import: by its number, or as
  * one of the first `byContent` lines of its content. Call once per line, in order.
  */
-export function resumedBy(r: { byLine: LineSet; byContent: Map<string, number> }): (i: number, line: Buffer) => boolean {
+export function resumedBy(r: Resumable): (i: number, line: Buffer) => boolean {
   const seen = new Map<string, number>();
   return (i, line) => {
     let content = false;

@@ -16,6 +16,7 @@
  * the dump (a job waiting in gearmand's memory for a worker is lost when gearmand restarts).
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { basename } from 'node:path';
 import { adoptOwner } from '../../lib/files.js';
 import { holdYoungGenerationFrom, YOUNG_BYTES } from '../../lib/heap.js';
 import { counted } from '../../lib/units.js';
@@ -25,7 +26,7 @@ import { label, type Server } from '../../gearman/server.js';
 import { Submitter } from '../../gearman/submit.js';
 import type { Journal } from './journal.js';
 import { LineSet } from './lineset.js';
-import { flushJournal, journalPath, resumable, resumedBy, type AckJournal } from './ack-journal.js';
+import { flushJournal, journalPath, resumable, resumedBy, settleJournalOf, type AckJournal } from './ack-journal.js';
 import { lines } from './lines.js';
 import { fateOf, type QueuePolicy } from './policy.js';
 import type { Rejection } from './payload.js';
@@ -77,7 +78,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   const t0 = Date.now();
   const out: GearmanOutcome = { acked: new LineSet(), perQueue: new Map(), malformed: 0, skipped: 0, held: 0, retired: 0, invalid: new Map(), noWorker: new Map(), resumed: 0, notAcked: 0, servers: [], stopped: null, ms: 0 };
   const resume = resumable(copy, archiveDir, j);
-  if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.join(', ')}) are not submitted again`);
+  if (resume.from.length) j.log(`resuming: lines acknowledged by an earlier interrupted import (${resume.from.map((p) => basename(p)).join(', ')}) are not submitted again`);
   const fd = openSync(journalPath(copy), 'a', 0o600);
   const jf: AckJournal = { fd, unsynced: 0, text: `copy ${copy.bytes} ${copy.sha256}\n`, bytes: fstatSync(fd).size };
   adoptOwner(journalPath(copy), o.owner); // like the archived copy beside it: a root run must not lock out the next
@@ -87,6 +88,17 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
     jf.text += `${i}\n`;
     if (++jf.unsynced >= o.batch) flushJournal(jf);
   };
+  // What earlier, interrupted imports acknowledged is journaled here first, all of it, and then
+  // their journals are marked settled: this one holds all they knew of this copy, and an older
+  // journal left unsettled would count again, by content, lines a later settle had taken out of
+  // the dump, skipping the same message written again (it left the dump unsubmitted).
+  const resumedLines = new LineSet();
+  if (resume.from.length) {
+    const resumed = resumedBy(resume);
+    for (const [line, i] of lines(copy.path)) if (resumed(i, line)) { resumedLines.add(i); ack(i); }
+    flushJournal(jf);
+    for (const p of resume.from) settleJournalOf(p);
+  }
   const q = (name: string) => { let e = out.perQueue.get(name); if (!e) out.perQueue.set(name, (e = { submitted: 0, acked: 0, skipped: 0, held: 0, retired: 0, invalid: 0, noWorker: 0 })); return e; };
 
   let serverIndex = 0;
@@ -167,7 +179,6 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
   let sentThisSecond = 0;
   sub = await connectNext();
   if (!sub) out.stopped = 'no Gearman job server could be reached';
-  const resumed = resumedBy(resume);
   try {
     for (const [line, i] of out.stopped ? [] : lines(copy.path)) {
       // an import streams the whole copy through short-lived buffers and promises: V8's young
@@ -175,9 +186,8 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
       // (looked at every 256 lines: every 4,096, it had now and then grown to 8 MiB in between;
       // not before the 4,096th: a small import does not load node:v8 for it, ~6 ms a run)
       if ((i & 255) === 0 && i >= 4096) holdYoungGenerationFrom(YOUNG_BYTES);
-      // already acknowledged by an interrupted earlier run
-      if (resumed(i, line)) {
-        ack(i);
+      // already acknowledged by an interrupted earlier run (and journaled above)
+      if (resumedLines.has(i)) {
         out.resumed++;
         continue;
       }
