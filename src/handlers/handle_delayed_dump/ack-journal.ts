@@ -45,7 +45,8 @@ export function flushJournal(jf: AckJournal): void {
   jf.unsynced = 0;
 }
 
-export function journalPath(copy: Copy): string { return `${copy.path}.gearman-journal`; }
+const journalOf = (copyPath: string) => `${copyPath}.gearman-journal`;
+export function journalPath(copy: Copy): string { return journalOf(copy.path); }
 
 /** `<dump's name>.<YYYYMMDD-HHMMSS>.<pid>`: the archived copies of one dump (archive.ts) */
 const COPY_SUFFIX = /\.\d{8}-\d{6}\.\d+$/;
@@ -61,7 +62,7 @@ const COPY_SUFFIX = /\.\d{8}-\d{6}\.\d+$/;
  * the lines it skipped again, so a later journal repeats an earlier one's: added up, the same
  * acknowledgement counted twice skipped a message OpMon had written again, which then left the
  * dump unsubmitted. Skipped are the first that many lines of that content in the new copy
- * (`skipsByContent`), counted whether or not `byLine` skips them.
+ * (`resumedBy`), counted whether or not `byLine` skips them.
  */
 export interface Resumable { byLine: LineSet; byContent: Map<string, number>; /** the earlier copies whose journals count */ from: string[] }
 
@@ -115,8 +116,8 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): Resumable
 }
 
 /**
- * Whether line `i`, of content `k`, was acknowledged by an earlier import: by its number, or as
- * one of the first `byContent` lines of its content. Call once per line, in order.
+ * Whether line `i` (its bytes `line`) was acknowledged by an earlier import: by its number, or
+ * as one of the first `byContent` lines of its content. Call once per line, in order.
  */
 export function resumedBy(r: Resumable): (i: number, line: Buffer) => boolean {
   const seen = new Map<string, number>();
@@ -153,7 +154,7 @@ function hashOf(path: string, bytes: number): string {
  * have left the dump. Once is enough (a settle finished again after a kill marks it again).
  */
 export function settleJournalOf(copyPath: string): void {
-  const p = `${copyPath}.gearman-journal`;
+  const p = journalOf(copyPath);
   if (!existsSync(p)) return;
   const size = statSync(p).size;
   if (readAt(p, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') return;
