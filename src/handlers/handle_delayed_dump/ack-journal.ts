@@ -46,6 +46,16 @@ export function flushJournal(jf: AckJournal): void {
 }
 
 const journalOf = (copyPath: string) => `${copyPath}.gearman-journal`;
+
+/**
+ * How a journal ends: `settled` (its last line says so), or `torn` (a last line without its LF:
+ * cut short by a crash or a full disk mid-write).
+ */
+function ending(p: string): { settled: boolean; torn: boolean } {
+  const size = statSync(p).size;
+  const tail = readAt(p, Math.min(size, 8), Math.max(0, size - 8));
+  return { settled: tail.toString('latin1') === 'settled\n', torn: tail.length > 0 && tail[tail.length - 1] !== 10 };
+}
 export function journalPath(copy: Copy): string { return journalOf(copy.path); }
 
 /** `<dump's name>.<YYYYMMDD-HHMMSS>.<pid>`: the archived copies of one dump (archive.ts) */
@@ -82,12 +92,10 @@ export function resumable(copy: Copy, archiveDir: string, j: Journal): Resumable
     let header: string[] | null;
     const acked = new LineSet();
     try {
-      const size = statSync(jp).size;
-      const tail = readAt(jp, Math.min(size, 8), Math.max(0, size - 8));
-      if (tail.toString('latin1') === 'settled\n') continue;
-      // a last line without its LF was cut short (a crash or a full disk mid-write): half a number
-      // names another line, so it is not taken (its job may be submitted twice, never lost)
-      const torn = tail.length > 0 && tail[tail.length - 1] !== 10;
+      const { settled, torn } = ending(jp);
+      if (settled) continue;
+      // a torn last line is half a number naming another line: it is not taken (its job may be
+      // submitted twice, never lost)
       header = null;
       let last = -1; // the last number read, taken once another line follows it or the file ends whole
       for (const [line, i] of lines(jp)) {
@@ -156,12 +164,12 @@ function hashOf(path: string, bytes: number): string {
 export function settleJournalOf(copyPath: string): void {
   const p = journalOf(copyPath);
   if (!existsSync(p)) return;
-  const size = statSync(p).size;
-  if (readAt(p, Math.min(size, 8), Math.max(0, size - 8)).toString('latin1') === 'settled\n') return;
+  const { settled, torn } = ending(p);
+  if (settled) return;
   const fd = openSync(p, 'a');
   try {
-    // after a torn last line (a crash mid-write), on a line of its own
-    const b = Buffer.from(size > 0 && readAt(p, 1, size - 1)[0] !== 10 ? '\nsettled\n' : 'settled\n');
+    // after a torn last line, on a line of its own
+    const b = Buffer.from(torn ? '\nsettled\n' : 'settled\n');
     for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
     fsyncSync(fd);
   } finally { closeSync(fd); }

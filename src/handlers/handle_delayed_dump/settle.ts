@@ -178,9 +178,10 @@ function putBack(dump: string, f: ReturnType<typeof files>): void {
 /** Steps 3 to 5 for the settle files of `pid`, from wherever a kill left them. */
 function finish(dump: string, pid: number, owner: { uid: number; gid: number }): Settled {
   const f = files(dump, pid);
+  // settle() wrote it, recover() comes here only with it; written whole (temp file, rename)
+  const intent = JSON.parse(readFileSync(f.intent, 'utf8')) as Intent;
   let how: Settled['how'] = 'unchanged';
   if (existsSync(f.aside) && !existsSync(f.keep) && !existsSync(f.appending)) {
-    const intent = JSON.parse(readFileSync(f.intent, 'utf8')) as Intent;
     how = writeKeep(f, intent, statSync(f.aside));
     faultPoint('settle-kept');
   }
@@ -191,7 +192,7 @@ function finish(dump: string, pid: number, owner: { uid: number; gid: number }):
   // A --gearman import's journal is marked settled before the intent goes: killed after the
   // intent was gone and before the mark, the next run read the journal as an interrupted import
   // and skipped its lines in the new dump, where OpMon may have written the same messages again.
-  if (existsSync(f.intent)) settleJournalOf((JSON.parse(readFileSync(f.intent, 'utf8')) as Intent).copy); // written whole (temp file, rename)
+  settleJournalOf(intent.copy);
   unlinkIfThere(f.intent);
   return { removed: kept === 0, kept, how };
 }
