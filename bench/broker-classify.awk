@@ -22,7 +22,8 @@
   next
 }
 /CLEAN AFTER FORK[ \t]*\]/ {
-  if ($0 !~ /\] *ERROR *:/) next
+  # an ERROR line whose category, after one to three names, is the fork one (a message may name it too)
+  if ($0 !~ /^\[[^]]*\][ \t]*ERROR[ \t]*:[ \t]*\[[^]]*\][ \t]*(\[[^]]*\][ \t]*)?(\[[^]]*\][ \t]*)?\[[ \t]*CLEAN AFTER FORK[ \t]*\]/) next
   key = $0; sub(/\] [^]]*$/, "", key)  # the prefix up to the sub-module bracket: module, pid, sub-module, time
   if ($0 ~ /\] On linux/ || key != lastkey) c["fork_cleanup_errors"]++
   lastkey = key

@@ -13,6 +13,8 @@ const COMMANDS = ['get_module_info', 'get_stats', 'get_hosts', 'get_services', '
   'get_sla_history', 'get_events', 'get_configuration', 'reload_configuration', 'get_broks_queue_size', 'ping'];
 const THREADS = [...Array.from({ length: 40 }, (_, k) => `CP Server Thread-${k + 1}`), 'MainThread'];
 const LEVELS = ['INFO', 'DEBUG', 'WARNING', 'ERROR'];
+/** needles in a message, not as its category (the scan finds them; they are no command-call line) */
+const MENTIONS = ['forwarded [ COMMAND CALL ]', 'queued [COMMAND CALL]', 'after [ CLEAN AFTER FORK ]', 'retried [ COMMAND CALL ] [ PID:7 ]'];
 const CATEGORIES = ['BROKS', 'QUEUE', 'HTTP', 'CONNECTION', 'SCHEDULER', 'RETENTION', 'MODULES MANAGER', 'STATS',
   'ARBITER', 'CONFIGURATION', 'LIVEDATA', 'SLA ARCHIVE'];
 const WORDS = ('managed broks from scheduler answered slowly queue size elements workers alive request took '
@@ -59,9 +61,11 @@ function event(r, s, b, m, c) {
 /**
  * A Shinken Enterprise broker log with a real site's variety. `debug`: half the lines are command
  * calls ("Executing command ...", "... was executed by the module M in Ns"); `worst`: PIDs,
- * threads and times drawn at random for every line, so no two command lines share a head or body.
+ * threads and times drawn at random for every line, so no two command lines share a head or body;
+ * `events`: the share of lines that are command-call events (a broker in trouble writes them on
+ * most lines); `mention`: INFO messages that name a needle in brackets without being its category.
  */
-export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false, categories = CATEGORIES } = {}) {
+export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false, categories = CATEGORIES, events = 0.001, mention = false } = {}) {
   const r = rng(seed);
   const s = site(r, worst);
   const msgs = messages(r);
@@ -75,7 +79,7 @@ export function variedBrokerLog(path, bytes, seed, { debug = false, worst = fals
     const m = pick(r, MODULES);
     const head = (level, cat) => `[${ts}] ${s.lvl(level)} ${s.pad(b)} ${s.pad(m)} ${s.pad(cat)} ${s.pad(`PID:${s.pid(b, m)}`)}`;
     let line;
-    if (r() < 0.001) {
+    if (r() < events) {
       const [level, text] = event(r, s, b, m, pick(r, COMMANDS));
       line = `${head(level, 'COMMAND CALL')} ${s.pad(s.thread())} ${text}`;
     } else if (debug && r() < 0.5) {
@@ -86,6 +90,7 @@ export function variedBrokerLog(path, bytes, seed, { debug = false, worst = fals
     } else {
       const level = debug ? pick(r, ['DEBUG', 'DEBUG', 'INFO']) : r() < 0.95 ? 'INFO' : pick(r, LEVELS);
       line = `${head(level, pick(r, categories))} ${pick(r, msgs)}`;
+      if (mention) line += ` ${pick(r, MENTIONS)} ${pick(r, COMMANDS)} to worker ${Math.floor(r() * 100)}`;
     }
     o.push(line + '\n');
   }
@@ -145,13 +150,17 @@ export function variedDump(path, lines, seed = 17) {
  * Adversarial broker logs (issue 44): the same site, its INFO lines in categories chosen against
  * the scan's needle searches. 'k': every category holds a K (the fork needle's last byte) and the
  * needles' other letters; 'prefix': categories that begin like the needles ([ COMMAND ],
- * COMMAND CALLS, CLEAN AFTER) or hold both needles' first and last bytes at their distance.
+ * COMMAND CALLS, CLEAN AFTER) or hold both needles' first and last bytes at their distance;
+ * 'storm': a broker in trouble, command-call events on 40% of its lines (each kind alike);
+ * 'mention': every INFO message names a needle in brackets after its category.
  */
 export const ADVERSARIAL = {
   k: ['BROKS', 'WORKER', 'LOCK', 'TASK', 'CHECK', 'BACKLOG KEEPER'],
   prefix: ['COMMAND', 'COMMAND CALLS', 'CLEAN AFTER', 'CLEAN AFTER FORKS', 'COMMAND CALL QUEUE', 'CLEAN UP TASK'],
 };
 export function adversarialBrokerLog(path, bytes, seed, kind, { debug = false } = {}) {
+  if (kind === 'storm') return variedBrokerLog(path, bytes, seed, { debug, events: 0.4 });
+  if (kind === 'mention') return variedBrokerLog(path, bytes, seed, { debug, mention: true });
   return variedBrokerLog(path, bytes, seed, { debug, categories: ADVERSARIAL[kind] });
 }
 

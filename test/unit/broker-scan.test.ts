@@ -1,6 +1,7 @@
-// The broker scanner (needle search, byte-level fast path for DEBUG chatter) against a
-// straightforward reference on generated logs: quiet, DEBUG level, and garbage-laden. The
-// reference hands every line holding a needle to the general parser, one line at a time.
+// The broker scanner (needle search, byte-level reading of the usual command-call lines) against
+// a straightforward reference on generated logs: quiet, DEBUG level, storms of events, needles in
+// messages, and garbage-laden. The reference hands every line holding a needle to the general
+// parser, one line at a time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,9 +79,32 @@ const MSGS = [
   'The command call [c] was sent but another answer was received in ',
   'Executing command [c] with param [] in ',
   'Executing command [c',
+  // the events read from bytes, and near them
+  'The command call [c] for module M was sent but the call timed out (1s) in ',
+  'The command call [c] for module M was sent, but the call timed out in ',
+  'The command call [c] for module  M  was sent but the call timed outs, was sent but the call timed out ',
+  'The command call [c] for module was sent but the call timed out ',
+  'The command call [c] was sent but another answer was received. [x] for module M was sent but the call timed out ',
+  'The command call [c] was sent but another answer was received ',
+  'The command call [ c ] was sent but another answer was received, retrying ',
+  'The command call [c] was sent but another answer was receivedx ',
+  'Failed to send command call [c] for module M because of timeout (1s) ',
+  'Failed to send command call [c] for module M because of error: because of timeout ',
+  'Failed to send command call [c] for module M because of error: x ',
+  'Failed to send command call [c] for module M because of errors ',
+  'Failed to send command call [c] FOR MODULE M Because Of Timeout ',
+  'Failed to send command call [c] for module  because of timeout ',
+  'Failed to send command call [c [d]] for module M because of timeout ',
+  'Received unknown command [c] to execute ',
+  'Received unknown command [c] to execute! [d] to execute ',
+  'Received unknown command [] to execute ',
+  'Failed to execute received command [c] with error: Exception ',
+  'Failed to execute received command [c] with errors ',
+  'Failed to execute received command [c] with errors [d] with error ',
+  'Traceback (most recent call last): ',
 ];
 const TAILS = ['0.5s', '9s', '9 S', '9\ts', '9sx', '9s,', '9.9.9s', '99999999999999999.5s', '9', '', 's', '.s', '0000000000000000009s', '9s in 1s'];
-const pre = (m: string, t: string) => `[2026-11-22 10:00:0${t}] DEBUG : [ b ] [ ${m} ] [ COMMAND CALL ] [ PID:7 ] [ T-${t} ] `;
+const pre = (m: string, t: string, level = 'DEBUG') => `[2026-11-22 10:00:0${t}] ${level} : [ b ] [ ${m} ] [ COMMAND CALL ] [ PID:7 ] [ T-${t} ] `;
 
 describe('broker scanner against the reference', () => {
   const logs: [string, () => Buffer][] = [
@@ -110,11 +134,40 @@ describe('broker scanner against the reference', () => {
     ['each message with each end', () => Buffer.from(MSGS.flatMap((msg) => TAILS.flatMap((tail) => [
       pre('m', '1') + msg + '0.5s', pre('m', '1') + msg + tail,
     ])).join('\n') + '\n')],
+    // each event its own group (the command named after the line), so that every last event is compared
+    ['each message at each level, errors followed by their tracebacks', () => Buffer.from(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'error'].flatMap((level, n) => MSGS.flatMap((msg, k) => [
+      pre(`m${k % 3}`, String(k % 4), level) + msg.replace('[c]', `[c${n}-${k}]`) + '0.5s',
+      pre(`m${k % 3}`, String(k % 4), 'ERROR') + 'Traceback (most recent call last):',
+      pre(`m${k % 3}`, String((k + 1) % 4), 'ERROR') + 'File "x.py", line 117',
+      pre(`m${k % 3}`, String(k % 4), 'ERROR') + `  raise Exception${k}  `,
+    ])).join('\n') + '\n')],
+    ['needles in messages, not as categories', () => Buffer.from([
+      '[2026-11-22 10:00:00] INFO : [ b ] [ m ] [ QUEUE ] forwarded [ COMMAND CALL ] get_hosts',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ QUEUE ] after [ CLEAN AFTER FORK ] x',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ x ] [ y ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ]\u000b[ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ]\r[ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ]\u00a0[ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] x [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+    ].join('\n') + '\n')],
+    // the general parser trims any space off a thread's name, and matches a traceback's lines by it
+    ['errors whose thread holds other spaces, then their tracebacks', () => Buffer.from(['\u000b', '\u00a0', '\f', ' '].flatMap((space, k) => [
+      // each its own group: a group keeps only its last event
+      `[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ T-1${space} ] Failed to send command call [c${k}] for module m because of error: x`,
+      '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ T-1 ] Traceback (most recent call last):',
+      `[2026-11-22 10:00:01] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:8 ] [${space}T-2 ] Failed to execute received command [d${k}] with error: E`,
+      '[2026-11-22 10:00:01] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:8 ] [ T-2 ] Exception',
+    ]).join('\n') + '\n')],
   ];
   logs.push(
     ['INFO, every category with a K (adversarial)', () => { adversarialBrokerLog(join(dir, 'ak.log'), 2 << 20, 16, 'k'); return readFileSync(join(dir, 'ak.log')); }],
     ['INFO, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'ap.log'), 2 << 20, 17, 'prefix'); return readFileSync(join(dir, 'ap.log')); }],
     ['DEBUG, categories that begin like the needles (adversarial)', () => { adversarialBrokerLog(join(dir, 'apd.log'), 2 << 20, 18, 'prefix', { debug: true }); return readFileSync(join(dir, 'apd.log')); }],
+    ['a storm: events on 40% of the lines (adversarial)', () => { adversarialBrokerLog(join(dir, 'as.log'), 2 << 20, 19, 'storm'); return readFileSync(join(dir, 'as.log')); }],
+    ['needles named in messages (adversarial)', () => { adversarialBrokerLog(join(dir, 'am.log'), 2 << 20, 20, 'mention'); return readFileSync(join(dir, 'am.log')); }],
+    ['a storm with garbage', () => { adversarialBrokerLog(join(dir, 'asg.log'), 1 << 20, 21, 'storm'); return garbage(readFileSync(join(dir, 'asg.log')), 22); }],
   );
   // the rest of a line read only in part (bytes.ts: "Executing command [" is read no further)
   // holding thousands of needles that close a bracket, then an event on the next line
@@ -161,12 +214,12 @@ describe('broker scanner against the reference', () => {
   // execution time the byte reader (bytes.ts) reads is compared, in order, with the general parser's.
   it('lines near the usual shape read as the general parser reads them', () => {
     const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm'), t: fc.constantFrom('1', '22', '333'),
-      msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
+      level: fc.constantFrom('DEBUG', 'INFO', 'WARNING', 'ERROR'), msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
       // one byte changed: anywhere, or among the first or last bytes after the stamp or of the message
       flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10) }), { freq: 2 }) });
     fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 120 }), (ls) => {
-      const text = ls.map(({ m, t, msg, tail, flip }) => {
-        const body = pre(m, t) + msg;
+      const text = ls.map(({ m, t, level, msg, tail, flip }) => {
+        const body = pre(m, t, level) + msg;
         const l = Buffer.from(body + tail);
         if (flip) {
           const at = flip.from === 'start' ? 21 + (flip.k % 5) : flip.from === 'end' ? body.length - 1 - (flip.k % 5) : 21 + flip.k;

@@ -1,42 +1,82 @@
 /**
- * Byte-level reading of the two kinds of line that make half of a DEBUG-level broker log:
+ * Byte-level reading of the command-call lines a broker writes most:
  *
  *   [t] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] Executing command [c] with param [...]
  *   [t] DEBUG : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] The command call [c] was executed by the module M in 0.006s
+ *   [t] WARNING : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] The command call [c] for module M was sent but the call timed out (1s). ...
+ *   [t] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] Failed to send command call [c] for module M because of timeout (1s).
+ *   [t] WARNING : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] The command call [c] was sent but another answer was received. ...
+ *   [t] WARNING : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] Received unknown command [c] to execute
  *
- * Decoding each as a string and running the general parser cost most of such a scan. Here only
- * lines of exactly the usual shape (ASCII, single spaces or tabs, `PID:` digits, the wording
+ * and of lines that hold a needle but are no command-call line at all (the brackets after the
+ * level end before a category: `[ QUEUE ] forwarded [ COMMAND CALL ] ...`). Decoding each as a
+ * string and running the general parser cost most of a DEBUG scan, and 2-3x mawk's whole time on
+ * a log where a broker in trouble writes events on most lines (bench/NOTES.md, issue 44). Here only
+ * lines of exactly the usual shape (ASCII names, single spaces or tabs, `PID:` digits, the wording
  * above) are read from bytes; anything else returns `null` and goes to the general parser, which
- * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated logs.
+ * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated
+ * logs. The events that start a traceback (send and execution errors) are left to it: the lines
+ * that follow them are matched by PID and thread, which only it reads.
  */
 import { ascii, at } from '../../lib/bytes.js';
+import { lineEnd } from '../../lib/tail/line-end.js';
+import { KINDS, type Kind } from './parse.js';
 
 /**
- * An executed line, as byte ranges of the buffer it was read from (the Scanner finds its group by
- * these bytes). One object, reused.
+ * A command-call line read from bytes: an event of one of the kinds above, or an execution time;
+ * its group as byte ranges of the buffer it was read from (the Scanner finds its group by these
+ * bytes). One object, reused.
  */
-export class Executed {
-  readonly kind = 'executed';
+export class CallLine {
+  readonly kind = 'call';
+  /** the event's kind, as its index in KINDS, or EXEC_TIME */
+  event = EXEC_TIME;
   buf: Buffer = Buffer.alloc(0);
   /** each name's range, trimmed: nRanges numbers */
   ranges = new Int32Array(8);
   nRanges = 0;
   command0 = 0;
   command1 = 0;
+  /** the module the message names (module0 === module1: none, the line's last name is the module) */
   module0 = 0;
   module1 = 0;
+  /** exec_time */
   seconds = 0;
+  /** SEND_ERRORS and EXEC_ERRORS: the PID's digits and the thread's name, trimmed */
+  pid0 = 0;
+  pid1 = 0;
+  thread0 = 0;
+  thread1 = 0;
+  /** events: where the line starts, and its text (after the thread's bracket, without a final CR) */
+  lineStart = 0;
+  text0 = 0;
+  text1 = 0;
   /** where the reading stopped (the rest of the line does not change what it means) */
   next = 0;
 }
 
-/** "Executing command": never an event, and not an ERROR line, so never a continuation */
-export const CHATTER = { kind: 'chatter' as const, next: 0 };
+/**
+ * "Executing command" (never an event, and at DEBUG or INFO never a continuation), or a line the
+ * general parser reads as no command-call line: nothing to count, nothing that changes what the
+ * next line means.
+ */
+export const EXEC_TIME = -1;
+const at_ = (k: Kind) => KINDS.indexOf(k);
+const TIMEOUTS_FAILED = at_('timeouts_failed');
+const TIMEOUTS_RETRIED = at_('timeouts_retried');
+const WRONG_ANSWERS = at_('wrong_answers');
+const UNKNOWN_COMMANDS = at_('unknown_commands');
+/** the kinds whose next lines (a traceback) are matched by PID and thread: their lines carry both */
+export const SEND_ERRORS = at_('send_errors');
+export const EXEC_ERRORS = at_('exec_errors');
 
-export type Fast = typeof CHATTER | Executed;
+export const NOTHING = { kind: 'nothing' as const, next: 0 };
 
-const RANGES = new Int32Array(8); // at most four names before [ COMMAND CALL ]
-const EXECUTED = new Executed();
+export type Fast = typeof NOTHING | CallLine;
+
+const CALL = new CallLine();
+/** readHead() writes the names' ranges where a line read from bytes carries them: at most four names before [ COMMAND CALL ] */
+const RANGES = CALL.ranges;
 
 // texts as bytes (lib/bytes.ts ascii): compared with a buffer's bytes a typed array read costs less than charCodeAt
 const COMMAND_CALL = ascii('COMMAND CALL');
@@ -45,6 +85,15 @@ const THE_CALL = ascii('The command call [');
 const EXECUTED_BY = ascii('] was executed by the module ');
 const FOR_MODULE = ascii('] for module ');
 const ANOTHER_ANSWER = ascii('] was sent but another answer was received');
+const FAILED_TO_SEND = ascii('Failed to send command call [');
+const RECEIVED_UNKNOWN = ascii('Received unknown command [');
+const TO_EXECUTE = ascii('] to execute');
+const TIMED_OUT = ascii(' was sent but the call timed out');
+const TIMED_OUT_COMMA = ascii(' was sent, but the call timed out');
+const BECAUSE_OF_TIMEOUT = ascii(' because of timeout');
+const BECAUSE_OF_ERROR = ascii(' because of error');
+const FAILED_TO_EXECUTE = ascii('Failed to execute received command [');
+const WITH_ERROR = ascii('] with error');
 const IN = ascii(' in ');
 const CLEAN_AFTER_FORK = ascii('CLEAN AFTER FORK');
 
@@ -128,21 +177,26 @@ function plain(buf: Buffer, a: number, b: number): boolean {
 }
 
 /** what readHead() found besides where it stopped (the names' ranges are in RANGES) */
-const HEAD = { nr: 0 };
+const HEAD = { nr: 0, quiet: false, stop: 0 };
+
+/** readHead(): the line has no category, and the general parser reads no command-call line there */
+const NO_CATEGORY = -2;
 
 /**
  * `LEVEL : [ name ]... [ COMMAND CALL ]` from i (just after the stamp): where it ends, spaces after
- * it skipped, or -1 when the line is not of the usual shape. `le` bounds the reading; the line's
- * end (LF) stops it too.
+ * it skipped, or -1 when the line is not of the usual shape, or NO_CATEGORY when its brackets end
+ * (or four names pass) before a category, where the general parser gives up too (HEAD.stop: where).
+ * `le` bounds the reading; the line's end (LF) stops it too.
  */
 function readHead(buf: Buffer, i: number, le: number): number {
   while (i < le && sp(buf[i])) i++;
   const l0 = i;
   while (i < le && ((buf[i] | 32) >= 97 && (buf[i] | 32) <= 122)) i++;
-  // DEBUG or INFO (where chatter and execution times are written): other levels are the events,
-  // and an ERROR line may be a continuation, which only the general parser reads
+  if (i === l0) return -1;
+  // DEBUG or INFO: an "Executing command" line there is chatter; at ERROR it may be a
+  // continuation (a traceback's line), which only the general parser reads
   const lv = buf[l0] | 32;
-  if (i === l0 || (lv !== 100 && lv !== 105)) return -1;
+  HEAD.quiet = lv === 100 || lv === 105;
   while (i < le && sp(buf[i])) i++;
   if (buf[i] !== 58) return -1;
   i++;
@@ -152,7 +206,13 @@ function readHead(buf: Buffer, i: number, le: number): number {
   let nr = 0;
   let found = false;
   for (let k = 0; k < 4 && !found; k++) {
-    if (buf[i] !== 91) return -1;
+    if (buf[i] !== 91) {
+      // the general parser skips any space (a CR, a vertical tab, a Unicode space) before a
+      // bracket: only a LF or another printable byte ends the names for both
+      const c = buf[i];
+      if (i < le && (c === 10 || (c > 32 && c < 127))) { HEAD.stop = i; return NO_CATEGORY; }
+      return -1;
+    }
     const j = nameEnd(buf, i + 1, le);
     if (j < 0) return -1;
     let a = i + 1;
@@ -160,12 +220,13 @@ function readHead(buf: Buffer, i: number, le: number): number {
     while (a < b && sp(buf[a])) a++;
     while (b > a && sp(buf[b - 1])) b--;
     if (b - a === COMMAND_CALL.length && at(buf, a, COMMAND_CALL)) found = true;
-    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, CLEAN_AFTER_FORK)) return -1; // a category in another case
+    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, CLEAN_AFTER_FORK)) return -1; // a category in another case, or the fork one
     else { ranges[nr++] = a; ranges[nr++] = b; }
     i = j + 1;
     while (i < le && sp(buf[i])) i++;
   }
-  if (!found || nr === 0) return -1;
+  // four names and no category, or the category first, before any name: no command-call line
+  if (!found || nr === 0) { HEAD.stop = i; return NO_CATEGORY; }
   HEAD.nr = nr;
   return i;
 }
@@ -192,9 +253,12 @@ export function stampAt(buf: Buffer, ls: number, le: number): boolean {
 export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
   if (!stampAt(buf, ls, le)) return null;
   let i = readHead(buf, ls + 21, le);
+  if (i === NO_CATEGORY) {
+    NOTHING.next = HEAD.stop;
+    return NOTHING;
+  }
   if (i < 0) return null;
   const nr = HEAD.nr;
-  const ranges = RANGES;
   // [ PID:n ]
   if (buf[i] !== 91) return null;
   let j = find(buf, 93, i + 1, le);
@@ -208,37 +272,83 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
   p++;
   while (p < j && sp(buf[p])) p++;
   if (!digit(buf[p])) return null;
+  const pid0 = p;
   while (p < j && digit(buf[p])) p++;
+  const pid1 = p;
   while (p < j && sp(buf[p])) p++;
   if (p !== j) return null;
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
   // [ thread ]
   if (buf[i] !== 91) return null;
-  j = find(buf, 93, i + 1, le);
+  const thread = i + 1;
+  j = find(buf, 93, thread, le);
   if (j < 0) return null;
+  const threadEnd = j;
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
 
   if (at(buf, i, EXECUTING)) {
-    CHATTER.next = i + EXECUTING.length;
-    return CHATTER;
+    if (!HEAD.quiet) return null;
+    NOTHING.next = i + EXECUTING.length;
+    return NOTHING;
   }
-  if (!at(buf, i, THE_CALL)) return null;
-  // [c] was executed by the module M in N s: the name ends at the first "] was executed by the module "
-  const c0 = i + THE_CALL.length;
-  const e = findText(buf, EXECUTED_BY, c0 + 1, le);
+  // The general parser tries its matchers in this order (parse.ts commandEvent), each on the
+  // text's lowercase: failed to send (timeout, then error), "the command call" for a module that
+  // timed out, then another answer, unknown command, execution error, execution time. A command's
+  // name ends at the first `]` that the matcher's words follow; here it is the first `]` of all,
+  // and a line where a later `]` could make an earlier matcher take it goes to the general parser.
+  const x = CALL;
+  const form = at(buf, i, THE_CALL) ? THE_CALL : at(buf, i, FAILED_TO_SEND) ? FAILED_TO_SEND : at(buf, i, RECEIVED_UNKNOWN) ? RECEIVED_UNKNOWN
+    : at(buf, i, FAILED_TO_EXECUTE) ? FAILED_TO_EXECUTE : null;
+  if (form === null) return null;
+  const c0 = i + form.length;
+  const e = nameEnd(buf, c0, le);
   if (e < 0) return null;
   let a = c0;
   let b = e;
   while (a < b && sp(buf[a])) a++;
   while (b > a && sp(buf[b - 1])) b--;
-  // an empty or bracketed name: general parser
-  if (a === b || nameEnd(buf, c0, e + 1) !== e) return null;
+  if (a === b) return null; // an empty name: general parser
+  x.buf = buf;
+  x.nRanges = nr;
+  x.command0 = a;
+  x.command1 = b;
+  x.module0 = x.module1 = 0;
+  x.lineStart = ls;
+  x.text0 = i;
+
+  if (form === FAILED_TO_SEND) { // Failed to send command call [c] for module M because of timeout (or error)
+    if (!textAt(buf, e, FOR_MODULE)) return null;
+    const m0 = e + FOR_MODULE.length;
+    const k = findWord(buf, BECAUSE_OF_TIMEOUT, m0 + 1, le);
+    if (k >= 0) return moduleNamed(x, buf, m0, k) ? event(x, TIMEOUTS_FAILED, buf, k, le) : null;
+    const ke = findWord(buf, BECAUSE_OF_ERROR, m0 + 1, le);
+    return ke >= 0 && moduleNamed(x, buf, m0, ke) && threadNamed(x, buf, pid0, pid1, thread, threadEnd) ? event(x, SEND_ERRORS, buf, ke, le) : null;
+  }
+  if (form === FAILED_TO_EXECUTE) { // Failed to execute received command [c] with error
+    return bounded(buf, e, WITH_ERROR, le) && threadNamed(x, buf, pid0, pid1, thread, threadEnd) ? event(x, EXEC_ERRORS, buf, e, le) : null;
+  }
+  if (form === RECEIVED_UNKNOWN) { // Received unknown command [c] to execute
+    return textAt(buf, e, TO_EXECUTE) ? event(x, UNKNOWN_COMMANDS, buf, e, le) : null;
+  }
+  // The command call [c] ...
+  if (textAt(buf, e, FOR_MODULE)) { // ... for module M was sent but the call timed out
+    const m0 = e + FOR_MODULE.length;
+    const k = findWord(buf, TIMED_OUT, m0 + 1, le, TIMED_OUT_COMMA);
+    if (k < 0 || !moduleNamed(x, buf, m0, k)) return null;
+    return event(x, TIMEOUTS_RETRIED, buf, k, le);
+  }
+  if (textAt(buf, e, ANOTHER_ANSWER)) { // ... was sent but another answer was received
+    // a "] for module " further on could make the timed-out matcher, tried first, take the line
+    return findText(buf, FOR_MODULE, e + 1, le) < 0 ? event(x, WRONG_ANSWERS, buf, e, le) : null;
+  }
+  if (!textAt(buf, e, EXECUTED_BY)) return null;
+  // ... was executed by the module M in N s. The general parser would first try the other "The
+  // command call" forms: they need "] for module " or "] was sent but another answer was
+  // received" after the name, so at a ']' after c0; e is the first, and starts neither: only one
+  // after e could
   const m0 = e + EXECUTED_BY.length;
-  // the general parser would first try the other "The command call" forms: they need
-  // "] for module " or "] was sent but another answer was received" after the name, so at a ']'
-  // after c0; there is none before e (just checked), and e starts neither: only one after e could
   if (find(buf, 93, m0, le) >= 0
     && (findText(buf, FOR_MODULE, c0 + 1, le) >= 0 || findText(buf, ANOTHER_ANSWER, c0 + 1, le) >= 0)) return null;
   // the module is the shortest text followed by " in <digits and dots> [spaces] s" and a non-word byte
@@ -250,22 +360,66 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
     const d1 = q;
     while (q < le && sp(buf[q])) q++;
     if (lower(buf[q]) !== 115 || (q + 1 < le && word(buf[q + 1]))) continue;
-    let ma = m0;
-    let mb = k;
-    while (ma < mb && sp(buf[ma])) ma++;
-    while (mb > ma && sp(buf[mb - 1])) mb--;
-    if (!plain(buf, ma, mb)) return null;
-    const x = EXECUTED;
-    x.buf = buf;
-    x.ranges.set(ranges);
-    x.nRanges = nr;
-    x.command0 = a;
-    x.command1 = b;
-    x.module0 = ma;
-    x.module1 = mb;
+    if (!moduleNamed(x, buf, m0, k)) return null;
+    x.event = EXEC_TIME;
     x.seconds = decimal(buf, d0, d1);
     x.next = q + 1;
     return x;
   }
   return null;
+}
+
+/** `text` (lowercase) at buf[i], ASCII letters in any case, as the general parser compares. */
+function textAt(buf: Buffer, i: number, text: Uint8Array): boolean {
+  if (i + text.length > buf.length) return false;
+  for (let k = 0; k < text.length; k++) if (lower(buf[i + k]) !== text[k]) return false;
+  return true;
+}
+
+/**
+ * The first place from `from` where `text` (or `or`: both start with a space) stands, in any case
+ * of ASCII letters, and no word character follows it (the general parser's bounded match), or -1.
+ */
+function findWord(buf: Buffer, text: Uint8Array, from: number, le: number, or?: Uint8Array): number {
+  for (let k = find(buf, 32, from, le); k >= 0; k = find(buf, 32, k + 1, le)) {
+    if (bounded(buf, k, text, le) || (or !== undefined && bounded(buf, k, or, le))) return k;
+  }
+  return -1;
+}
+
+function bounded(buf: Buffer, k: number, text: Uint8Array, le: number): boolean {
+  return k + text.length <= le && textAt(buf, k, text) && !(k + text.length < le && word(buf[k + text.length]));
+}
+
+/** The module a message names, buf[m0, k) trimmed (none when empty: the line's last name is); false when not plain ASCII. */
+function moduleNamed(x: CallLine, buf: Buffer, m0: number, k: number): boolean {
+  let ma = m0;
+  let mb = k;
+  while (ma < mb && sp(buf[ma])) ma++;
+  while (mb > ma && sp(buf[mb - 1])) mb--;
+  if (!plain(buf, ma, mb)) return false;
+  x.module0 = ma;
+  x.module1 = mb;
+  return true;
+}
+
+/** The PID's digits and the thread's name (trimmed), for an error event; false when the name is not plain ASCII. */
+function threadNamed(x: CallLine, buf: Buffer, pid0: number, pid1: number, t0: number, t1: number): boolean {
+  while (t0 < t1 && sp(buf[t0])) t0++;
+  while (t1 > t0 && sp(buf[t1 - 1])) t1--;
+  if (!plain(buf, t0, t1)) return false;
+  x.pid0 = pid0;
+  x.pid1 = pid1;
+  x.thread0 = t0;
+  x.thread1 = t1;
+  return true;
+}
+
+/** An event line: its text runs to the line's end (the LF after `from`), without a final CR. */
+function event(x: CallLine, kind: number, buf: Buffer, from: number, le: number): CallLine {
+  const lf = lineEnd(buf, from, le);
+  x.event = kind;
+  x.text1 = lf > x.text0 && buf[lf - 1] === 13 ? lf - 1 : lf;
+  x.next = lf + 1;
+  return x;
 }

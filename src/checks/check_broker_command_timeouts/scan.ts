@@ -3,9 +3,9 @@
  * are noise), decodes and parses only those, and adds their events to this run's batch.
  */
 import type { LineSink } from '../../lib/tail/lines.js';
-import { commandEvent, parseLine, type Event, type Kind, type LogLine } from './parse.js';
+import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } from './parse.js';
 import { ascii, at } from '../../lib/bytes.js';
-import { fastLine, type Executed } from './bytes.js';
+import { EXEC_ERRORS, EXEC_TIME, fastLine, SEND_ERRORS, type CallLine } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
 import { needlesSearch } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
@@ -61,11 +61,30 @@ export interface ScanCarry {
   forkBlock: string | null;
 }
 
+/** What lines read from bytes added to a group in the chunk being scanned (Scanner.call, settle). */
+interface Tally {
+  group: Group;
+  /** by KINDS index */
+  counts: Int32Array;
+  /** the last event's kind (KINDS index), -1 for none since the group's last was set */
+  last: number;
+  lineStart: number;
+  text0: number;
+  text1: number;
+  touched: boolean;
+}
+
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
-  /** executed lines' groups (null: filtered out) by their key bytes */
-  private readonly groups = new RangeKeys<Group | null>();
+  /** the tallies of lines read from bytes (null: filtered out) by their key bytes */
+  private readonly groups = new RangeKeys<Tally | null>();
   private readonly key = new Int32Array(6);
+  /** each group's tally, made when a line read from bytes first names it */
+  private readonly tallies = new Map<Group, Tally>();
+  /** the tallies with something read in this chunk */
+  private readonly touched: Tally[] = [];
+  /** the chunk being scanned (a tally's positions are in it) */
+  private chunk: Buffer = Buffer.alloc(0);
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -73,6 +92,7 @@ export class Scanner implements LineSink {
     // the searches run to the end of the buffer they are given: past `end` is the last read's
     // rest or bytes never written, which a search for a needle that is not there would walk
     const b = end < buf.length ? buf.subarray(0, end) : buf;
+    this.chunk = b;
     const kernel = needlesSearch(buf);
     const native = kernel === undefined ? new NativeCandidates(b) : undefined;
     const [a1, b1, d1, a2, b2, d2] = ARGS;
@@ -80,7 +100,7 @@ export class Scanner implements LineSink {
     let done = start; // where the last line handled was left: before it, no line starts
     for (;;) {
       const hit = kernel !== undefined ? kernel(pos, end, a1, b1, d1, a2, b2, d2) : native!.next(pos);
-      if (hit < 0 || hit >= end) return;
+      if (hit < 0 || hit >= end) break;
       pos = hit + 1;
       if (hit < start) continue;
       const command = at(b, hit, COMMAND) && closes(b, hit + COMMAND.length, end);
@@ -94,21 +114,22 @@ export class Scanner implements LineSink {
         done = hit;
         continue;
       }
-      if (command) {
-        // most are read from bytes only as far as their meaning needs (bytes.ts), and the search
-        // resumes there: a hit before the next LF is the rest of a line read already
-        const f = fastLine(b, ls, end);
-        if (f !== null) {
-          if (f.kind === 'executed') this.executed(f);
-          pos = done = f.next;
-          continue;
-        }
+      // most are read from bytes only as far as their meaning needs (bytes.ts), and the search
+      // resumes there: a hit before the next LF is the rest of a line read already. A needle that
+      // is no category (`[ QUEUE ] forwarded [ COMMAND CALL ]`) is read there as nothing
+      const f = fastLine(b, ls, end);
+      if (f !== null) {
+        if (f.kind === 'call') this.call(f);
+        // past the hit: a line read as no command-call line may stop before its needle
+        pos = done = f.next > hit ? f.next : hit + 1;
+        continue;
       }
       let le = hit + (command ? COMMAND.length : FORK.length);
       while (le < end && b[le] !== 10) le++;
       pos = done = le + 1; // a line is handled once, whichever needle it holds first
       this.line(b.toString('utf8', ls, le > ls && b[le - 1] === 13 ? le - 1 : le));
     }
+    if (this.touched.length > 0) this.settle(b);
   }
 
   /** Every execution time read goes through here (protected: a test records them all). */
@@ -117,25 +138,74 @@ export class Scanner implements LineSink {
   }
 
   /**
-   * A "was executed by the module" line read from bytes: the slowest execution per group, found
-   * by the bytes of the line's broker, module and command (lib/range-keys.ts).
+   * A command-call line read from bytes (bytes.ts): its group's tally found by the bytes of the
+   * line's broker, module and command (lib/range-keys.ts), and counted there: what the general
+   * parser's add() would do, added to the group once the chunk is scanned (settle).
    */
-  private executed(f: Executed): void {
+  private call(f: CallLine): void {
     const r = this.key;
     // the broker is the first name when there are two or more; the module the one the line names
     if (f.nRanges >= 4) { r[0] = f.ranges[0]; r[1] = f.ranges[1]; } else { r[0] = 0; r[1] = 0; }
     if (f.module1 > f.module0) { r[2] = f.module0; r[3] = f.module1; } else { r[2] = f.ranges[f.nRanges - 2]; r[3] = f.ranges[f.nRanges - 1]; }
     r[4] = f.command0;
     r[5] = f.command1;
-    let g = this.groups.get(f.buf, r);
-    if (g === undefined) {
+    let t = this.groups.get(f.buf, r);
+    if (t === undefined) {
       const text = (k: number) => f.buf.toString('latin1', r[k], r[k + 1]);
       const [broker, module, command] = [text(0), text(2), text(4)];
-      g = this.pass(broker, module, command) ? getGroup(this.batch, broker, module, command) : null;
-      this.groups.set(f.buf, r, g);
+      t = this.pass(broker, module, command) ? this.tallyOf(getGroup(this.batch, broker, module, command)) : null;
+      this.groups.set(f.buf, r, t);
     }
     this.lastError = null;
-    if (g) this.slowest(g, f.seconds);
+    if (t === null) return;
+    if (f.event === EXEC_TIME) { this.slowest(t.group, f.seconds); return; }
+    if (f.event === SEND_ERRORS || f.event === EXEC_ERRORS) {
+      this.lastError = { group: t.group, pid: f.buf.toString('latin1', f.pid0, f.pid1), extra: f.buf.toString('latin1', f.thread0, f.thread1) };
+    }
+    if (!t.touched) { t.touched = true; this.touched.push(t); }
+    t.counts[f.event]++;
+    t.last = f.event;
+    t.lineStart = f.lineStart;
+    t.text0 = f.text0;
+    t.text1 = f.text1;
+  }
+
+  private tallyOf(g: Group): Tally {
+    let t = this.tallies.get(g);
+    if (t === undefined) this.tallies.set(g, t = { group: g, counts: new Int32Array(KINDS.length), last: -1, lineStart: 0, text0: 0, text1: 0, touched: false });
+    return t;
+  }
+
+  /**
+   * Adds this chunk's tallies to their groups, before its bytes are reused: of a group's events
+   * read from bytes only the last one's time and text are read, not each one's on a log where a
+   * broker in trouble writes events on most lines.
+   */
+  private settle(buf: Buffer): void {
+    for (const t of this.touched) {
+      const g = t.group;
+      for (let k = 0; k < KINDS.length; k++) {
+        if (t.counts[k] !== 0) g.counts[KINDS[k]] = (g.counts[KINDS[k]] ?? 0) + t.counts[k];
+      }
+      t.counts.fill(0);
+      this.settleLast(t, buf);
+      t.touched = false;
+    }
+    this.touched.length = 0;
+  }
+
+  /** The group's last event, when its tally holds it: its time and text, as the general parser reads them. */
+  private settleLast(t: Tally, buf: Buffer): void {
+    if (t.last < 0) return;
+    t.group.last = { kind: KINDS[t.last], time: buf.toString('latin1', t.lineStart + 1, t.lineStart + 20), text: buf.toString('utf8', t.text0, t.text1).trimEnd().slice(0, 300) };
+    t.last = -1;
+  }
+
+  /** A group's last event, from the general parser: later than any its tally holds. */
+  private setLast(g: Group, last: NonNullable<Group['last']>): void {
+    const t = this.tallies.get(g);
+    if (t !== undefined) t.last = -1;
+    g.last = last;
   }
 
   private pass(broker: string, module: string, command: string): boolean {
@@ -163,16 +233,20 @@ export class Scanner implements LineSink {
       return;
     }
     g.counts[ev.kind] = (g.counts[ev.kind] ?? 0) + 1;
-    g.last = { kind: ev.kind, time: l.time, text: l.text.slice(0, 300) };
+    this.setLast(g, { kind: ev.kind, time: l.time, text: l.text.slice(0, 300) });
     this.lastError = ev.kind === 'exec_errors' || ev.kind === 'send_errors' ? { group: g, pid: l.pid, extra: l.extra } : null;
   }
 
   /** Traceback lines carry the same prefix: keep the last one (the exception) with the event. */
   private continuation(l: LogLine): void {
     const e = this.lastError;
-    if (!e || l.level !== 'ERROR' || l.pid !== e.pid || l.extra !== e.extra || !e.group.last) return;
+    if (!e || l.level !== 'ERROR' || l.pid !== e.pid || l.extra !== e.extra) return;
+    // an error read from bytes in this chunk: its last event is still in its tally
+    const t = this.tallies.get(e.group);
+    if (t !== undefined && t.last >= 0) this.settleLast(t, this.chunk);
+    if (!e.group.last) return;
     const base = e.group.last.text.split(' -- ')[0];
-    e.group.last = { ...e.group.last, text: `${base} -- ${l.text.slice(0, 200)}` };
+    this.setLast(e.group, { ...e.group.last, text: `${base} -- ${l.text.slice(0, 200)}` });
   }
 
   private forkCleanup(l: LogLine): void {
@@ -187,6 +261,6 @@ export class Scanner implements LineSink {
     const g = getGroup(this.batch, '', module, l.extra ? `cleanup of ${l.extra}` : 'cleanup');
     const kind: Kind = 'fork_cleanup_errors';
     g.counts[kind] = (g.counts[kind] ?? 0) + 1;
-    g.last = { kind, time: l.time, text: l.text.slice(0, 300) };
+    this.setLast(g, { kind, time: l.time, text: l.text.slice(0, 300) });
   }
 }
