@@ -62,6 +62,8 @@ const variedWorst = input('varied-worst.log', (p, n) => variedBrokerLog(p, n, 10
 const advK = input('adversarial-k.log', (p, n) => adversarialBrokerLog(p, n, 104, 'k'), VARIED);
 const advP = input('adversarial-prefix.log', (p, n) => adversarialBrokerLog(p, n, 105, 'prefix'), VARIED);
 const advPD = input('adversarial-prefix-debug.log', (p, n) => adversarialBrokerLog(p, n, 106, 'prefix', { debug: true }), VARIED);
+const advStorm = input('adversarial-storm.log', (p, n) => adversarialBrokerLog(p, n, 110, 'storm'), VARIED);
+const advMention = input('adversarial-mention.log', (p, n) => adversarialBrokerLog(p, n, 111, 'mention'), VARIED);
 const variedDumpPath = input('varied.dump', variedDump, VARIED_DUMP_LINES);
 const realLbmmon = existsSync(MON_DEMO) ? input('mon_demo-repeated.log', (p, n) => realLbmmonLog(p, n, MON_DEMO), VARIED) : null;
 // adversarial dumps as large as the others (their ratios depend on the size: start-up is amortised)
@@ -237,10 +239,12 @@ const grepD = measure("grep -c -F 'COMMAND CALL' (DEBUG)", 'grep', ['-c', '-F', 
 rows.push(grepD, ...brokerPeers(brokerDebugPath, BROKER_DEBUG, ' (DEBUG)', grepD));
 
 // the varied logs and the adversarial ones (issue 44): every INFO line with a K, categories that
-// begin like the needles; the family's worst ratio is what counts, not its best
+// begin like the needles, a broker in trouble (events on 40% of its lines), needles named in
+// messages; the family's worst ratio is what counts, not its best
 const brokerFamily = [];
 for (const [tag, path] of [['INFO, a real site variety', variedInfo], ['DEBUG, a real site variety', variedDebug], ['DEBUG, PIDs, threads and times at random', variedWorst],
-  ['INFO, every category with a K', advK], ['INFO, categories beginning like the needles', advP], ['DEBUG, categories beginning like the needles', advPD]]) {
+  ['INFO, every category with a K', advK], ['INFO, categories beginning like the needles', advP], ['DEBUG, categories beginning like the needles', advPD],
+  ['a broker in trouble, events on 40% of the lines', advStorm], ['INFO, needles named in messages', advMention]]) {
   section(`2c. broker log, ${tag} (${(VARIED / 2 ** 20).toFixed(0)} MiB, bench/varied.mjs)`);
   const g = measure(`grep -c -F 'COMMAND CALL' (${tag})`, 'grep', ['-c', '-F', 'COMMAND CALL', path], { bytes: VARIED });
   const [mk, floor, ours] = brokerPeers(path, VARIED, ` (${tag})`, g);
