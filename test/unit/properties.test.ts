@@ -287,4 +287,23 @@ describe('needles search kernel', () => {
         expect(needles!(p, end, a1, b1, d1, a2, b2, d2)).toBe(want);
       }), { numRuns: 20000, seed: 45 });
   });
+
+  it('lfback finds the last LF before p and not before lo (or lo - 1), as a byte loop does, anywhere in its memory', async () => {
+    const { lineBuffer, lfBackSearch } = await import('../../src/lib/tail/line-end.js');
+    const buf = lineBuffer(131072);
+    const back = lfBackSearch(buf);
+    expect(back).toBeDefined();
+    expect(lfBackSearch(buf.subarray(1))).toBeUndefined();
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(131072), fc.nat(300), fc.nat(300), fc.constantFrom(0.02, 0.2, 0.9),
+      (bytes, where, a, b, density) => {
+        const base = Math.min(where, 131072 - bytes.length);
+        buf.set(bytes.map((x) => (x / 256 < density ? 10 : x === 10 ? 11 : x)), base);
+        const lo = base + Math.min(a, b, bytes.length);
+        const p = base + Math.min(Math.max(a, b), bytes.length);
+        let want = lo - 1;
+        for (let i = p - 1; i >= lo; i--) if (buf[i] === 10) { want = i; break; }
+        expect(back!(p, lo)).toBe(want);
+      }), { numRuns: 20000, seed: 46 });
+  });
 });

@@ -6,6 +6,11 @@
  * JavaScript costs a few ns (issue 32, BENCHMARKS.md). Any other buffer is searched a word a
  * time in JavaScript.
  *
+ * The kernel's third function, lfback(p, lo), finds the last LF before p and not before lo (or
+ * returns lo - 1): the broker scan's way back from a needle to its line's start, bounded by where
+ * the last line it read ended (a JavaScript loop a byte a step was a fifth of a scan of a log that
+ * names a needle on every line).
+ *
  * The kernel's second function, needles(p, end, a1, b1, d1, a2, b2, d2), finds the first place
  * where either of two needles stands: byte a followed d bytes later by byte b, and then a closed
  * category: spaces or TABs, then ']'. Each needle's first and last bytes are compared 32 places a
@@ -17,7 +22,7 @@
  * cost a log made of them 6% of its scan: bench/NOTES.md).
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (634 bytes):
+ * into the bytes below (758 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step
@@ -82,11 +87,25 @@
  *         (then (return (local.get $p))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $byte)))
  *     (local.get $end))
+ *     (func (export "lfback") (param $p i32) (param $lo i32) (result i32) (local $m i32)
+ *       ;; the last LF in [lo, p), 16 places a step from the end, or lo - 1 when there is none
+ *       (block $wide (loop $step
+ *         (br_if $wide (i32.lt_s (i32.sub (local.get $p) (i32.const 16)) (local.get $lo)))
+ *         (local.set $p (i32.sub (local.get $p) (i32.const 16)))
+ *         (local.tee $m (i8x16.bitmask (i8x16.eq (v128.load align=1 (local.get $p)) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
+ *         (if (then (return (i32.add (local.get $p) (i32.sub (i32.const 31) (i32.clz (local.get $m)))))))
+ *         (br $step)))
+ *       (block $done (loop $byte
+ *         (br_if $done (i32.le_s (local.get $p) (local.get $lo)))
+ *         (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+ *         (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
+ *         (br $byte)))
+ *       (i32.sub (local.get $lo) (i32.const 1)))
  */
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwcGAAEAAgMDBxACAmxmAAAHbmVlZGxlcwAFCqMEBmsBAX8CQANAIABBEGogAUsNASAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAgRAIAAgAmhqDwsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCAADwsgAEEBaiEADAALCyABCxcAIAAgAv0jIAEgBGr9AAAAIAP9I/1OCz8AAkADQCAAIAFODQEgAC0AAEEgRyAALQAAQQlHcQ0BIABBAWohAAwACwsgACABSAR/IAAtAABB3QBGBUEACws2ACAAIARqIAFOBEBBAA8LIAAtAAAgAkYgACAEai0AACADRnEEfyAAIARqQQFqIAEQAgVBAAsLGwAgACABIAIgAyAEEAMgACABIAUgBiAHEANyC4kCAwF/BnsCfyAC/Q8hCyAD/Q8hDCAF/Q8hDSAG/Q8hDiABIAQgByAEIAdKG0EBamshDwJAA0AgAEEgaiAPSg0BIAD9AAAAIQkgAEEQav0AAAAhCiAJIAAgCyAMIAQQASAJIAAgDSAOIAcQAf1Q/WQgCiAAQRBqIAsgDCAEEAEgCiAAQRBqIA0gDiAHEAH9UP1kQRB0ciEIAkADQCAIRQ0BIAAgCGhqIRAgECABIAIgAyAEIAUgBiAHEAQEQCAQDwsgCCAIQQFrcSEIDAALCyAAQSBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEIAUgBiAHEAQEQCAADwsgAEEBaiEADAALCyABCw==', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwgHAAEAAgMDAAcZAwJsZgAAB25lZWRsZXMABQZsZmJhY2sABgqVBQdrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQsXACAAIAL9IyABIARq/QAAACAD/SP9Tgs/AAJAA0AgACABTg0BIAAtAABBIEcgAC0AAEEJR3ENASAAQQFqIQAMAAsLIAAgAUgEfyAALQAAQd0ARgVBAAsLNgAgACAEaiABTgRAQQAPCyAALQAAIAJGIAAgBGotAAAgA0ZxBH8gACAEakEBaiABEAIFQQALCxsAIAAgASACIAMgBBADIAAgASAFIAYgBxADcguJAgMBfwZ7An8gAv0PIQsgA/0PIQwgBf0PIQ0gBv0PIQ4gASAEIAcgBCAHShtBAWprIQ8CQANAIABBIGogD0oNASAA/QAAACEJIABBEGr9AAAAIQogCSAAIAsgDCAEEAEgCSAAIA0gDiAHEAH9UP1kIAogAEEQaiALIAwgBBABIAogAEEQaiANIA4gBxAB/VD9ZEEQdHIhCAJAA0AgCEUNASAAIAhoaiEQIBAgASACIAMgBCAFIAYgBxAEBEAgEA8LIAggCEEBa3EhCAwACwsgAEEgaiEADAALCwJAA0AgACABTg0BIAAgASACIAMgBCAFIAYgBxAEBEAgAA8LIABBAWohAAwACwsgAQtxAQF/AkADQCAAQRBrIAFIDQEgAEEQayEAIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgAEEfIAJna2oPCwwACwsCQANAIAAgAUwNASAAQQFrIQAgAC0AAEEKRgRAIAAPCwwACwsgAUEBaws=', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /** needles(p, end, a1, b1, d1, a2, b2, d2): see the kernel above */
@@ -96,6 +115,7 @@ let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
 /** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
 const needles = new WeakMap<ArrayBufferLike, NeedlesSearch>();
+const backs = new WeakMap<ArrayBufferLike, (p: number, lo: number) => number>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -118,6 +138,7 @@ export function lineBuffer(size: number, room = 0): Buffer {
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
       needles.set(memory.buffer, exports.needles as NeedlesSearch);
+      backs.set(memory.buffer, exports.lfback as (p: number, lo: number) => number);
       if (room > 0) rooms.set(memory.buffer, { memory, at: pages * 65536, bytes: room });
       return buf;
     } catch {
@@ -140,6 +161,11 @@ export function roomOf(buf: Uint8Array): { memory: WebAssembly.Memory; at: numbe
 /** The kernel's two-needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
 export function needlesSearch(buf: Uint8Array): NeedlesSearch | undefined {
   return buf.byteOffset === 0 ? needles.get(buf.buffer) : undefined;
+}
+
+/** The kernel's lfback(p, lo) bound to `buf`'s memory (the last LF in buf[lo, p), or lo - 1), when `buf` starts at offset 0 of a lineBuffer's. */
+export function lfBackSearch(buf: Uint8Array): ((p: number, lo: number) => number) | undefined {
+  return buf.byteOffset === 0 ? backs.get(buf.buffer) : undefined;
 }
 
 /** The index of the first LF in buf[pos, end), or `end` when there is none. */
