@@ -42,6 +42,7 @@ function scanned(bytes: Buffer, times: string[] = [], kernel = false): Record<st
   const s = new Recording(batch, FILTERS, { forkBlock: null });
   const asm = new LineAssembler(s, 0, 1 << 20, kernel ? lineBuffer : undefined);
   for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
+  s.finish();
   times.push(...s.times);
   return batch.groups;
 }
@@ -151,6 +152,15 @@ describe('broker scanner against the reference', () => {
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ]\u00a0[ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] x [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c] for module m because of timeout',
+    ].join('\n') + '\n')],
+    // a group's last event is copied when its chunk is done with (decoded, when longer than 2 KiB),
+    // and decoded once the scan is over: texts of every length, each group's last far behind
+    ['events with texts of every length, the last of each group in an earlier read', () => Buffer.from([
+      ...Array.from({ length: 60 }, (_, k) => `[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [c${k % 20}] for module m because of timeout ${'x\u00e9 '.repeat(k * 30)}  `),
+      // spaces past the 300 characters kept, then a word past 2 KiB: the last 300 are spaces, not trimmed
+      `[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [long] for module m because of timeout ${' '.repeat(3000)}x`,
+      ...Array.from({ length: 900 }, (_, k) => `[2026-11-22 10:00:01] INFO : [ b ] [ m ] [ QUEUE ] filler line ${k} ${'y'.repeat(150)}`),
+      L.failed('c3'),
     ].join('\n') + '\n')],
     // the general parser trims any space off a thread's name, and matches a traceback's lines by it
     ['errors whose thread holds other spaces, then their tracebacks', () => Buffer.from(['\u000b', '\u00a0', '\f', ' '].flatMap((space, k) => [

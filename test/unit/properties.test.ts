@@ -186,7 +186,9 @@ describe('broker scanner', () => {
   const base = sample('brokerd.log');
   const scan = (bytes: Buffer, at: number[]) => {
     const batch: Batch = { seenAt: 0, groups: {} };
-    feed(new Scanner(batch, { broker: [], module: [], command: [] }, { forkBlock: null }), bytes, at);
+    const s = new Scanner(batch, { broker: [], module: [], command: [] }, { forkBlock: null });
+    feed(s, bytes, at);
+    s.finish();
     return batch.groups;
   };
   it('never throws, and counts the same however the bytes are split into reads', () => {

@@ -131,6 +131,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
     }
   }
 
+  scanner.finish(); // what was read from bytes, added to its groups
   const windowMs = o.window * 1000;
   const batches = keep(prev.batches, batch, now, windowMs);
   state.save({ files: positions, batches, carry, ...(recognised.size ? { recognised: [...recognised] } : {}) });

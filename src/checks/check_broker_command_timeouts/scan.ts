@@ -61,18 +61,29 @@ export interface ScanCarry {
   forkBlock: string | null;
 }
 
-/** What lines read from bytes added to a group in the chunk being scanned (Scanner.call, settle). */
+/**
+ * What lines read from bytes added to a group (Scanner.call), added to it by finish(): their
+ * counts, and the last one's line, by its place in the chunk being scanned, then (settle) as a
+ * copy of its bytes. A group's last event is decoded once at the end, not once a chunk: on a log
+ * where a broker in trouble writes events on most lines that was a tenth of the scan.
+ */
 interface Tally {
   group: Group;
   /** by KINDS index */
   counts: Int32Array;
   /** the last event's kind (KINDS index), -1 for none since the group's last was set */
   last: number;
+  /** where the last event's line starts, and its text, in `copy` once settled, in the chunk before */
   lineStart: number;
   text0: number;
   text1: number;
+  copy: Buffer | null;
+  /** in the chunk being scanned */
   touched: boolean;
 }
+
+/** A last event's line longer than this is decoded when its chunk is done with, not copied. */
+const COPY_BYTES = 2048;
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
@@ -175,33 +186,50 @@ export class Scanner implements LineSink {
 
   private tallyOf(g: Group): Tally {
     let t = this.tallies.get(g);
-    if (t === undefined) this.tallies.set(g, t = { group: g, counts: new Int32Array(KINDS.length), last: -1, lineStart: 0, text0: 0, text1: 0, touched: false });
+    if (t === undefined) this.tallies.set(g, t = { group: g, counts: new Int32Array(KINDS.length), last: -1, lineStart: 0, text0: 0, text1: 0, copy: null, touched: false });
     return t;
   }
 
-  /**
-   * Adds this chunk's tallies to their groups, before its bytes are reused: of a group's events
-   * read from bytes only the last one's time and text are read, not each one's on a log where a
-   * broker in trouble writes events on most lines.
-   */
+  /** Before the chunk's bytes are reused: the last events read in it, copied (or decoded, when long). */
   private settle(buf: Buffer): void {
     for (const t of this.touched) {
+      t.touched = false;
+      if (t.last < 0) continue;
+      const n = t.text1 - t.lineStart;
+      if (n > COPY_BYTES) { this.lastOf(t, buf); continue; }
+      t.copy ??= Buffer.allocUnsafe(COPY_BYTES);
+      buf.copy(t.copy, 0, t.lineStart, t.text1);
+      t.text0 -= t.lineStart;
+      t.text1 = n;
+      t.lineStart = 0;
+    }
+    this.touched.length = 0;
+  }
+
+  /** The group's last event from its tally (its line in `bytes`): its time and text, as the general parser reads them. */
+  private lastOf(t: Tally, bytes: Buffer): void {
+    t.group.last = { kind: KINDS[t.last], time: bytes.toString('latin1', t.lineStart + 1, t.lineStart + 20), text: bytes.toString('utf8', t.text0, t.text1).trimEnd().slice(0, 300) };
+    t.last = -1;
+  }
+
+  /** The tally's last event, made now (for a traceback's line that changes it). */
+  private lastNow(t: Tally): void {
+    if (t.last >= 0) this.lastOf(t, t.touched ? this.chunk : t.copy!);
+  }
+
+  /**
+   * Adds what lines read from bytes counted to their groups: once the scan is over, before the
+   * groups are read (definition.ts).
+   */
+  finish(): void {
+    for (const t of this.tallies.values()) {
       const g = t.group;
       for (let k = 0; k < KINDS.length; k++) {
         if (t.counts[k] !== 0) g.counts[KINDS[k]] = (g.counts[KINDS[k]] ?? 0) + t.counts[k];
       }
       t.counts.fill(0);
-      this.settleLast(t, buf);
-      t.touched = false;
+      this.lastNow(t);
     }
-    this.touched.length = 0;
-  }
-
-  /** The group's last event, when its tally holds it: its time and text, as the general parser reads them. */
-  private settleLast(t: Tally, buf: Buffer): void {
-    if (t.last < 0) return;
-    t.group.last = { kind: KINDS[t.last], time: buf.toString('latin1', t.lineStart + 1, t.lineStart + 20), text: buf.toString('utf8', t.text0, t.text1).trimEnd().slice(0, 300) };
-    t.last = -1;
   }
 
   /** A group's last event, from the general parser: later than any its tally holds. */
@@ -244,9 +272,9 @@ export class Scanner implements LineSink {
   private continuation(l: LogLine): void {
     const e = this.lastError;
     if (!e || l.level !== 'ERROR' || l.pid !== e.pid || l.extra !== e.extra) return;
-    // an error read from bytes in this chunk: its last event is still in its tally
+    // an error read from bytes: its last event is still in its tally
     const t = this.tallies.get(e.group);
-    if (t !== undefined && t.last >= 0) this.settleLast(t, this.chunk);
+    if (t !== undefined) this.lastNow(t);
     if (!e.group.last) return;
     const base = e.group.last.text.split(' -- ')[0];
     this.setLast(e.group, { ...e.group.last, text: `${base} -- ${l.text.slice(0, 200)}` });
