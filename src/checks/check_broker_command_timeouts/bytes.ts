@@ -7,6 +7,7 @@
  *   [t] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] Failed to send command call [c] for module M because of timeout (1s).
  *   [t] WARNING : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] The command call [c] was sent but another answer was received. ...
  *   [t] WARNING : [ b ] [ m ] [ COMMAND CALL ] [ PID:n ] [ thread ] Received unknown command [c] to execute
+ *   (and the send and execution errors: ... because of error: ..., Failed to execute received command [c] with error)
  *
  * and of lines that hold a needle but are no command-call line at all (the brackets after the
  * level end before a category: `[ QUEUE ] forwarded [ COMMAND CALL ] ...`). Decoding each as a
@@ -15,11 +16,13 @@
  * lines of exactly the usual shape (ASCII names, single spaces or tabs, `PID:` digits, the wording
  * above) are read from bytes; anything else returns `null` and goes to the general parser, which
  * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated
- * logs. The events that start a traceback (send and execution errors) are left to it: the lines
- * that follow them are matched by PID and thread, which only it reads.
+ * logs. A send or execution error carries its PID and thread: the lines of the traceback after it
+ * go to the general parser, which matches them by both.
  */
 import { ascii, at } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
+import { bounded, decimal, digit, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
+import { HEAD, NO_CATEGORY, readHead } from './head.js';
 import { KINDS, type Kind } from './parse.js';
 
 /**
@@ -55,11 +58,6 @@ export class CallLine {
   next = 0;
 }
 
-/**
- * "Executing command" (never an event, and at DEBUG or INFO never a continuation), or a line the
- * general parser reads as no command-call line: nothing to count, nothing that changes what the
- * next line means.
- */
 export const EXEC_TIME = -1;
 const at_ = (k: Kind) => KINDS.indexOf(k);
 const TIMEOUTS_FAILED = at_('timeouts_failed');
@@ -70,6 +68,11 @@ const UNKNOWN_COMMANDS = at_('unknown_commands');
 export const SEND_ERRORS = at_('send_errors');
 export const EXEC_ERRORS = at_('exec_errors');
 
+/**
+ * "Executing command" (never an event, and at DEBUG or INFO never a continuation), or a line the
+ * general parser reads as no command-call line: nothing to count, nothing that changes what the
+ * next line means.
+ */
 export const NOTHING = { kind: 'nothing' as const, next: 0 };
 
 export type Fast = typeof NOTHING | CallLine;
@@ -79,7 +82,6 @@ const CALL = new CallLine();
 const RANGES = CALL.ranges;
 
 // texts as bytes (lib/bytes.ts ascii): compared with a buffer's bytes a typed array read costs less than charCodeAt
-const COMMAND_CALL = ascii('COMMAND CALL');
 const EXECUTING = ascii('Executing command [');
 const THE_CALL = ascii('The command call [');
 const EXECUTED_BY = ascii('] was executed by the module ');
@@ -95,152 +97,6 @@ const BECAUSE_OF_ERROR = ascii(' because of error');
 const FAILED_TO_EXECUTE = ascii('Failed to execute received command [');
 const WITH_ERROR = ascii('] with error');
 const IN = ascii(' in ');
-const CLEAN_AFTER_FORK = ascii('CLEAN AFTER FORK');
-
-const sp = (c: number) => c === 32 || c === 9;
-const digit = (c: number) => c >= 48 && c <= 57;
-const word = (c: number) => digit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-
-/**
- * First `byte` in [from, to) before the line's end (LF), or -1. A loop, not Buffer.indexOf: the
- * spans searched here are a few dozen bytes, and a native call costs more than that.
- */
-function find(buf: Buffer, byte: number, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    const c = buf[i];
-    if (c === byte) return i;
-    if (c === 10) return -1;
-  }
-  return -1;
-}
-
-/**
- * The `]` closing a name that starts at `from`, or -1 when a byte before it is not printable
- * ASCII or TAB (or it is not on this line): within such a name a byte is a character, and
- * trimming ' ' and TAB is what the general parser's trim does.
- */
-function nameEnd(buf: Buffer, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    const c = buf[i];
-    if (c === 93) return i;
-    if (c > 126 || (c < 32 && c !== 9)) return -1;
-  }
-  return -1;
-}
-
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/**
- * Number(buf[a, b) as text) for digits and dots: with at most 15 digits, an integer divided by an
- * exact power of ten is the correctly rounded value, as Number() gives; longer ones take Number().
- */
-export function decimal(buf: Buffer, a: number, b: number): number {
-  let v = 0;
-  let dot = -1;
-  for (let i = a; i < b; i++) {
-    const c = buf[i];
-    if (c === 46) {
-      if (dot >= 0) return NaN; // "0.1.2"
-      dot = i;
-    } else v = v * 10 + (c - 48);
-  }
-  const digits = b - a - (dot >= 0 ? 1 : 0);
-  if (digits > 15 || (dot >= 0 && digits === 0)) return Number(buf.toString('latin1', a, b));
-  return dot < 0 ? v : v / POW10[b - dot - 1];
-}
-
-/** Lowercase `text` in [from, to), ASCII letters in any case (as the general parser matches), or -1. */
-function findText(buf: Buffer, text: Uint8Array, from: number, to: number): number {
-  const first = text[0]; // never a letter in the texts searched here
-  for (let i = find(buf, first, from, to); i >= 0 && i + text.length <= to; i = find(buf, first, i + 1, to)) {
-    let k = 1;
-    while (k < text.length && lower(buf[i + k]) === text[k]) k++;
-    if (k === text.length) return i;
-  }
-  return -1;
-}
-
-const lower = (c: number) => (c >= 65 && c <= 90 ? c | 32 : c);
-/** `YYYY-MM-DD HH:MM:SS` as bytes, 0 where a digit goes */
-const TIME_SHAPE = Uint8Array.from('dddd-dd-dd dd:dd:dd', (c) => (c === 'd' ? 0 : c.charCodeAt(0)));
-
-function sameCase(buf: Buffer, a: number, b: number, text: Uint8Array): boolean {
-  if (b - a !== text.length) return false;
-  for (let k = 0; k < text.length; k++) if (lower(buf[a + k]) !== lower(text[k])) return false;
-  return true;
-}
-
-/** buf[a, b) is printable ASCII or TAB (see nameEnd). */
-function plain(buf: Buffer, a: number, b: number): boolean {
-  for (let i = a; i < b; i++) if (buf[i] > 126 || (buf[i] < 32 && buf[i] !== 9)) return false;
-  return true;
-}
-
-/** what readHead() found besides where it stopped (the names' ranges are in RANGES) */
-const HEAD = { nr: 0, quiet: false, stop: 0 };
-
-/** readHead(): the line has no category, and the general parser reads no command-call line there */
-const NO_CATEGORY = -2;
-
-/**
- * `LEVEL : [ name ]... [ COMMAND CALL ]` from i (just after the stamp): where it ends, spaces after
- * it skipped, or -1 when the line is not of the usual shape, or NO_CATEGORY when its brackets end
- * (or four names pass) before a category, where the general parser gives up too (HEAD.stop: where).
- * `le` bounds the reading; the line's end (LF) stops it too.
- */
-function readHead(buf: Buffer, i: number, le: number): number {
-  while (i < le && sp(buf[i])) i++;
-  const l0 = i;
-  while (i < le && ((buf[i] | 32) >= 97 && (buf[i] | 32) <= 122)) i++;
-  if (i === l0) return -1;
-  // DEBUG or INFO: an "Executing command" line there is chatter; at ERROR it may be a
-  // continuation (a traceback's line), which only the general parser reads
-  const lv = buf[l0] | 32;
-  HEAD.quiet = lv === 100 || lv === 105;
-  while (i < le && sp(buf[i])) i++;
-  if (buf[i] !== 58) return -1;
-  i++;
-  while (i < le && sp(buf[i])) i++;
-  // names, then [ COMMAND CALL ]
-  const ranges = RANGES;
-  let nr = 0;
-  let found = false;
-  for (let k = 0; k < 4 && !found; k++) {
-    if (buf[i] !== 91) {
-      // the general parser skips any space (a CR, a vertical tab, a Unicode space) before a
-      // bracket: only a LF or another printable byte ends the names for both
-      const c = buf[i];
-      if (i < le && (c === 10 || (c > 32 && c < 127))) { HEAD.stop = i; return NO_CATEGORY; }
-      return -1;
-    }
-    const j = nameEnd(buf, i + 1, le);
-    if (j < 0) return -1;
-    let a = i + 1;
-    let b = j;
-    while (a < b && sp(buf[a])) a++;
-    while (b > a && sp(buf[b - 1])) b--;
-    if (b - a === COMMAND_CALL.length && at(buf, a, COMMAND_CALL)) found = true;
-    else if (sameCase(buf, a, b, COMMAND_CALL) || sameCase(buf, a, b, CLEAN_AFTER_FORK)) return -1; // a category in another case, or the fork one
-    else { ranges[nr++] = a; ranges[nr++] = b; }
-    i = j + 1;
-    while (i < le && sp(buf[i])) i++;
-  }
-  // four names and no category, or the category first, before any name: no command-call line
-  if (!found || nr === 0) { HEAD.stop = i; return NO_CATEGORY; }
-  HEAD.nr = nr;
-  return i;
-}
-
-/** The line buf[ls, le) starts with `[YYYY-MM-DD HH:MM:SS]`. */
-export function stampAt(buf: Buffer, ls: number, le: number): boolean {
-  if (le - ls < 21 || buf[ls] !== 91 || buf[ls + 20] !== 93) return false;
-  for (let k = 0; k < 19; k++) {
-    const want = TIME_SHAPE[k];
-    const c = buf[ls + 1 + k];
-    if (want === 0 ? !digit(c) : c !== want) return false;
-  }
-  return true;
-}
 
 /**
  * The command-call line starting at buf[ls], if it has the usual shape; null sends it to the
@@ -252,7 +108,7 @@ export function stampAt(buf: Buffer, ls: number, le: number): boolean {
  */
 export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
   if (!stampAt(buf, ls, le)) return null;
-  let i = readHead(buf, ls + 21, le);
+  let i = readHead(buf, ls + 21, le, RANGES);
   if (i === NO_CATEGORY) {
     NOTHING.next = HEAD.stop;
     return NOTHING;
@@ -367,28 +223,6 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
     return x;
   }
   return null;
-}
-
-/** `text` (lowercase) at buf[i], ASCII letters in any case, as the general parser compares. */
-function textAt(buf: Buffer, i: number, text: Uint8Array): boolean {
-  if (i + text.length > buf.length) return false;
-  for (let k = 0; k < text.length; k++) if (lower(buf[i + k]) !== text[k]) return false;
-  return true;
-}
-
-/**
- * The first place from `from` where `text` (or `or`: both start with a space) stands, in any case
- * of ASCII letters, and no word character follows it (the general parser's bounded match), or -1.
- */
-function findWord(buf: Buffer, text: Uint8Array, from: number, le: number, or?: Uint8Array): number {
-  for (let k = find(buf, 32, from, le); k >= 0; k = find(buf, 32, k + 1, le)) {
-    if (bounded(buf, k, text, le) || (or !== undefined && bounded(buf, k, or, le))) return k;
-  }
-  return -1;
-}
-
-function bounded(buf: Buffer, k: number, text: Uint8Array, le: number): boolean {
-  return k + text.length <= le && textAt(buf, k, text) && !(k + text.length < le && word(buf[k + text.length]));
 }
 
 /** The module a message names, buf[m0, k) trimmed (none when empty: the line's last name is); false when not plain ASCII. */

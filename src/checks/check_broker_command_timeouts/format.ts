@@ -8,7 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { readAt } from '../../lib/files.js';
-import { stampAt } from './bytes.js';
+import { stampAt } from './line-bytes.js';
 
 /** how much of the file's end is looked at */
 export const LOOK_BACK = 64 * 1024;

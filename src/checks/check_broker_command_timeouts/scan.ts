@@ -1,6 +1,7 @@
 /**
  * The line sink: finds candidate lines with a byte search over whole chunks (most broker lines
- * are noise), decodes and parses only those, and adds their events to this run's batch.
+ * are noise), reads those of the usual shape from their bytes (bytes.ts), decodes and parses the
+ * others, and adds their events to this run's batch.
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } from './parse.js';
@@ -154,7 +155,7 @@ export class Scanner implements LineSink {
   /**
    * A command-call line read from bytes (bytes.ts): its group's tally found by the bytes of the
    * line's broker, module and command (lib/range-keys.ts), and counted there: what the general
-   * parser's add() would do, added to the group once the chunk is scanned (settle).
+   * parser's add() would do, added to the group once the scan is over (finish).
    */
   private call(f: CallLine): void {
     const r = this.key;
