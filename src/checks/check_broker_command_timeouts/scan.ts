@@ -198,7 +198,8 @@ export class Scanner implements LineSink {
       if (t.last < 0) continue;
       const n = t.text1 - t.lineStart;
       if (n > COPY_BYTES) { this.lastOf(t, buf); continue; }
-      t.copy ??= Buffer.allocUnsafe(COPY_BYTES);
+      // sized to the line (a 2 KiB copy for each of hundreds of groups was half a MiB)
+      if (t.copy === null || t.copy.length < n) t.copy = Buffer.allocUnsafeSlow(Math.max(n, 256));
       buf.copy(t.copy, 0, t.lineStart, t.text1);
       t.text0 -= t.lineStart;
       t.text1 = n;
