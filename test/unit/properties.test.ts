@@ -262,12 +262,18 @@ describe('the --fetch answer', () => {
 // two-page memory up to its last byte, at every distance a needle of the scan can have and beyond,
 // either needle the longer, sharing a first byte or not.
 describe('needles search kernel', () => {
-  it('finds the first place where either needle stands and a category closes after it (spaces or TABs, then ]), as a byte loop does', async () => {
-    const { lineBuffer, needlesSearch } = await import('../../src/lib/tail/line-end.js');
+  // one line buffer, its kernel's functions bound to its memory (none for a buffer off its start)
+  const kernelBuffer = async () => {
+    const { lineBuffer, scanKernel } = await import('../../src/lib/tail/line-end.js');
     const buf = lineBuffer(131072);
-    const needles = needlesSearch(buf);
-    expect(needles).toBeDefined();
-    expect(needlesSearch(buf.subarray(1))).toBeUndefined();
+    const k = scanKernel(buf);
+    expect(k).toBeDefined();
+    expect(scanKernel(buf.subarray(1))).toBeUndefined();
+    return { buf, k: k! };
+  };
+
+  it('finds the first place where either needle stands and a category closes after it (spaces or TABs, then ]), as a byte loop does', async () => {
+    const { buf, k: { needles } } = await kernelBuffer();
     const alphabet = [67, 75, 76, 32, 9, 93, 0, 255, 77, 109];
     const stands = (i: number, end: number, a: number, b: number, d: number) => {
       if (!(i + d < end && buf[i] === a && buf[i + d] === b)) return false;
@@ -286,16 +292,12 @@ describe('needles search kernel', () => {
         const end = base + Math.min(to, bytes.length);
         let want = end;
         for (let i = p; i < end; i++) if (stands(i, end, a1, b1, d1) || stands(i, end, a2, b2, d2)) { want = i; break; }
-        expect(needles!(p, end, a1, b1, d1, a2, b2, d2)).toBe(want);
+        expect(needles(p, end, a1, b1, d1, a2, b2, d2)).toBe(want);
       }), { numRuns: 20000, seed: 45 });
   });
 
   it('lfback finds the last LF before p and not before lo (or lo - 1), as a byte loop does, anywhere in its memory', async () => {
-    const { lineBuffer, lfBackSearch } = await import('../../src/lib/tail/line-end.js');
-    const buf = lineBuffer(131072);
-    const back = lfBackSearch(buf);
-    expect(back).toBeDefined();
-    expect(lfBackSearch(buf.subarray(1))).toBeUndefined();
+    const { buf, k: { lfback: back } } = await kernelBuffer();
     fc.assert(fc.property(
       fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(131072), fc.nat(300), fc.nat(300), fc.constantFrom(0.02, 0.2, 0.9),
       (bytes, where, a, b, density) => {
@@ -305,7 +307,7 @@ describe('needles search kernel', () => {
         const p = base + Math.min(Math.max(a, b), bytes.length);
         let want = lo - 1;
         for (let i = p - 1; i >= lo; i--) if (buf[i] === 10) { want = i; break; }
-        expect(back!(p, lo)).toBe(want);
+        expect(back(p, lo)).toBe(want);
       }), { numRuns: 20000, seed: 46 });
   });
 });

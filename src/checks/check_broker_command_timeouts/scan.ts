@@ -8,7 +8,7 @@ import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } f
 import { ascii, at } from '../../lib/bytes.js';
 import { EXEC_ERRORS, EXEC_TIME, fastLine, SEND_ERRORS, type CallLine } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
-import { lfBackSearch, needlesSearch } from '../../lib/tail/line-end.js';
+import { scanKernel } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
 
 /**
@@ -105,9 +105,10 @@ export class Scanner implements LineSink {
     // rest or bytes never written, which a search for a needle that is not there would walk
     const b = end < buf.length ? buf.subarray(0, end) : buf;
     this.chunk = b;
-    const kernel = needlesSearch(buf);
-    const back = kernel !== undefined ? lfBackSearch(buf) : undefined;
-    const native = kernel === undefined ? new NativeCandidates(b) : undefined;
+    const k = scanKernel(buf);
+    const kernel = k?.needles;
+    const back = k?.lfback;
+    const native = k === undefined ? new NativeCandidates(b) : undefined;
     const [a1, b1, d1, a2, b2, d2] = ARGS;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts

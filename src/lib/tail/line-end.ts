@@ -108,14 +108,19 @@ import { alignedWords, dataView } from '../views.js';
 const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwgHAAEAAgMDAAcZAwJsZgAAB25lZWRsZXMABQZsZmJhY2sABgqVBQdrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQsXACAAIAL9IyABIARq/QAAACAD/SP9Tgs/AAJAA0AgACABTg0BIAAtAABBIEcgAC0AAEEJR3ENASAAQQFqIQAMAAsLIAAgAUgEfyAALQAAQd0ARgVBAAsLNgAgACAEaiABTgRAQQAPCyAALQAAIAJGIAAgBGotAAAgA0ZxBH8gACAEakEBaiABEAIFQQALCxsAIAAgASACIAMgBBADIAAgASAFIAYgBxADcguJAgMBfwZ7An8gAv0PIQsgA/0PIQwgBf0PIQ0gBv0PIQ4gASAEIAcgBCAHShtBAWprIQ8CQANAIABBIGogD0oNASAA/QAAACEJIABBEGr9AAAAIQogCSAAIAsgDCAEEAEgCSAAIA0gDiAHEAH9UP1kIAogAEEQaiALIAwgBBABIAogAEEQaiANIA4gBxAB/VD9ZEEQdHIhCAJAA0AgCEUNASAAIAhoaiEQIBAgASACIAMgBCAFIAYgBxAEBEAgEA8LIAggCEEBa3EhCAwACwsgAEEgaiEADAALCwJAA0AgACABTg0BIAAgASACIAMgBCAFIAYgBxAEBEAgAA8LIABBAWohAAwACwsgAQtxAQF/AkADQCAAQRBrIAFIDQEgAEEQayEAIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgAEEfIAJna2oPCwwACwsCQANAIAAgAUwNASAAQQFrIQAgAC0AAEEKRgRAIAAPCwwACwsgAUEBaws=', 'base64'));
 
 type Search = (p: number, end: number) => number;
-/** needles(p, end, a1, b1, d1, a2, b2, d2): see the kernel above */
-export type NeedlesSearch = (p: number, end: number, a1: number, b1: number, d1: number, a2: number, b2: number, d2: number) => number;
+/**
+ * The broker scan's functions of the kernel above: needles(p, end, a1, b1, d1, a2, b2, d2), and
+ * lfback(p, lo), the last LF in [lo, p) or lo - 1.
+ */
+export interface ScanKernel {
+  needles: (p: number, end: number, a1: number, b1: number, d1: number, a2: number, b2: number, d2: number) => number;
+  lfback: (p: number, lo: number) => number;
+}
 
 let kernel: WebAssembly.Module | null | undefined;
 const searches = new WeakMap<Uint8Array, Search>();
 /** by the memory's ArrayBuffer: a subarray of a lineBuffer (offset 0 up) is searched in place too */
-const needles = new WeakMap<ArrayBufferLike, NeedlesSearch>();
-const backs = new WeakMap<ArrayBufferLike, (p: number, lo: number) => number>();
+const scans = new WeakMap<ArrayBufferLike, ScanKernel>();
 let lastBuf: Uint8Array | null = null;
 let lastSearch: Search | undefined;
 
@@ -137,8 +142,7 @@ export function lineBuffer(size: number, room = 0): Buffer {
       const exports = new WebAssembly.Instance(kernel, { m: { m: memory } }).exports;
       const buf = Buffer.from(memory.buffer, 0, size);
       searches.set(buf, exports.lf as Search);
-      needles.set(memory.buffer, exports.needles as NeedlesSearch);
-      backs.set(memory.buffer, exports.lfback as (p: number, lo: number) => number);
+      scans.set(memory.buffer, { needles: exports.needles as ScanKernel['needles'], lfback: exports.lfback as ScanKernel['lfback'] });
       if (room > 0) rooms.set(memory.buffer, { memory, at: pages * 65536, bytes: room });
       return buf;
     } catch {
@@ -158,14 +162,9 @@ export function roomOf(buf: Uint8Array): { memory: WebAssembly.Memory; at: numbe
   return r;
 }
 
-/** The kernel's two-needle search bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
-export function needlesSearch(buf: Uint8Array): NeedlesSearch | undefined {
-  return buf.byteOffset === 0 ? needles.get(buf.buffer) : undefined;
-}
-
-/** The kernel's lfback(p, lo) bound to `buf`'s memory (the last LF in buf[lo, p), or lo - 1), when `buf` starts at offset 0 of a lineBuffer's. */
-export function lfBackSearch(buf: Uint8Array): ((p: number, lo: number) => number) | undefined {
-  return buf.byteOffset === 0 ? backs.get(buf.buffer) : undefined;
+/** The broker scan's kernel functions bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
+export function scanKernel(buf: Uint8Array): ScanKernel | undefined {
+  return buf.byteOffset === 0 ? scans.get(buf.buffer) : undefined;
 }
 
 /** The index of the first LF in buf[pos, end), or `end` when there is none. */
