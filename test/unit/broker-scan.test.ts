@@ -37,11 +37,14 @@ class Recording extends Scanner {
 }
 
 /** `kernel`: the line buffer in WebAssembly memory, where the scan finds candidates with the kernel's two-needle search */
-function scanned(bytes: Buffer, times: string[] = [], kernel = false): Record<string, Group> {
+function scanned(bytes: Buffer, times: string[] = [], kernel = false, lineByLine = false): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
   const s = new Recording(batch, FILTERS, { forkBlock: null });
   const asm = new LineAssembler(s, 0, 1 << 20, kernel ? lineBuffer : undefined);
-  for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
+  if (lineByLine) {
+    // each line its own read: the scan is handed each line alone, in the same bytes of its buffer
+    for (let i = 0; i < bytes.length;) { const e = bytes.indexOf(10, i); const j = e < 0 ? bytes.length : e + 1; asm.push(bytes.subarray(i, j)); i = j; }
+  } else for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
   s.finish();
   times.push(...s.times);
   return batch.groups;
@@ -195,6 +198,17 @@ describe('broker scanner against the reference', () => {
         expect(Object.keys(got).length).toBeGreaterThan(0);
       });
     }
+  }
+
+  // an error read from bytes keeps where its PID and thread are until a traceback's line needs
+  // them: a read that ends between the two reuses those bytes
+  for (const name of ['each message at each level, errors followed by their tracebacks', 'errors whose thread holds other spaces, then their tracebacks']) {
+    it(`${name}, each line read alone: the same groups and last events`, () => {
+      const bytes = logs.find(([n]) => n === name)![1]();
+      const got = scanned(bytes, [], true, true);
+      expect(got).toEqual(reference(bytes));
+      expect(Object.values(got).filter((g) => g.last?.text.includes(' -- ')).length).toBeGreaterThan(3);
+    });
   }
 
   it('walks the rest of a partly read line once, however many needles it holds (it was quadratic: 6 s for a 680 KB line)', () => {

@@ -5,51 +5,12 @@
  */
 import type { LineSink } from '../../lib/tail/lines.js';
 import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } from './parse.js';
-import { ascii, at } from '../../lib/bytes.js';
+import { at } from '../../lib/bytes.js';
+import { ARGS, closes, COMMAND, FORK, NativeCandidates } from './candidates.js';
 import { EXEC_ERRORS, EXEC_TIME, fastLine, SEND_ERRORS, type CallLine } from './bytes.js';
 import { RangeKeys } from '../../lib/range-keys.js';
 import { scanKernel } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
-
-/**
- * Candidate lines are found by the WebAssembly kernel's two-needle search over the reader's
- * buffer (lib/tail/line-end.ts: needles): each needle's first and last bytes at their distance
- * and its category closed after it (spaces or TABs, then `]`), both needles in one pass, 32
- * places a step, whatever letters the lines hold (issue 44: a one-byte search for a needle's
- * rarest byte stopped on every line of a log whose every line held it, and a pass per needle cost
- * a second walk). The kernel checks neither needle's middle: `at` below does.
- */
-const COMMAND = ascii('COMMAND CALL');
-const FORK = ascii('CLEAN AFTER FORK');
-const ARGS = [COMMAND[0], COMMAND[COMMAND.length - 1], COMMAND.length - 1, FORK[0], FORK[FORK.length - 1], FORK.length - 1] as const;
-
-/**
- * Without the kernel (a buffer outside WebAssembly memory, or no WebAssembly), native searches for
- * a part of each needle, the nearer hit first: 'MMAND' for the command needle, the fork needle's
- * 'K' (BENCHMARKS.md: 'F' is in every INFO line). Both return where a needle would begin.
- */
-class NativeCandidates {
-  private nc = -2;
-  private nf = -2;
-  constructor(private readonly buf: Buffer) {}
-  next(pos: number): number {
-    if (this.nc !== -1 && this.nc < pos) { const t = this.buf.indexOf(MMAND, pos + 2); this.nc = t < 0 ? -1 : t - 2; }
-    if (this.nf !== -1 && this.nf < pos) { const t = this.buf.indexOf(75, pos + 15); this.nf = t < 0 ? -1 : t - 15; }
-    return this.nc < 0 ? this.nf : this.nf < 0 ? this.nc : Math.min(this.nc, this.nf);
-  }
-}
-const MMAND = Buffer.from('MMAND');
-
-/**
- * Does a category end at `i` (spaces or TABs, then its `]`)? The general parser takes a line for
- * its category only when the bracket holds exactly the needle: "[ COMMAND CALLS ]" or
- * "[ CLEAN AFTER FORK TASK ]" are other categories, and reading every such line cost a log made of
- * them more than mawk's whole scan (issue 44's prefix logs).
- */
-function closes(buf: Buffer, i: number, end: number): boolean {
-  while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
-  return i < end && buf[i] === 93;
-}
 
 export interface Filters {
   broker: string[];
@@ -88,6 +49,14 @@ const COPY_BYTES = 2048;
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
+  /**
+   * A send or execution error read from bytes in this chunk: its group, and where its PID and
+   * thread are (errorAt). Made lastError, with strings, only when a line for the general parser
+   * comes or the chunk ends (pendingError): two strings and an object for each error was a
+   * twentieth of the scan of a broker in trouble.
+   */
+  private errorGroup: Group | null = null;
+  private readonly errorAt = new Int32Array(4);
   /** the tallies of lines read from bytes (null: filtered out) by their key bytes */
   private readonly groups = new RangeKeys<Tally | null>();
   private readonly key = new Int32Array(6);
@@ -145,6 +114,7 @@ export class Scanner implements LineSink {
       pos = done = le + 1; // a line is handled once, whichever needle it holds first
       this.line(b.toString('utf8', ls, le > ls && b[le - 1] === 13 ? le - 1 : le));
     }
+    this.pendingError();
     if (this.touched.length > 0) this.settle(b);
   }
 
@@ -173,10 +143,13 @@ export class Scanner implements LineSink {
       this.groups.set(f.buf, r, t);
     }
     this.lastError = null;
+    this.errorGroup = null;
     if (t === null) return;
     if (f.event === EXEC_TIME) { this.slowest(t.group, f.seconds); return; }
     if (f.event === SEND_ERRORS || f.event === EXEC_ERRORS) {
-      this.lastError = { group: t.group, pid: f.buf.toString('latin1', f.pid0, f.pid1), extra: f.buf.toString('latin1', f.thread0, f.thread1) };
+      const e = this.errorAt;
+      e[0] = f.pid0; e[1] = f.pid1; e[2] = f.thread0; e[3] = f.thread1;
+      this.errorGroup = t.group;
     }
     if (!t.touched) { t.touched = true; this.touched.push(t); }
     t.counts[f.event]++;
@@ -249,7 +222,17 @@ export class Scanner implements LineSink {
       && (f.command.length === 0 || command === '' || f.command.includes(command));
   }
 
+  /** The error read from bytes last, as lastError (its bytes are in the chunk being scanned). */
+  private pendingError(): void {
+    const g = this.errorGroup;
+    if (g === null) return;
+    const e = this.errorAt;
+    this.lastError = { group: g, pid: this.chunk.toString('latin1', e[0], e[1]), extra: this.chunk.toString('latin1', e[2], e[3]) };
+    this.errorGroup = null;
+  }
+
   line(text: string): void {
+    this.pendingError();
     const l = parseLine(text);
     if (!l) return;
     if (l.category === 'CLEAN AFTER FORK') return this.forkCleanup(l);
