@@ -17,6 +17,7 @@ import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
 import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
 import { lineBuffer } from '../../src/lib/tail/line-end.js';
+import { brokerLineBuffer } from '../../src/checks/check_broker_command_timeouts/head-kernel.js';
 import { broker as L } from '../fixtures';
 import { ROOT } from '../helpers';
 import { rng } from '../fuzz/fuzz';
@@ -27,25 +28,39 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILTERS = { broker: [], module: [], command: [] };
 
-/** A scanner that also lists every execution time it reads, in order. */
+/** A scanner that also lists every execution time it reads, in order, and counts the lines it leaves to the general parser. */
 class Recording extends Scanner {
   readonly times: string[] = [];
+  parsed = 0;
   protected slowest(g: Group, seconds: number): void {
     this.times.push(`${g.module}/${g.command}/${seconds}`);
     super.slowest(g, seconds);
   }
+  line(text: string): void {
+    this.parsed++;
+    super.line(text);
+  }
 }
 
-/** `kernel`: the line buffer in WebAssembly memory, where the scan finds candidates with the kernel's two-needle search */
-function scanned(bytes: Buffer, times: string[] = [], kernel = false, lineByLine = false): Record<string, Group> {
+/**
+ * `mode`: 'kernel', the line buffer in WebAssembly memory, where the scan finds candidates with
+ * the kernel's two-needle search; 'head', the same with room for the head kernel, which reads the
+ * lines' heads (head-kernel.ts); 'plain', a Buffer, searched and read in JavaScript
+ */
+type Mode = 'plain' | 'kernel' | 'head';
+const MODES: [Mode, string][] = [['plain', ''], ['kernel', ', searched by the kernel'], ['head', ', searched by the kernel, heads read in WebAssembly']];
+let lastParsed = 0;
+function scanned(bytes: Buffer, times: string[] = [], mode: Mode = 'plain', lineByLine = false): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };
   const s = new Recording(batch, FILTERS, { forkBlock: null });
-  const asm = new LineAssembler(s, 0, 1 << 20, kernel ? lineBuffer : undefined);
+  lastParsed = 0;
+  const asm = new LineAssembler(s, 0, 1 << 20, mode === 'kernel' ? lineBuffer : mode === 'head' ? brokerLineBuffer : undefined);
   if (lineByLine) {
     // each line its own read: the scan is handed each line alone, in the same bytes of its buffer
     for (let i = 0; i < bytes.length;) { const e = bytes.indexOf(10, i); const j = e < 0 ? bytes.length : e + 1; asm.push(bytes.subarray(i, j)); i = j; }
   } else for (let i = 0; i < bytes.length; i += 65536) asm.push(bytes.subarray(i, i + 65536));
   s.finish();
+  lastParsed = s.parsed;
   times.push(...s.times);
   return batch.groups;
 }
@@ -145,6 +160,18 @@ describe('broker scanner against the reference', () => {
       pre(`m${k % 3}`, String((k + 1) % 4), 'ERROR') + 'File "x.py", line 117',
       pre(`m${k % 3}`, String(k % 4), 'ERROR') + `  raise Exception${k}  `,
     ])).join('\n') + '\n')],
+    // each byte of the stamp changed, then the level's and the PID's near misses: each line its own group
+    ['stamps, levels and PIDs near the usual shape', () => Buffer.from([
+      ...Array.from({ length: 21 }, (_, k) => [':', 'x', '0', ' ', '-', '[', ']'].map((c, n) => {
+        const l = `[2026-11-22 10:00:01] ERROR : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] Failed to send command call [s${k}-${n}] for module m because of timeout (1s).`;
+        return l.slice(0, k) + c + l.slice(k + 1);
+      })).flat(),
+      ...['DEBUG', 'DE BUG', 'INFO1', '', 'ÉRROR', 'error', 'E', 'WARNING\t', 'DEBUG:'].map((lv, k) => `[2026-11-22 10:00:01] ${lv} : [ b ] [ m ] [ COMMAND CALL ] [ PID:7 ] [ t ] The command call [l${k}] was executed by the module m in ${k}.5s`),
+      ...['PID:7', 'PID:7:', 'PID:7 7', 'PI D:7', 'PID 7', 'pid:07', 'PID:', 'PID::7', 'PID:\t7\t', 'PID7', 'PIDS:7', ' PID : 7 ', 'PID:7x', 'PID:-7'].flatMap((pid, k) => [
+        `[2026-11-22 10:00:02] ERROR : [ b ] [ m ] [ COMMAND CALL ] [${pid}] [ t${k} ] Failed to send command call [p${k}] for module m because of error: x`,
+        `[2026-11-22 10:00:02] ERROR : [ b ] [ m ] [ COMMAND CALL ] [${pid}] [ t${k} ] Exception ${k}`,
+      ]),
+    ].join('\n') + '\n')],
     ['needles in messages, not as categories', () => Buffer.from([
       '[2026-11-22 10:00:00] INFO : [ b ] [ m ] [ QUEUE ] forwarded [ COMMAND CALL ] get_hosts',
       '[2026-11-22 10:00:00] ERROR : [ b ] [ m ] [ QUEUE ] after [ CLEAN AFTER FORK ] x',
@@ -188,11 +215,11 @@ describe('broker scanner against the reference', () => {
   logs.push(['a partly read line crowded with needles, then an event', () => crowded(2000)]);
   logs.push(['a line of 24,000 needles (456 KB), then an event', () => crowded(12_000)]);
   for (const [name, make] of logs) {
-    for (const kernel of [false, true]) {
-      it(`${name}${kernel ? ', searched by the kernel' : ''}: the same groups, counts and slowest executions`, () => {
+    for (const [mode, how] of MODES) {
+      it(`${name}${how}: the same groups, counts and slowest executions`, () => {
         const bytes = make();
         const [ours, theirs]: string[][] = [[], []];
-        const got = scanned(bytes, ours, kernel);
+        const got = scanned(bytes, ours, mode);
         expect(got).toEqual(reference(bytes, theirs));
         expect(ours).toEqual(theirs);
         expect(Object.keys(got).length).toBeGreaterThan(0);
@@ -205,16 +232,33 @@ describe('broker scanner against the reference', () => {
   for (const name of ['each message at each level, errors followed by their tracebacks', 'errors whose thread holds other spaces, then their tracebacks']) {
     it(`${name}, each line read alone: the same groups and last events`, () => {
       const bytes = logs.find(([n]) => n === name)![1]();
-      const got = scanned(bytes, [], true, true);
+      const got = scanned(bytes, [], 'head', true);
       expect(got).toEqual(reference(bytes));
       expect(Object.values(got).filter((g) => g.last?.text.includes(' -- ')).length).toBeGreaterThan(3);
     });
   }
 
+  // the byte reader declines what it is unsure of, which the comparisons above cannot see: on logs
+  // of the usual shape it must read every line itself, whichever way it runs
+  it('reads every line of a log of the usual shape from bytes, in each way it runs', () => {
+    brokerLog(join(dir, 'u.log'), 1 << 20, 23, { debug: true });
+    adversarialBrokerLog(join(dir, 'us.log'), 1 << 20, 24, 'storm');
+    for (const f of ['u.log', 'us.log']) {
+      const bytes = readFileSync(join(dir, f));
+      for (const [mode] of MODES) {
+        const times: string[] = [];
+        const got = scanned(bytes, times, mode);
+        const events = Object.values(got).reduce((n, g) => n + Object.values(g.counts).reduce((a, b) => a + b, 0), 0);
+        expect(events + times.length, `${f} ${mode}`).toBeGreaterThan(1000);
+        expect(lastParsed, `${f} ${mode}`).toBe(0);
+      }
+    }
+  });
+
   it('walks the rest of a partly read line once, however many needles it holds (it was quadratic: 6 s for a 680 KB line)', () => {
-    for (const kernel of [false, true]) {
+    for (const [mode] of MODES) {
       const t0 = performance.now();
-      const got = scanned(crowded(25_000), [], kernel);
+      const got = scanned(crowded(25_000), [], mode);
       expect(performance.now() - t0).toBeLessThan(1500); // quadratic: minutes
       expect(Object.values(got).reduce((n, g) => n + (g.counts.timeouts_failed ?? 0), 0)).toBe(1);
     }
@@ -240,7 +284,7 @@ describe('broker scanner against the reference', () => {
     const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm'), t: fc.constantFrom('1', '22', '333'),
       level: fc.constantFrom('DEBUG', 'INFO', 'WARNING', 'ERROR'), msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
       // one byte changed: anywhere, or among the first or last bytes after the stamp or of the message
-      flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10) }), { freq: 2 }) });
+      flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10, 91, 58, 233, 0, 112, 127, 99) }), { freq: 2 }) });
     fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 120 }), (ls) => {
       const text = ls.map(({ m, t, level, msg, tail, flip }) => {
         const body = pre(m, t, level) + msg;
@@ -255,9 +299,11 @@ describe('broker scanner against the reference', () => {
       const [ours, theirs]: string[][] = [[], []];
       expect(scanned(bytes, ours)).toEqual(reference(bytes, theirs));
       expect(ours).toEqual(theirs);
-      const viaKernel: string[] = [];
-      expect(scanned(bytes, viaKernel, true)).toEqual(reference(bytes, []));
-      expect(viaKernel).toEqual(theirs);
+      for (const mode of ['kernel', 'head'] as const) {
+        const viaKernel: string[] = [];
+        expect(scanned(bytes, viaKernel, mode)).toEqual(reference(bytes, []));
+        expect(viaKernel).toEqual(theirs);
+      }
     }), { numRuns: Number(process.env.MSGWATCH_PROPERTY_RUNS ?? 300), seed: 21 });
   });
 });

@@ -23,6 +23,7 @@ import { ascii, at } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
 import { bounded, decimal, digit, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
 import { HEAD, NO_CATEGORY, readHead } from './head.js';
+import type { HeadKernel } from './head-kernel.js';
 import { KINDS, type Kind } from './parse.js';
 
 /**
@@ -35,8 +36,8 @@ export class CallLine {
   /** the event's kind, as its index in KINDS, or EXEC_TIME */
   event = EXEC_TIME;
   buf: Buffer = Buffer.alloc(0);
-  /** each name's range, trimmed: nRanges numbers */
-  ranges = new Int32Array(8);
+  /** each name's range, trimmed: nRanges numbers (by head.ts in an array of its own, or by the head kernel in its room) */
+  ranges: Int32Array<ArrayBufferLike> = new Int32Array(8);
   nRanges = 0;
   command0 = 0;
   command1 = 0;
@@ -106,7 +107,18 @@ const IN = ascii(' in ');
  * broker's logs (many brokers, modules, PIDs and threads) caches keyed on heads or bodies hit
  * rarely and cost more than they saved (issue 32).
  */
-export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
+export function fastLine(buf: Buffer, ls: number, le: number, kernel?: HeadKernel): Fast | null {
+  if (kernel !== undefined) {
+    const i = kernel.head(ls, le);
+    if (i < 0) {
+      if (i !== NO_CATEGORY) return null;
+      NOTHING.next = kernel.out[2];
+      return NOTHING;
+    }
+    const o = kernel.out;
+    CALL.ranges = kernel.ranges;
+    return after(buf, ls, le, i, o[0], o[1] !== 0, o[3], o[4], o[5], o[6]);
+  }
   if (!stampAt(buf, ls, le)) return null;
   let i = readHead(buf, ls + 21, le, RANGES);
   if (i === NO_CATEGORY) {
@@ -144,8 +156,14 @@ export function fastLine(buf: Buffer, ls: number, le: number): Fast | null {
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
 
+  CALL.ranges = RANGES;
+  return after(buf, ls, le, i, nr, HEAD.quiet, pid0, pid1, thread, threadEnd);
+}
+
+/** The line after its thread's bracket, at i. */
+function after(buf: Buffer, ls: number, le: number, i: number, nr: number, quiet: boolean, pid0: number, pid1: number, thread: number, threadEnd: number): Fast | null {
   if (at(buf, i, EXECUTING)) {
-    if (!HEAD.quiet) return null;
+    if (!quiet) return null;
     NOTHING.next = i + EXECUTING.length;
     return NOTHING;
   }

@@ -9,7 +9,7 @@ import { State } from '../../lib/status.js';
 import { array, nullable, obj, optional, record, str, type Schema } from '../../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
 import { LOG_READ_OPTIONS, lostFinding, staleLogFinding } from '../../lib/tail/options.js';
-import { lineBuffer } from '../../lib/tail/line-end.js';
+import { brokerLineBuffer } from './head-kernel.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';
@@ -109,7 +109,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   for (const f of files) {
     const r = await tailFile(f, prev.files[f], scanner, {
       // a log that appeared since the previous run is new in full; only a true first run skips history
-      firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine, stateLost: ctx.stateLost, buffer: lineBuffer,
+      firstRun: o.fromStart || (state.data !== undefined && !prev.files[f]) ? 'start' : 'end', ignoreDev: o.ignoreDevice, maxLine: o.maxLine, stateLost: ctx.stateLost, buffer: brokerLineBuffer,
       deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
     });
     const lost = lostFinding(r, o.lostLines);
