@@ -17,7 +17,7 @@ import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
 import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
 import { lineBuffer } from '../../src/lib/tail/line-end.js';
-import { brokerLineBuffer } from '../../src/checks/check_broker_command_timeouts/head-kernel.js';
+import { brokerLineBuffer } from '../../src/checks/check_broker_command_timeouts/line-kernel.js';
 import { broker as L } from '../fixtures';
 import { ROOT } from '../helpers';
 import { rng } from '../fuzz/fuzz';
@@ -44,11 +44,11 @@ class Recording extends Scanner {
 
 /**
  * `mode`: 'kernel', the line buffer in WebAssembly memory, where the scan finds candidates with
- * the kernel's two-needle search; 'head', the same with room for the head kernel, which reads the
- * lines' heads (head-kernel.ts); 'plain', a Buffer, searched and read in JavaScript
+ * the kernel's two-needle search; 'head', the same with room for the line kernel, which reads the
+ * lines in WebAssembly (line-kernel.ts); 'plain', a Buffer, searched and read in JavaScript
  */
 type Mode = 'plain' | 'kernel' | 'head';
-const MODES: [Mode, string][] = [['plain', ''], ['kernel', ', searched by the kernel'], ['head', ', searched by the kernel, heads read in WebAssembly']];
+const MODES: [Mode, string][] = [['plain', ''], ['kernel', ', searched by the kernel'], ['head', ', searched by the kernel, lines read in WebAssembly']];
 let lastParsed = 0;
 function scanned(bytes: Buffer, times: string[] = [], mode: Mode = 'plain', lineByLine = false): Record<string, Group> {
   const batch: Batch = { seenAt: 0, groups: {} };

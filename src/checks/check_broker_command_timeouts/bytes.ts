@@ -23,7 +23,7 @@ import { ascii, at } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
 import { bounded, decimal, digit, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
 import { HEAD, NO_CATEGORY, readHead } from './head.js';
-import type { HeadKernel } from './head-kernel.js';
+import { LINE_PARSER, LINE_TIME, OUT, type LineKernel } from './line-kernel.js';
 import { KINDS, type Kind } from './parse.js';
 
 /**
@@ -107,18 +107,8 @@ const IN = ascii(' in ');
  * broker's logs (many brokers, modules, PIDs and threads) caches keyed on heads or bodies hit
  * rarely and cost more than they saved (issue 32).
  */
-export function fastLine(buf: Buffer, ls: number, le: number, kernel?: HeadKernel): Fast | null {
-  if (kernel !== undefined) {
-    const i = kernel.head(ls, le);
-    if (i < 0) {
-      if (i !== NO_CATEGORY) return null;
-      NOTHING.next = kernel.out[2];
-      return NOTHING;
-    }
-    const o = kernel.out;
-    CALL.ranges = kernel.ranges;
-    return after(buf, ls, le, i, o[0], o[1] !== 0, o[3], o[4], o[5], o[6]);
-  }
+export function fastLine(buf: Buffer, ls: number, le: number, kernel?: LineKernel): Fast | null {
+  if (kernel !== undefined) return fromKernel(kernel, buf, ls, le);
   if (!stampAt(buf, ls, le)) return null;
   let i = readHead(buf, ls + 21, le, RANGES);
   if (i === NO_CATEGORY) {
@@ -156,18 +146,50 @@ export function fastLine(buf: Buffer, ls: number, le: number, kernel?: HeadKerne
   i = j + 1;
   while (i < le && sp(buf[i])) i++;
 
-  CALL.ranges = RANGES;
-  return after(buf, ls, le, i, nr, HEAD.quiet, pid0, pid1, thread, threadEnd);
-}
-
-/** The line after its thread's bracket, at i. */
-function after(buf: Buffer, ls: number, le: number, i: number, nr: number, quiet: boolean, pid0: number, pid1: number, thread: number, threadEnd: number): Fast | null {
   if (at(buf, i, EXECUTING)) {
-    if (!quiet) return null;
+    if (!HEAD.quiet) return null;
     NOTHING.next = i + EXECUTING.length;
     return NOTHING;
   }
+  CALL.ranges = RANGES;
   return message(buf, ls, le, i, nr, pid0, pid1, thread, threadEnd);
+}
+
+/** The kernel's events (line-kernel.ts: 0-5) as KINDS indexes. */
+const KERNEL_EVENTS = [TIMEOUTS_FAILED, SEND_ERRORS, EXEC_ERRORS, UNKNOWN_COMMANDS, TIMEOUTS_RETRIED, WRONG_ANSWERS];
+
+/** The same line read by the line kernel, in WebAssembly: what it found, as a CallLine. */
+function fromKernel(kernel: LineKernel, buf: Buffer, ls: number, le: number): Fast | null {
+  const r = kernel.line(ls, le);
+  const o = kernel.out;
+  if (r < 0) {
+    if (r === LINE_PARSER) return null;
+    NOTHING.next = o[OUT.stop];
+    return NOTHING;
+  }
+  const x = CALL;
+  x.buf = buf;
+  x.nRanges = o[OUT.nr];
+  x.ranges = kernel.ranges;
+  x.command0 = o[OUT.command0];
+  x.command1 = o[OUT.command1];
+  x.module0 = o[OUT.module0];
+  x.module1 = o[OUT.module1];
+  x.lineStart = ls;
+  x.next = o[OUT.next];
+  if (r === LINE_TIME) {
+    x.event = EXEC_TIME;
+    x.seconds = decimal(buf, o[OUT.digits0], o[OUT.digits1]);
+    return x;
+  }
+  x.event = KERNEL_EVENTS[r];
+  x.text0 = o[OUT.text0];
+  x.text1 = o[OUT.text1];
+  x.pid0 = o[OUT.pid0];
+  x.pid1 = o[OUT.pid1];
+  x.thread0 = o[OUT.thread0];
+  x.thread1 = o[OUT.thread1];
+  return x;
 }
 
 /**

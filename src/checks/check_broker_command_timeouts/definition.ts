@@ -9,7 +9,7 @@ import { State } from '../../lib/status.js';
 import { array, nullable, obj, optional, record, str, type Schema } from '../../lib/state/schema.js';
 import { FILE_POSITION, type FilePosition } from '../../lib/tail/identity.js';
 import { LOG_READ_OPTIONS, lostFinding, staleLogFinding } from '../../lib/tail/options.js';
-import { brokerLineBuffer } from './head-kernel.js';
+import { brokerLineBuffer } from './line-kernel.js';
 import { noteTail } from '../../lib/tail/report.js';
 import { tailFile } from '../../lib/tail/tail.js';
 import { formatBytes, formatDuration } from '../../lib/units.js';

@@ -8,7 +8,7 @@ import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } f
 import { at } from '../../lib/bytes.js';
 import { ARGS, closes, COMMAND, FORK, NativeCandidates } from './candidates.js';
 import { EXEC_ERRORS, EXEC_TIME, fastLine, SEND_ERRORS, type CallLine } from './bytes.js';
-import { HeadKernel } from './head-kernel.js';
+import { LineKernel } from './line-kernel.js';
 import { RangeKeys } from '../../lib/range-keys.js';
 import { scanKernel } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
@@ -67,9 +67,9 @@ export class Scanner implements LineSink {
   private readonly touched: Tally[] = [];
   /** the chunk being scanned (a tally's positions are in it) */
   private chunk: Buffer = Buffer.alloc(0);
-  /** the head kernel of the line buffer read last (none for a buffer without its room) */
-  private headKernel: HeadKernel | undefined;
-  private headOf: ArrayBufferLike | null = null;
+  /** the line kernel of the line buffer read last (none for a buffer without its room) */
+  private lineKernel: LineKernel | undefined;
+  private lineOf: ArrayBufferLike | null = null;
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -82,11 +82,11 @@ export class Scanner implements LineSink {
     const kernel = k?.needles;
     const back = k?.lfback;
     const native = k === undefined ? new NativeCandidates(b) : undefined;
-    if (buf.buffer !== this.headOf) { // a reader keeps one buffer: once a file
-      this.headOf = buf.buffer;
-      this.headKernel = k !== undefined ? HeadKernel.in(buf) : undefined;
+    if (buf.buffer !== this.lineOf) { // a reader keeps one buffer: once a file
+      this.lineOf = buf.buffer;
+      this.lineKernel = k !== undefined ? LineKernel.in(buf) : undefined;
     }
-    const head = this.headKernel;
+    const lk = this.lineKernel;
     const [a1, b1, d1, a2, b2, d2] = ARGS;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts
@@ -111,7 +111,7 @@ export class Scanner implements LineSink {
       // most are read from bytes only as far as their meaning needs (bytes.ts), and the search
       // resumes there: a hit before the next LF is the rest of a line read already. A needle that
       // is no category (`[ QUEUE ] forwarded [ COMMAND CALL ]`) is read there as nothing
-      const f = fastLine(b, ls, end, head);
+      const f = fastLine(b, ls, end, lk);
       if (f !== null) {
         if (f.kind === 'call') this.call(f);
         // past the hit: a line read as no command-call line may stop before its needle
