@@ -22,7 +22,7 @@
  * cost a log made of them 6% of its scan: bench/NOTES.md).
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (758 bytes):
+ * into the bytes below (779 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step
@@ -54,7 +54,7 @@
  *     (i32.or (call $at (local.get $q) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1))
  *             (call $at (local.get $q) (local.get $end) (local.get $a2) (local.get $b2) (local.get $d2))))
  *   (func (export "needles") (param $p i32) (param $end i32) (param $a1 i32) (param $b1 i32) (param $d1 i32) (param $a2 i32) (param $b2 i32) (param $d2 i32) (result i32)
- *     (local $m i32) (local $x v128) (local $y v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32) (local $q i32)
+ *     (local $m i32) (local $x v128) (local $y v128) (local $va1 v128) (local $vb1 v128) (local $va2 v128) (local $vb2 v128) (local $last i32) (local $q i32) (local $mx v128) (local $my v128)
  *     (local.set $va1 (i8x16.splat (local.get $a1))) (local.set $vb1 (i8x16.splat (local.get $b1)))
  *     (local.set $va2 (i8x16.splat (local.get $a2))) (local.set $vb2 (i8x16.splat (local.get $b2)))
  *     (local.set $last (i32.sub (local.get $end)
@@ -64,21 +64,22 @@
  *       (br_if $wide2 (i32.gt_s (i32.add (local.get $p) (i32.const 32)) (local.get $last)))
  *       (local.set $x (v128.load align=1 (local.get $p)))
  *       (local.set $y (v128.load align=1 (i32.add (local.get $p) (i32.const 16))))
- *       ;; where a needle's first and last bytes stand, one bit a place (rarely any)
- *       (local.set $m (i32.or
- *         (i8x16.bitmask (v128.or (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                                 (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))))
- *         (i32.shl (i8x16.bitmask (v128.or (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1))
- *                                          (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va2) (local.get $vb2) (local.get $d2))))
- *                  (i32.const 16))))
- *       ;; each one: the category must close there (spaces or TABs, then ']') for JavaScript to be called
- *       (block $none (loop $each
- *         (br_if $none (i32.eqz (local.get $m)))
- *         (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
- *         (if (call $hit (local.get $q) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1) (local.get $a2) (local.get $b2) (local.get $d2))
- *           (then (return (local.get $q))))
- *         (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
- *         (br $each)))
+ *       ;; where a needle's first and last bytes stand, a lane a place: rarely any, so the lanes are
+ *       ;; made bits only when one is set
+ *       (local.set $mx (v128.or (call $pair (local.get $x) (local.get $p) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                               (call $pair (local.get $x) (local.get $p) (local.get $va2) (local.get $vb2) (local.get $d2))))
+ *       (local.set $my (v128.or (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va1) (local.get $vb1) (local.get $d1))
+ *                               (call $pair (local.get $y) (i32.add (local.get $p) (i32.const 16)) (local.get $va2) (local.get $vb2) (local.get $d2))))
+ *       (if (v128.any_true (v128.or (local.get $mx) (local.get $my))) (then
+ *         (local.set $m (i32.or (i8x16.bitmask (local.get $mx)) (i32.shl (i8x16.bitmask (local.get $my)) (i32.const 16))))
+ *         ;; each one: the category must close there (spaces or TABs, then ']') for JavaScript to be called
+ *         (block $none (loop $each
+ *           (br_if $none (i32.eqz (local.get $m)))
+ *           (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
+ *           (if (call $hit (local.get $q) (local.get $end) (local.get $a1) (local.get $b1) (local.get $d1) (local.get $a2) (local.get $b2) (local.get $d2))
+ *             (then (return (local.get $q))))
+ *           (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+ *           (br $each)))))
  *       (local.set $p (i32.add (local.get $p) (i32.const 32))) (br $step2)))
  *     ;; then a place at a time
  *     (block $done (loop $byte
@@ -101,11 +102,12 @@
  *         (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *         (br $byte)))
  *       (i32.sub (local.get $lo) (i32.const 1)))
+ *
  */
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwgHAAEAAgMDAAcZAwJsZgAAB25lZWRsZXMABQZsZmJhY2sABgqVBQdrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQsXACAAIAL9IyABIARq/QAAACAD/SP9Tgs/AAJAA0AgACABTg0BIAAtAABBIEcgAC0AAEEJR3ENASAAQQFqIQAMAAsLIAAgAUgEfyAALQAAQd0ARgVBAAsLNgAgACAEaiABTgRAQQAPCyAALQAAIAJGIAAgBGotAAAgA0ZxBH8gACAEakEBaiABEAIFQQALCxsAIAAgASACIAMgBBADIAAgASAFIAYgBxADcguJAgMBfwZ7An8gAv0PIQsgA/0PIQwgBf0PIQ0gBv0PIQ4gASAEIAcgBCAHShtBAWprIQ8CQANAIABBIGogD0oNASAA/QAAACEJIABBEGr9AAAAIQogCSAAIAsgDCAEEAEgCSAAIA0gDiAHEAH9UP1kIAogAEEQaiALIAwgBBABIAogAEEQaiANIA4gBxAB/VD9ZEEQdHIhCAJAA0AgCEUNASAAIAhoaiEQIBAgASACIAMgBCAFIAYgBxAEBEAgEA8LIAggCEEBa3EhCAwACwsgAEEgaiEADAALCwJAA0AgACABTg0BIAAgASACIAMgBCAFIAYgBxAEBEAgAA8LIABBAWohAAwACwsgAQtxAQF/AkADQCAAQRBrIAFIDQEgAEEQayEAIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgAEEfIAJna2oPCwwACwsCQANAIAAgAUwNASAAQQFrIQAgAC0AAEEKRgRAIAAPCwwACwsgAUEBaws=', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABJQRgAn9/AX9gBXt/e3t/AXtgBX9/f39/AX9gCH9/f39/f39/AX8CCAEBbQFtAgABAwgHAAEAAgMDAAcZAwJsZgAAB25lZWRsZXMABQZsZmJhY2sABgqqBQdrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQsXACAAIAL9IyABIARq/QAAACAD/SP9Tgs/AAJAA0AgACABTg0BIAAtAABBIEcgAC0AAEEJR3ENASAAQQFqIQAMAAsLIAAgAUgEfyAALQAAQd0ARgVBAAsLNgAgACAEaiABTgRAQQAPCyAALQAAIAJGIAAgBGotAAAgA0ZxBH8gACAEakEBaiABEAIFQQALCxsAIAAgASACIAMgBBADIAAgASAFIAYgBxADcgueAgQBfwZ7An8CeyAC/Q8hCyAD/Q8hDCAF/Q8hDSAG/Q8hDiABIAQgByAEIAdKG0EBamshDwJAA0AgAEEgaiAPSg0BIAD9AAAAIQkgAEEQav0AAAAhCiAJIAAgCyAMIAQQASAJIAAgDSAOIAcQAf1QIREgCiAAQRBqIAsgDCAEEAEgCiAAQRBqIA0gDiAHEAH9UCESIBEgEv1Q/VMEQCAR/WQgEv1kQRB0ciEIAkADQCAIRQ0BIAAgCGhqIRAgECABIAIgAyAEIAUgBiAHEAQEQCAQDwsgCCAIQQFrcSEIDAALCwsgAEEgaiEADAALCwJAA0AgACABTg0BIAAgASACIAMgBCAFIAYgBxAEBEAgAA8LIABBAWohAAwACwsgAQtxAQF/AkADQCAAQRBrIAFIDQEgAEEQayEAIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgAEEfIAJna2oPCwwACwsCQANAIAAgAUwNASAAQQFrIQAgAC0AAEEKRgRAIAAPCwwACwsgAUEBaws=', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /**
