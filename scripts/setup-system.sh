@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages used by the integration tests and the benchmark (real NRPE, Nagios Core 4,
 # Icinga 2, gearmand, check_procs, check_logfiles, mawk, hyperfine, and the packaging tools; logrotate,
-# faketime, sqlite3, openssl and jq as independent tools the tests run). Needs root; does nothing for packages already installed.
+# faketime, sqlite3, openssl and jq as independent tools the tests run; wabt, whose wat2wasm checks the
+# WebAssembly kernels' text against their shipped bytes). Needs root; does nothing for packages already installed.
 set -euo pipefail
 pkgs=(nagios-nrpe-server nagios-nrpe-plugin nagios4 monitoring-plugins-basic monitoring-plugins-check-logfiles hyperfine binutils time
-      mawk dpkg-dev rpm lintian man-db icinga2 gearman-job-server gearman-tools logrotate faketime sqlite3 openssl jq prometheus prometheus-node-exporter)
+      mawk dpkg-dev rpm lintian man-db icinga2 gearman-job-server gearman-tools logrotate faketime sqlite3 openssl jq prometheus prometheus-node-exporter wabt)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -309,14 +309,35 @@ describe('broker scanner against the reference', () => {
 });
 
 describe('the group cap', () => {
-  it('keeps 500 named groups a run and counts the rest under (other), each event once', () => {
-    const lines = Array.from({ length: 650 }, (_, k) => L.failed(`cmd_${k}`));
-    const groups = scanned(Buffer.from([...lines, ...lines.slice(0, 3), L.failed('cmd_640')].join('\n') + '\n'));
-    const all = Object.values(groups);
-    expect(all).toHaveLength(501);
-    const other = all.find((g) => g.module === '(other)')!;
-    expect(other.counts.timeouts_failed).toBe(151); // cmd_500..cmd_649, and cmd_640 again
-    expect(all.find((g) => g.command === 'cmd_0')!.counts.timeouts_failed).toBe(2);
-    expect(all.reduce((s, g) => s + (g.counts.timeouts_failed ?? 0), 0)).toBe(654);
+  for (const [mode, how] of MODES) {
+    it(`keeps 500 named groups a run and counts the rest under (other), each event once${how}`, () => {
+      const lines = Array.from({ length: 650 }, (_, k) => L.failed(`cmd_${k}`));
+      const groups = scanned(Buffer.from([...lines, ...lines.slice(0, 3), L.failed('cmd_640')].join('\n') + '\n'), [], mode);
+      const all = Object.values(groups);
+      expect(all).toHaveLength(501);
+      const other = all.find((g) => g.module === '(other)')!;
+      expect(other.counts.timeouts_failed).toBe(151); // cmd_500..cmd_649, and cmd_640 again
+      expect(all.find((g) => g.command === 'cmd_0')!.counts.timeouts_failed).toBe(2);
+      expect(all.reduce((s, g) => s + (g.counts.timeouts_failed ?? 0), 0)).toBe(654);
+    });
+  }
+
+  // the line kernel's table of group keys (line-kernel.ts): forgotten at 10,000 keys or when its
+  // records are full, keys over 1 KiB never kept (looked up in JavaScript): counts as the parser's
+  it('counts as the general parser does past 10,000 keys, with keys too long for the line kernel\'s table', () => {
+    const many = Array.from({ length: 12_000 }, (_, k) => L.failed(`cmd_${k}`));
+    const long = Array.from({ length: 40 }, (_, k) => L.failed(`long_${k % 4}_${'x'.repeat(1100)}`));
+    const bytes = Buffer.from([...many, ...long, ...many.slice(0, 600), ...long].join('\n') + '\n');
+    const [ours, theirs]: string[][] = [[], []];
+    const got = scanned(bytes, ours, 'head');
+    expect(got).toEqual(reference(bytes, theirs));
+    expect(got['\u0001(other)\u0001(other)'].counts.timeouts_failed).toBe(12_000 + 600 + 80 - 2 * 500);
+  });
+  it('counts as the general parser does when the line kernel\'s records fill up (keys of 1 KiB)', () => {
+    // 4 MiB of records: ~4,000 keys of 1 KiB, then the table is cleared and filled again
+    const names = Array.from({ length: 9_000 }, (_, k) => L.failed(`${String(k).padStart(6, '0')}_${'y'.repeat(900)}`));
+    const bytes = Buffer.from([...names, ...names.slice(0, 50)].join('\n') + '\n');
+    const got = scanned(bytes, [], 'head');
+    expect(got).toEqual(reference(bytes));
   });
 });

@@ -23,7 +23,7 @@ import { ascii, at } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
 import { bounded, decimal, digit, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
 import { HEAD, NO_CATEGORY, readHead } from './head.js';
-import { LINE_PARSER, LINE_TIME, OUT, type LineKernel } from './line-kernel.js';
+import { KEY_LONG, LINE_PARSER, LINE_TIME, OUT, type LineKernel } from './line-kernel.js';
 import { KINDS, type Kind } from './parse.js';
 
 /**
@@ -57,6 +57,8 @@ export class CallLine {
   text1 = 0;
   /** where the reading stopped (the rest of the line does not change what it means) */
   next = 0;
+  /** the line kernel's group index (line-kernel.ts), KEY_MISSED, or KEY_LONG: read in JavaScript, no index */
+  key = KEY_LONG;
 }
 
 export const EXEC_TIME = -1;
@@ -152,6 +154,7 @@ export function fastLine(buf: Buffer, ls: number, le: number, kernel?: LineKerne
     return NOTHING;
   }
   CALL.ranges = RANGES;
+  CALL.key = KEY_LONG;
   return message(buf, ls, le, i, nr, pid0, pid1, thread, threadEnd);
 }
 
@@ -177,6 +180,7 @@ function fromKernel(kernel: LineKernel, buf: Buffer, ls: number, le: number): Fa
   x.module1 = o[OUT.module1];
   x.lineStart = ls;
   x.next = o[OUT.next];
+  x.key = o[OUT.key];
   if (r === LINE_TIME) {
     x.event = EXEC_TIME;
     x.seconds = decimal(buf, o[OUT.digits0], o[OUT.digits1]);

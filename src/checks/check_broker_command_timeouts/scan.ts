@@ -8,10 +8,11 @@ import { commandEvent, KINDS, parseLine, type Event, type Kind, type LogLine } f
 import { at } from '../../lib/bytes.js';
 import { ARGS, closes, COMMAND, FORK, NativeCandidates } from './candidates.js';
 import { EXEC_ERRORS, EXEC_TIME, fastLine, SEND_ERRORS, type CallLine } from './bytes.js';
-import { LineKernel } from './line-kernel.js';
+import { KEY_LONG, LineKernel } from './line-kernel.js';
 import { RangeKeys } from '../../lib/range-keys.js';
 import { scanKernel } from '../../lib/tail/line-end.js';
 import { getGroup, type Batch, type Group } from './window.js';
+import { decodeLast, newTally, settleTally, type Tally } from './tally.js';
 
 export interface Filters {
   broker: string[];
@@ -24,29 +25,8 @@ export interface ScanCarry {
   forkBlock: string | null;
 }
 
-/**
- * What lines read from bytes added to a group (Scanner.call), added to it by finish(): their
- * counts, and the last one's line, by its place in the chunk being scanned, then (settle) as a
- * copy of its bytes. A group's last event is decoded once at the end, not once a chunk: on a log
- * where a broker in trouble writes events on most lines that was a tenth of the scan.
- */
-interface Tally {
-  group: Group;
-  /** by KINDS index */
-  counts: Int32Array;
-  /** the last event's kind (KINDS index), -1 for none since the group's last was set */
-  last: number;
-  /** where the last event's line starts, and its text, in `copy` once settled, in the chunk before */
-  lineStart: number;
-  text0: number;
-  text1: number;
-  copy: Buffer | null;
-  /** in the chunk being scanned */
-  touched: boolean;
-}
-
-/** A last event's line longer than this is decoded when its chunk is done with, not copied. */
-const COPY_BYTES = 2048;
+/** keys in the line kernel's table at most, then forgotten at once (as lib/range-keys.ts does) */
+const MAX_KERNEL_KEYS = 10_000;
 
 export class Scanner implements LineSink {
   private lastError: { group: Group; pid: string; extra: string } | null = null;
@@ -70,6 +50,8 @@ export class Scanner implements LineSink {
   /** the line kernel of the line buffer read last (none for a buffer without its room) */
   private lineKernel: LineKernel | undefined;
   private lineOf: ArrayBufferLike | null = null;
+  /** the tallies by the line kernel's group index (null: filtered out) */
+  private byIndex: (Tally | null)[] = [];
 
   constructor(readonly batch: Batch, readonly filters: Filters, readonly carry: ScanCarry) {}
 
@@ -85,6 +67,7 @@ export class Scanner implements LineSink {
     if (buf.buffer !== this.lineOf) { // a reader keeps one buffer: once a file
       this.lineOf = buf.buffer;
       this.lineKernel = k !== undefined ? LineKernel.in(buf) : undefined;
+      this.byIndex = [];
     }
     const lk = this.lineKernel;
     const [a1, b1, d1, a2, b2, d2] = ARGS;
@@ -138,18 +121,22 @@ export class Scanner implements LineSink {
    * parser's add() would do, added to the group once the scan is over (finish).
    */
   private call(f: CallLine): void {
-    const r = this.key;
-    // the broker is the first name when there are two or more; the module the one the line names
-    if (f.nRanges >= 4) { r[0] = f.ranges[0]; r[1] = f.ranges[1]; } else { r[0] = 0; r[1] = 0; }
-    if (f.module1 > f.module0) { r[2] = f.module0; r[3] = f.module1; } else { r[2] = f.ranges[f.nRanges - 2]; r[3] = f.ranges[f.nRanges - 1]; }
-    r[4] = f.command0;
-    r[5] = f.command1;
-    let t = this.groups.get(f.buf, r);
+    let t = f.key >= 0 ? this.byIndex[f.key] : undefined;
     if (t === undefined) {
-      const text = (k: number) => f.buf.toString('latin1', r[k], r[k + 1]);
-      const [broker, module, command] = [text(0), text(2), text(4)];
-      t = this.pass(broker, module, command) ? this.tallyOf(getGroup(this.batch, broker, module, command)) : null;
-      this.groups.set(f.buf, r, t);
+      const r = this.key;
+      // the broker is the first name when there are two or more; the module the one the line names
+      if (f.nRanges >= 4) { r[0] = f.ranges[0]; r[1] = f.ranges[1]; } else { r[0] = 0; r[1] = 0; }
+      if (f.module1 > f.module0) { r[2] = f.module0; r[3] = f.module1; } else { r[2] = f.ranges[f.nRanges - 2]; r[3] = f.ranges[f.nRanges - 1]; }
+      r[4] = f.command0;
+      r[5] = f.command1;
+      if (f.key === KEY_LONG) t = this.groups.get(f.buf, r);
+      if (t === undefined) {
+        const text = (k: number) => f.buf.toString('latin1', r[k], r[k + 1]);
+        const [broker, module, command] = [text(0), text(2), text(4)];
+        t = this.pass(broker, module, command) ? this.tallyOf(getGroup(this.batch, broker, module, command)) : null;
+        if (f.key === KEY_LONG) this.groups.set(f.buf, r, t);
+        else this.remember(t);
+      }
     }
     this.lastError = null;
     this.errorGroup = null;
@@ -168,38 +155,33 @@ export class Scanner implements LineSink {
     t.text1 = f.text1;
   }
 
+  /** The line kernel's table: the key of the line it read last is group `byIndex.length` now. */
+  private remember(t: Tally | null): void {
+    const k = this.lineKernel!;
+    if (this.byIndex.length >= MAX_KERNEL_KEYS || !k.insert(this.byIndex.length)) {
+      // full: forgotten at once, as RangeKeys forgets (a log of ever-new names must not grow it)
+      k.clear();
+      this.byIndex.length = 0;
+      k.insert(0);
+    }
+    this.byIndex.push(t);
+  }
+
   private tallyOf(g: Group): Tally {
     let t = this.tallies.get(g);
-    if (t === undefined) this.tallies.set(g, t = { group: g, counts: new Int32Array(KINDS.length), last: -1, lineStart: 0, text0: 0, text1: 0, copy: null, touched: false });
+    if (t === undefined) this.tallies.set(g, t = newTally(g));
     return t;
   }
 
   /** Before the chunk's bytes are reused: the last events read in it, copied (or decoded, when long). */
   private settle(buf: Buffer): void {
-    for (const t of this.touched) {
-      t.touched = false;
-      if (t.last < 0) continue;
-      const n = t.text1 - t.lineStart;
-      if (n > COPY_BYTES) { this.lastOf(t, buf); continue; }
-      // sized to the line (a 2 KiB copy for each of hundreds of groups was half a MiB)
-      if (t.copy === null || t.copy.length < n) t.copy = Buffer.allocUnsafeSlow(Math.max(n, 256));
-      buf.copy(t.copy, 0, t.lineStart, t.text1);
-      t.text0 -= t.lineStart;
-      t.text1 = n;
-      t.lineStart = 0;
-    }
+    for (const t of this.touched) settleTally(t, buf);
     this.touched.length = 0;
-  }
-
-  /** The group's last event from its tally (its line in `bytes`): its time and text, as the general parser reads them. */
-  private lastOf(t: Tally, bytes: Buffer): void {
-    t.group.last = { kind: KINDS[t.last], time: bytes.toString('latin1', t.lineStart + 1, t.lineStart + 20), text: bytes.toString('utf8', t.text0, t.text1).trimEnd().slice(0, 300) };
-    t.last = -1;
   }
 
   /** The tally's last event, made now (for a traceback's line that changes it). */
   private lastNow(t: Tally): void {
-    if (t.last >= 0) this.lastOf(t, t.touched ? this.chunk : t.copy!);
+    if (t.last >= 0) decodeLast(t, t.touched ? this.chunk : t.copy!);
   }
 
   /**
