@@ -17,7 +17,9 @@
  * above) are read from bytes; anything else returns `null` and goes to the general parser, which
  * stays the reference: test/unit/broker-scan.test.ts checks both agree on generated and mutated
  * logs. A send or execution error carries its PID and thread: the lines of the traceback after it
- * go to the general parser, which matches them by both.
+ * go to the general parser, which matches them by both. Where the line buffer keeps its room, the
+ * line kernel reads the same in WebAssembly (line-kernel.ts, fromKernel below); this JavaScript
+ * is its reference, and reads any other buffer.
  */
 import { ascii, at } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
@@ -36,7 +38,7 @@ export class CallLine {
   /** the event's kind, as its index in KINDS, or EXEC_TIME */
   event = EXEC_TIME;
   buf: Buffer = Buffer.alloc(0);
-  /** each name's range, trimmed: nRanges numbers (by head.ts in an array of its own, or by the head kernel in its room) */
+  /** each name's range, trimmed: nRanges numbers (by head.ts in an array of its own, or by the line kernel in its room) */
   ranges: Int32Array<ArrayBufferLike> = new Int32Array(8);
   nRanges = 0;
   command0 = 0;

@@ -1,6 +1,7 @@
 /**
  * The line sink: finds candidate lines with a byte search over whole chunks (most broker lines
- * are noise), reads those of the usual shape from their bytes (bytes.ts), decodes and parses the
+ * are noise), reads those of the usual shape from their bytes (in WebAssembly where the line
+ * buffer keeps the line kernel's room, line-kernel.ts; else bytes.ts), decodes and parses the
  * others, and adds their events to this run's batch.
  */
 import type { LineSink } from '../../lib/tail/lines.js';
@@ -116,9 +117,10 @@ export class Scanner implements LineSink {
   }
 
   /**
-   * A command-call line read from bytes (bytes.ts): its group's tally found by the bytes of the
-   * line's broker, module and command (lib/range-keys.ts), and counted there: what the general
-   * parser's add() would do, added to the group once the scan is over (finish).
+   * A command-call line read from bytes: its group's tally found by the index the line kernel's
+   * table gave it (remember), or, read in JavaScript or with a key too long for that table, by
+   * the bytes of the line's broker, module and command (lib/range-keys.ts); counted there: what
+   * the general parser's add() would do, added to the group once the scan is over (finish).
    */
   private call(f: CallLine): void {
     let t = f.key >= 0 ? this.byIndex[f.key] : undefined;
