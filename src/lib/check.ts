@@ -4,6 +4,7 @@
  * in their own files: evaluate.ts (thresholds, pure), render.ts (text or JSON from values),
  * runner.ts (the run's steps).
  */
+import type { Lines } from './output.js';
 import type { OptionSpecs, OptionsOf, ParsedArgs, TimeoutSpec } from './cli.js';
 import type { Range } from './range.js';
 import type { Schema } from './state/schema.js';
@@ -49,7 +50,8 @@ export interface CheckOutcome {
   metrics: Metric[];
   findings?: Finding[];
   summary: string | ((ev: Evaluation) => string);
-  details?: string[] | ((ev: Evaluation) => string[]);
+  /** long output: lines, or lines made when the output reaches them (output.ts Lines) */
+  details?: Lines | ((ev: Evaluation) => Lines);
   json?: Record<string, unknown>;
 }
 

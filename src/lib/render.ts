@@ -5,7 +5,7 @@
  */
 import type { CheckOutcome, Evaluation, MetricSpec } from './check.js';
 import { families, renderOpenMetrics } from './openmetrics.js';
-import { renderJson, renderText, type JsonMetric, type Rendered } from './output.js';
+import { renderJson, renderText, type JsonMetric, type Lines, type Rendered } from './output.js';
 import { formatRange, uniqueLabels, type PerfItem } from './perfdata.js';
 import { State, stateName } from './status.js';
 import type { Thresholds } from './thresholds.js';
@@ -20,7 +20,7 @@ export interface OutputPrefs {
 
 export function renderResult(
   label: string, specs: MetricSpec[], outcome: CheckOutcome, ev: Evaluation, thresholds: Thresholds,
-  text: { summary: string; details: string[]; notes: string[] }, prefs: OutputPrefs,
+  text: { summary: string; details: Lines; notes: string[] }, prefs: OutputPrefs,
 ): string {
   const declared = new Set(specs.map((s) => s.name));
   const perf: PerfItem[] = uniqueLabels(outcome.metrics.map((m) => {

@@ -15,6 +15,7 @@ import { finish, installCrashGuards, isFinished, onEnd, stageCommit } from './ex
 import { expandExtraOpts } from './extra-opts.js';
 import { renderRows, wrapText } from './help.js';
 import { renderError, renderResult, type OutputPrefs } from './render.js';
+import { joinLines } from './output.js';
 import { defaultStateDir } from './state/dir.js';
 import { faultEnabled, faultPoint } from './state/faults.js';
 import { LockError } from './state/lock.js';
@@ -221,7 +222,7 @@ export async function runPlugin<T extends OptionSpecs>(def: PluginDefinition<T>,
     // the Prometheus side: written before the output, so that the output can say it failed
     const why = exported(outcome.metrics, ev.state);
     if (why) notes.push(`--textfile: ${why}`);
-    const text = { summary, details: [...details, ...notes.map((n) => `note: ${n}`), ...debugLines], notes };
+    const text = { summary, details: joinLines(details, [...notes.map((n) => `note: ${n}`), ...debugLines]), notes };
     finish(renderResult(def.label, def.metrics, outcome, ev, thresholds, text, prefs), ev.state, true);
   } catch (err) {
     if (err instanceof UsageError) fail(`${err.message} (see ${def.name} --help)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, sanitizeText, cutBytes, LINE1_LIMIT } from '../../src/lib/output';
+import { joinLines, renderText, sanitizeText, cutBytes, LINE1_LIMIT } from '../../src/lib/output';
 import fc from 'fast-check';
 import { dataLabel, formatNumber, formatPerfItem, uniqueLabels } from '../../src/lib/perfdata';
 import { parseRange } from '../../src/lib/range';
@@ -100,6 +100,17 @@ describe('output layout', () => {
     const more = Number(/\.\.\. (\d+) more/.exec(t)![1]);
     const shown = t.split('\n').filter((l) => l.startsWith('detail line')).length;
     expect(shown + more).toBe(1000);
+  });
+  it('makes only the long-output lines it shows, and counts the rest (lines made when reached)', () => {
+    const made: number[] = [];
+    const details = { length: 10_000, at: (k: number) => { made.push(k); return `group ${k} ${'z'.repeat(60)}`; } };
+    const t = renderText({ ...base, details: joinLines(details, ['note: a note']), perf: [{ label: 'a', value: 1 }] }, 8192);
+    expect(Buffer.byteLength(t)).toBeLessThanOrEqual(8192);
+    const more = Number(/\.\.\. (\d+) more/.exec(t)![1]);
+    const shown = t.split('\n').filter((l) => l.startsWith('group ')).length;
+    expect(shown + more).toBe(10_001); // the note is counted among the rest
+    expect(made.length).toBe(shown + 1); // the shown lines and the one that did not fit
+    expect(made).toEqual(Array.from({ length: shown + 1 }, (_, k) => k));
   });
   it('does not split UTF-8 characters when cutting', () => {
     const s = cutBytes('é'.repeat(100), 51);

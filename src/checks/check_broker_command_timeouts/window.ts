@@ -68,6 +68,8 @@ export function keep(batches: Batch[], current: Batch, now: number, windowMs: nu
 
 /** Sums the kept batches into one group per key. */
 export function merge(batches: Batch[]): Group[] {
+  // one batch (a first run, or --window 0) is its own sum: its groups are read, never changed
+  if (batches.length === 1) return Object.values(batches[0].groups);
   const out = new Map<string, Group>();
   for (const b of batches) {
     for (const [key, g] of Object.entries(b.groups)) {
