@@ -102,7 +102,6 @@
  *         (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)) (then (return (local.get $p))))
  *         (br $byte)))
  *       (i32.sub (local.get $lo) (i32.const 1)))
- *
  */
 
 import { alignedWords, dataView } from '../views.js';
