@@ -93,7 +93,7 @@
  *       (br $probe)))
  *     (i32.store (i32.add (global.get $tab) (i32.shl (local.get $slot) (i32.const 2))) (local.get $r)))
  */
-import { lineBuffer, roomOf } from '../lib/tail/line-end.js';
+import { lineBuffer, roomKernel } from '../lib/tail/line-end.js';
 import type { NameTable } from './count.js';
 
 const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABGARgAX8AYAN/f38Bf2ACf38Bf2ADf39/AAIIAQFtAW0CAAEDBQQAAQIDBhoFfwFBAAt/AUEAC38BQQALfwFBAAt/AUEACwcYAwRpbml0AAAEZmluZAACBmluc2VydAADCtUEBBcAIAAkAiAAQcAAaiQAIABBwIQIaiQBC1gAAkADQCACQQhJDQEgACkAACABKQMAUgRAQQAPCyAAQQhqIQAgAUEIaiEBIAJBCGshAgwACwsgAkUEQEEBDwsgACkAAEIBIAJBA3SthkIBfYMgASkDAFEL4QIDAX8DfgV/QqXGiKHInKf5SyEFIAAhAgJAA0AgAikAACEDIANCocKEiZKkyJAhfSADQn+Fg0KAgYKEiJCgwIB/gyEEIAEgAmtBCEgEQCAEQoABIAEgAmtBA3SthoQhBAsgBEIAUgRAIAR6QgOIpyEGIAYEQCADQgEgBkEDdK2GQgF9gyEDIAUgA4VCs4OAgIAgfiEFCyACIAZqIQIMAgsgBSADhUKzg4CAgCB+IQUgAkEIaiECIAIgAGtBgAJJDQAjAiACNgIAQX8kBEF+DwsLIAIgAGshByMCIAI2AgAgBSAHrYVCs4OAgIAgfiEFIAUgBUIdiIWnIQggCCQDIAckBCAIIAhBD3ZzQf//AXEhCQNAIwAgCUECdGooAgAhCiAKRQRAQX8PCyAKKAIAIAdGIAooAgQgCEZxBEAgACAKQRBqIAcQAQRAIAooAggPCwsgCUEBakH//wFxIQkMAAsAC38BAn8gACABEAIaIwEhAyADIwQ2AgAgAyMDNgIEIAMgAjYCCCADQRBqIAAjBPwKAAAgA0EQIwRBB2pBeHFqaiQBIwMjA0EPdnNB//8BcSEEAkADQCMAIARBAnRqKAIARQ0BIARBAWpB//8BcSEEDAALCyMAIARBAnRqIAM2AgAL', 'base64'));
@@ -107,7 +107,7 @@ export const NAMES_ROOM = RECORDS + MAX_NAMES * (16 + 256);
 /** A dump reader's line buffer, with the room for a name table after it. */
 export const dumpLineBuffer = (size: number): Buffer => lineBuffer(size, NAMES_ROOM);
 
-let kernel: WebAssembly.Module | null | undefined;
+const inRoom = roomKernel(KERNEL, NAMES_ROOM);
 
 interface Exports { init(base: number): void; find(p: number, end: number): number; insert(p: number, end: number, index: number): void }
 
@@ -122,18 +122,11 @@ export class WasmNames implements NameTable {
 
   /** A table in `buf`'s room, if `buf` is a lineBuffer made with NAMES_ROOM and its room is free. */
   static in(buf: Buffer): WasmNames | undefined {
-    if (kernel === null) return undefined;
-    const room = roomOf(buf);
-    if (room === undefined || room.bytes < NAMES_ROOM) return undefined;
-    try {
-      kernel ??= new WebAssembly.Module(KERNEL);
-      const k = new WebAssembly.Instance(kernel, { m: { m: room.memory } }).exports as unknown as Exports;
-      k.init(room.at);
-      return new WasmNames(k, room.memory.buffer, room.at);
-    } catch {
-      kernel = null;
-      return undefined;
-    }
+    const r = inRoom(buf);
+    if (r === undefined) return undefined;
+    const k = r.exports as unknown as Exports;
+    k.init(r.at);
+    return new WasmNames(k, r.memory, r.at);
   }
 
   /** where the last find() stopped: the first byte below '!' after the name, or `end` */

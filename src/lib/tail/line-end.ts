@@ -131,7 +131,7 @@ const rooms = new WeakMap<ArrayBufferLike, { memory: WebAssembly.Memory; at: num
 /**
  * A buffer of `size` bytes for a line reader, in WebAssembly memory with the kernel bound to it;
  * a plain Buffer (searched a word a time) if WebAssembly cannot be used. `room` bytes more are
- * kept in the same memory after the buffer, for a reader's own kernel (roomOf()); pages of it
+ * kept in the same memory after the buffer, for a reader's own kernel (roomKernel()); pages of it
  * never written are never in memory.
  */
 export function lineBuffer(size: number, room = 0): Buffer {
@@ -157,10 +157,40 @@ export function lineBuffer(size: number, room = 0): Buffer {
  * The room kept after `buf` (lineBuffer's `room`), its memory and where it starts, when `buf`
  * starts at offset 0 of a lineBuffer's memory; handed out once, to one user.
  */
-export function roomOf(buf: Uint8Array): { memory: WebAssembly.Memory; at: number; bytes: number } | undefined {
+function roomOf(buf: Uint8Array): { memory: WebAssembly.Memory; at: number; bytes: number } | undefined {
   const r = buf.byteOffset === 0 ? rooms.get(buf.buffer) : undefined;
   if (r !== undefined) rooms.delete(buf.buffer);
   return r;
+}
+
+/** A reader's own kernel in the room of one line buffer: its exports, the memory, where the room starts. */
+export interface RoomKernel {
+  exports: WebAssembly.Exports;
+  memory: ArrayBufferLike;
+  at: number;
+}
+
+/**
+ * A reader's own WebAssembly kernel (`bytes`, its memory imported as m.m) for the room kept after
+ * a lineBuffer: the function returned instantiates it in `buf`'s room, when `buf` is a lineBuffer
+ * made with at least `roomBytes` of room not handed out yet (`imports`, by where the room starts,
+ * adds imports beside the memory). Compiled once; where it cannot be, never tried again.
+ */
+export function roomKernel(bytes: Uint8Array<ArrayBuffer>, roomBytes: number, imports?: (at: number) => Record<string, number>): (buf: Uint8Array) => RoomKernel | undefined {
+  let module: WebAssembly.Module | null | undefined;
+  return (buf) => {
+    if (module === null) return undefined;
+    const room = roomOf(buf);
+    if (room === undefined || room.bytes < roomBytes) return undefined;
+    try {
+      module ??= new WebAssembly.Module(bytes);
+      const exports = new WebAssembly.Instance(module, { m: { m: room.memory, ...imports?.(room.at) } }).exports;
+      return { exports, memory: room.memory.buffer, at: room.at };
+    } catch {
+      module = null;
+      return undefined;
+    }
+  };
 }
 
 /** The broker scan's kernel functions bound to `buf`'s memory, when `buf` starts at offset 0 of a lineBuffer's. */
