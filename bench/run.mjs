@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerLog, dump, gearmanDump, lbmmonLog } from './generate.mjs';
 import { adversarialBrokerLog, adversarialDump, manyAppsLbmmonLog, realLbmmonLog, variedBrokerLog, variedDump } from './varied.mjs';
+import { heldOutBrokerLog } from './held-out.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(root, 'dist', 'bin');
@@ -64,6 +65,9 @@ const advP = input('adversarial-prefix.log', (p, n) => adversarialBrokerLog(p, n
 const advPD = input('adversarial-prefix-debug.log', (p, n) => adversarialBrokerLog(p, n, 106, 'prefix', { debug: true }), VARIED);
 const advStorm = input('adversarial-storm.log', (p, n) => adversarialBrokerLog(p, n, 110, 'storm'), VARIED);
 const advMention = input('adversarial-mention.log', (p, n) => adversarialBrokerLog(p, n, 111, 'mention'), VARIED);
+// logs of another shape, from a generator written apart from varied.mjs (bench/held-out.mjs)
+const heldInfo = input('held-out-info.log', (p, n) => heldOutBrokerLog(p, n, 112), VARIED);
+const heldDebug = input('held-out-debug.log', (p, n) => heldOutBrokerLog(p, n, 113, { debug: true }), VARIED);
 const variedDumpPath = input('varied.dump', variedDump, VARIED_DUMP_LINES);
 const realLbmmon = existsSync(MON_DEMO) ? input('mon_demo-repeated.log', (p, n) => realLbmmonLog(p, n, MON_DEMO), VARIED) : null;
 // adversarial dumps as large as the others (their ratios depend on the size: start-up is amortised)
@@ -242,10 +246,11 @@ rows.push(grepD, ...brokerPeers(brokerDebugPath, BROKER_DEBUG, ' (DEBUG)', grepD
 // begin like the needles, a broker in trouble (events on 40% of its lines), needles named in
 // messages; the family's worst ratio is what counts, not its best
 const brokerFamily = [];
-for (const [tag, path] of [['INFO, a real site variety', variedInfo], ['DEBUG, a real site variety', variedDebug], ['DEBUG, PIDs, threads and times at random', variedWorst],
+for (const [tag, path, generator = 'bench/varied.mjs'] of [['INFO, a real site variety', variedInfo], ['DEBUG, a real site variety', variedDebug], ['DEBUG, PIDs, threads and times at random', variedWorst],
   ['INFO, every category with a K', advK], ['INFO, categories beginning like the needles', advP], ['DEBUG, categories beginning like the needles', advPD],
-  ['a broker in trouble, events on 40% of the lines', advStorm], ['INFO, needles named in messages', advMention]]) {
-  section(`2c. broker log, ${tag} (${(VARIED / 2 ** 20).toFixed(0)} MiB, bench/varied.mjs)`);
+  ['a broker in trouble, events on 40% of the lines', advStorm], ['INFO, needles named in messages', advMention],
+  ['held out: Shinken 2 and OpMon lines, CRs, UTF-8, INFO', heldInfo, 'bench/held-out.mjs'], ['held out: the same, events on 5% of the lines', heldDebug, 'bench/held-out.mjs']]) {
+  section(`2c. broker log, ${tag} (${(VARIED / 2 ** 20).toFixed(0)} MiB, ${generator})`);
   const g = measure(`grep -c -F 'COMMAND CALL' (${tag})`, 'grep', ['-c', '-F', 'COMMAND CALL', path], { bytes: VARIED });
   const [mk, floor, ours] = brokerPeers(path, VARIED, ` (${tag})`, g);
   brokerFamily.push({ tag, ratio: mk.median / ours.median, rss: ours.rss, floor: ours.floorRatio });
