@@ -84,8 +84,11 @@ delete env.NODE_OPTIONS;
 delete env.NODE_EXTRA_CA_CERTS;
 
 /**
- * The bundle as the executable runs it (wrapped like a CommonJS module, src/sea-main.ts) and one
- * code cache per program, made by running it on the sample data (scripts/warm-cache.cjs).
+ * The bundles as the executable runs them (wrapped like a CommonJS module, src/sea-main.ts): each
+ * program's own (dist/<name>.js) with a code cache made by running it on the sample data
+ * (scripts/warm-cache.cjs), and the one of all programs (dist/msgwatch.js, the dispatcher) for
+ * `msgwatch` itself and names it does not serve. A program's own bundle is a third of the whole:
+ * its source and cache are read and deserialised at every start.
  */
 /**
  * V8 flags the executable runs with (the SEA's execArgv). The code caches are made under the same
@@ -101,12 +104,18 @@ delete env.NODE_EXTRA_CA_CERTS;
  */
 const V8_FLAGS = process.env.MSGWATCH_V8_FLAGS !== undefined ? process.env.MSGWATCH_V8_FLAGS.split(' ').filter(Boolean) : ['--no-maglev', '--v8-pool-size=1', '--max-semi-space-size=4'];
 
-function warmCaches() {
-  const wrapped = join(build, 'msgwatch.wrapped.js');
-  const body = readFileSync(join(dist, 'msgwatch.js'), 'utf8').replace(/^#!.*/, '');
+/** dist/<name>.js wrapped as src/sea-main.ts runs it, in build/<name>.wrapped.js */
+function wrap(name) {
+  const wrapped = join(build, `${name}.wrapped.js`);
+  const body = readFileSync(join(dist, `${name}.js`), 'utf8').replace(/^#!.*/, '');
   // src/sea-main.ts reads it as latin1 (cheaper than UTF-8 decoding): esbuild's output is ASCII
-  if (/[^\x00-\x7f]/.test(body)) throw new Error('dist/msgwatch.js is not ASCII: src/sea-main.ts must decode it as UTF-8');
+  if (/[^\x00-\x7f]/.test(body)) throw new Error(`dist/${name}.js is not ASCII: src/sea-main.ts must decode it as UTF-8`);
   writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${body}\n})`);
+  return wrapped;
+}
+
+function warmCaches() {
+  const wrapped = wrap('msgwatch');
   const caches = join(build, 'cache');
   rmSync(caches, { recursive: true, force: true });
   mkdirSync(caches);
@@ -126,7 +135,8 @@ function warmCaches() {
   const assets = { 'msgwatch.js': wrapped };
   for (const [program, args] of Object.entries(runs)) {
     const out = join(caches, `${program}.bin`);
-    const argv = [helper, wrapped, out, program, ...args, ...(program.startsWith('check_') ? ['--state-dir', join(tmp, 'state')] : [])];
+    const own = wrap(program);
+    const argv = [helper, own, out, program, ...args, ...(program.startsWith('check_') ? ['--state-dir', join(tmp, 'state')] : [])];
     for (let i = 0; i < (program.startsWith('check_') ? 2 : 1); i++) {
       // before the second run, new lines of every form the sample lacks: the cache holds the
       // functions a run compiles, and a function first compiled during a scan costs that scan
@@ -137,6 +147,7 @@ function warmCaches() {
       }
       try { execFileSync(NODE, [...V8_FLAGS, ...argv], { stdio: 'pipe', env }); } catch (e) { if (e.status === undefined || e.status > 3) throw e; }
     }
+    assets[`js/${program}`] = own;
     assets[`cache/${program}`] = out;
   }
   execFileSync(NODE, [...V8_FLAGS, helper, wrapped, join(caches, 'msgwatch.bin'), 'cold'], { env });

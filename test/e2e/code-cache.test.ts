@@ -27,6 +27,31 @@ it('each program runs from its own code cache, and V8 accepts it', async () => {
   }
 });
 
+it('`msgwatch <program> [options]` runs the program\'s own bundle with its options, as the link does', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // options after the program's name reach it (the name itself is taken out of argv)
+    // each run with a state directory of its own (a second run would read the first one's state)
+    const cases: [string, (state: string) => string[]][] = [
+      ['check_broker_command_timeouts', () => ['-f', join(dir, 'absent.log'), '--missing', 'CRITICAL']],
+      ['check_delayed_dump', (state) => ['-f', join(ROOT, 'examples', 'data', 'delayed-messages.dump'), '--state-dir', join(dir, state), '-w', 'messages=0']],
+      ['check_um_naks', () => ['--no-such-option']],
+    ];
+    for (const [p, args] of cases) {
+      const link = await execa(join(BIN, p), args(`${p}-link`), { env, reject: false });
+      const sub = await execa(join(BIN, 'msgwatch'), [p, ...args(`${p}-sub`)], { env, reject: false });
+      expect(report(sub.stderr), p).toEqual([p, 'accepted']);
+      // ages (the dump's oldest message) may cross a minute between the two runs
+      const same = (t: string) => t.replaceAll(`${p}-sub`, `${p}-link`).replace(/\b\d+[dhms](\d+[hms])?\b/g, 'AGE');
+      expect(same(sub.stdout), p).toBe(same(link.stdout));
+      expect(sub.exitCode, p).toBe(link.exitCode);
+      expect(sub.exitCode, p).not.toBe(0); // each case says something: a dropped option would read as OK
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 it('a name without a cache of its own (msgwatch itself, a link renamed by the operator) runs from the general one, and is UNKNOWN as a plugin', async () => {
   const own = await execa(join(BIN, 'msgwatch'), ['--version'], { env, reject: false });
   expect(report(own.stderr)).toEqual(['msgwatch', 'accepted']);
