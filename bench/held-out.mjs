@@ -3,7 +3,7 @@
 // a CR before some line ends, host names in UTF-8, messages from empty to 2 KiB (most short, a
 // few long), categories full of K's and of words that begin like the needles (COMMAND, COMMAND
 // CALLS, CLEAN AFTER), and one PID per event line drawn afresh. The first version of this
-// generator (a Python script written before reading the bench's code) measured 1.79x and 1.89x
+// generator (a Python script written without the bench's code at hand) measured 1.79x and 1.89x
 // mawk: bench/NOTES.md.
 import { Out, stamp } from './generate.mjs';
 import { rng } from '../test/gen/lbmmon.mjs';
