@@ -14,7 +14,7 @@ import { brokerLog } from '../../bench/generate.mjs';
 import { adversarialBrokerLog, variedBrokerLog } from '../../bench/varied.mjs';
 import { Scanner } from '../../src/checks/check_broker_command_timeouts/scan.js';
 import { KINDS } from '../../src/checks/check_broker_command_timeouts/parse.js';
-import type { Batch, Group } from '../../src/checks/check_broker_command_timeouts/window.js';
+import { newBatch, type Batch, type Group } from '../../src/checks/check_broker_command_timeouts/window.js';
 import { LineAssembler } from '../../src/lib/tail/lines.js';
 import { lineBuffer } from '../../src/lib/tail/line-end.js';
 import { brokerLineBuffer } from '../../src/checks/check_broker_command_timeouts/line-kernel.js';
@@ -51,7 +51,7 @@ type Mode = 'plain' | 'kernel' | 'head';
 const MODES: [Mode, string][] = [['plain', ''], ['kernel', ', searched by the kernel'], ['head', ', searched by the kernel, lines read in WebAssembly']];
 let lastParsed = 0;
 function scanned(bytes: Buffer, times: string[] = [], mode: Mode = 'plain', lineByLine = false): Record<string, Group> {
-  const batch: Batch = { seenAt: 0, groups: {} };
+  const batch: Batch = newBatch(0); // as a run makes it (the reference's is an object literal)
   const s = new Recording(batch, FILTERS, { forkBlock: null });
   lastParsed = 0;
   const asm = new LineAssembler(s, 0, 1 << 20, mode === 'kernel' ? lineBuffer : mode === 'head' ? brokerLineBuffer : undefined);
@@ -310,6 +310,20 @@ describe('broker scanner against the reference', () => {
 
 describe('the group cap', () => {
   for (const [mode, how] of MODES) {
+    // a run's batch keeps its groups in an object without a prototype (window.ts newBatch): names
+    // an object's prototype has are groups like any other, and saved as an object literal's are
+    it(`names of an object's prototype are groups like any other, saved as the reference's${how}`, () => {
+      const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+      const lines = names.flatMap((n) => [L.failed(n), L.unknown(n)].map((l) => l.replace('[ broker-master ]', `[ ${n} ]`)));
+      const bytes = Buffer.from([...lines, ...lines].join('\n') + '\n');
+      const groups = scanned(bytes, [], mode);
+      const theirs = reference(bytes);
+      expect(Object.keys(groups).sort()).toEqual(Object.keys(theirs).sort());
+      expect(Object.keys(groups)).toHaveLength(names.length);
+      for (const g of Object.values(groups)) expect(g.counts).toEqual({ timeouts_failed: 2, unknown_commands: 2 });
+      expect(JSON.stringify(groups)).toBe(JSON.stringify(Object.fromEntries(Object.keys(groups).map((k) => [k, theirs[k]]))));
+    });
+
     it(`keeps 500 named groups a run and counts the rest under (other), each event once${how}`, () => {
       const lines = Array.from({ length: 650 }, (_, k) => L.failed(`cmd_${k}`));
       const groups = scanned(Buffer.from([...lines, ...lines.slice(0, 3), L.failed('cmd_640')].join('\n') + '\n'), [], mode);

@@ -16,7 +16,7 @@ import { formatBytes, formatDuration } from '../../lib/units.js';
 import { notBrokerLog } from './format.js';
 import { KINDS, type Kind } from './parse.js';
 import { Scanner, type Filters, type ScanCarry } from './scan.js';
-import { BATCH, keep, merge, type Batch, type Group } from './window.js';
+import { BATCH, keep, merge, newBatch, type Batch, type Group } from './window.js';
 
 
 interface BrokerState {
@@ -96,7 +96,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   const state = await ctx.openState([files.join('\n'), filters], BROKER_STATE);
   const prev: BrokerState = state.data ?? { files: {}, batches: [], carry: { forkBlock: null } };
   const now = Date.now();
-  const batch: Batch = { seenAt: now, groups: {} };
+  const batch: Batch = newBatch(now);
   const carry: ScanCarry = { ...prev.carry };
   const scanner = new Scanner(batch, filters, carry);
   const findings: Finding[] = [];
