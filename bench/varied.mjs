@@ -97,23 +97,32 @@ export function variedBrokerLog(path, bytes, seed, { debug = false, worst = fals
   return o.close();
 }
 
-const SENT = / sent ((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4})$/;
+// a C ctime stamp, or a Java Date.toString() one (its zone name before the year)
+const SENT = / sent ((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d)(?: ([A-Za-z][A-Za-z0-9+\-:]{0,9}))? (\d{4})$/;
+
+/** A stamp as the capture's printer wrote it: ctime, or Java's (day zero-padded, zone kept). */
+function stampAs(ms, zone) {
+  if (!zone) return ctime(ms);
+  const [dow, mon, day, clock, year] = ctime(ms).split(/ +/);
+  return `${dow} ${mon} ${day.padStart(2, '0')} ${clock} ${zone} ${year}`;
+}
 
 /**
- * The real mon_demo lbmmon capture (../shared/real) repeated until `bytes`, each copy's `sent`
- * stamps shifted past the previous copy's last one, so a first scan sees one long run of the same
- * applications (their counters restart with each copy, as after a restart).
+ * A real lbmmon capture (../shared/real) repeated until `bytes`, each copy's `sent` stamps
+ * shifted past the previous copy's last one and written as its printer wrote them (C's ctime,
+ * Java's with the zone), so a first scan sees one long run of the same applications (their
+ * counters restart with each copy, as after a restart).
  */
 export function realLbmmonLog(path, bytes, capture) {
   const lines = readFileSync(capture, 'latin1').split('\n');
   const stamps = lines.map((l) => SENT.exec(l));
-  const times = stamps.filter(Boolean).map((m) => Date.parse(m[1]));
+  const times = stamps.filter(Boolean).map((m) => Date.parse(`${m[1]} ${m[3]}`));
   const span = Math.max(...times) - Math.min(...times) + 5000;
   const o = new Out(path);
   for (let k = 0; o.total + o.len < bytes; k++) {
     for (let n = 0; n < lines.length; n++) {
       const m = stamps[n];
-      o.push((m ? lines[n].slice(0, m.index) + ` sent ${ctime(Date.parse(m[1]) + k * span)}` : lines[n]) + '\n');
+      o.push((m ? lines[n].slice(0, m.index) + ` sent ${stampAs(Date.parse(`${m[1]} ${m[3]}`) + k * span, m[2])}` : lines[n]) + '\n');
     }
   }
   return o.close();

@@ -85,24 +85,43 @@ export function parseHeader(line: string): Header | null {
 /** `, sent ` and a ctime stamp (`Wed May 11 14:15:07 2022`): how C lbmmon ends a header */
 const CTIME_TAIL = 7 + 24;
 const SENT = ascii(', sent ');
+/**
+ * How far from a header's end its `, sent ` may stand: a stamp is at most 64 characters
+ * (parseSent reads no longer one), a Java one with its zone ~28-33, a .NET one ~19-23.
+ */
+const STAMP_MAX = 64;
 
 interface Cached { head: Head | null; text: string }
 const heads = new RangeKeys<Cached>();
 const range = new Int32Array(2);
-const lastStamp = Buffer.alloc(24);
-let haveStamp = false;
+const lastStamp = Buffer.alloc(STAMP_MAX);
+let lastStampLen = -1;
 let lastStampText = '';
 let lastStampTrimmed = '';
 
 /**
- * The header that is line buf[s, e), read from its bytes when it ends as C lbmmon's do (the part
- * before the stamp found in a byte-keyed cache: no string per block but the stamp's); undefined
- * for any other line, which parseHeader then reads. `text` is the line.
+ * Where the line buf[s, e) has its last `, sent ` with at most STAMP_MAX bytes after it, or -1:
+ * what parseHeader's lastIndexOf finds there. C lbmmon's stamp is tested first, where it stands.
+ */
+function sentAt(buf: Buffer, s: number, e: number): number {
+  const p = e - CTIME_TAIL;
+  if (p > s && at(buf, p, SENT)) return p;
+  const lo = Math.max(s + 1, e - SENT.length - STAMP_MAX);
+  for (let q = e - SENT.length; q >= lo; q--) if (buf[q] === 44 && buf[q + 1] === 32 && at(buf, q, SENT)) return q;
+  return -1;
+}
+
+/**
+ * The header that is line buf[s, e), read from its bytes when it ends in `, sent <stamp>` as
+ * lbmmon's printers end theirs (C's ctime, Java's Date.toString() with its zone, .NET's local
+ * date): the part before the stamp found in a byte-keyed cache, so that no string is made per
+ * block but the stamp's (a Java capture's headers, each read as a string, were a fifth of its
+ * scan: issue 44). Undefined for any other line, which parseHeader then reads. `text` is the line.
  */
 export function headerAt(buf: Buffer, s: number, e: number): { header: Header; text: string } | undefined {
-  const p = e - CTIME_TAIL;
-  if (p <= s || buf[s] === 32) return undefined;
-  if (!at(buf, p, SENT)) return undefined;
+  if (e - s <= SENT.length || buf[s] === 32) return undefined;
+  const p = sentAt(buf, s, e);
+  if (p < 0) return undefined;
   range[0] = s; range[1] = p;
   let c = heads.get(buf, range);
   if (c === undefined) {
@@ -115,10 +134,11 @@ export function headerAt(buf: Buffer, s: number, e: number): { header: Header; t
   }
   if (c.head === null) return undefined;
   // the blocks of one sample share its stamp: the last one's text is kept with its bytes
-  let same = haveStamp;
-  for (let i = 0; i < 24 && same; i++) same = buf[p + 7 + i] === lastStamp[i];
+  const n = e - p - SENT.length;
+  let same = n === lastStampLen;
+  for (let i = 0; i < n && same; i++) same = buf[p + 7 + i] === lastStamp[i];
   if (!same) {
-    haveStamp = true;
+    lastStampLen = n;
     buf.copy(lastStamp, 0, p + 7, e);
     lastStampText = buf.toString('latin1', p + 7, e);
     lastStampTrimmed = lastStampText.trim();

@@ -52,6 +52,22 @@ const SENTINEL64 = 18446744073709551615;
 const SOURCE = ascii('Source: ');
 const TRANSPORT = ascii('Transport: ');
 
+const RECEIVED = ascii(' received');
+const AT = ascii('at ');
+
+/**
+ * Can other() read the line buf[s, e) as anything but an unknown line: does it hold ` received`
+ * (parseHeader finds no header without it) or begin as a wrapped header's rest (`at `)? Most
+ * lines that do not are the protobuf text of the Store, DRO and SRS blocks a Java lbmmon prints
+ * (38% of the lines of a real capture), which became a string each only to be found no header:
+ * a third of that capture's scan (issue 44).
+ */
+function mayBeHeader(buf: Buffer, s: number, e: number): boolean {
+  if (at(buf, s, AT)) return true;
+  for (let i = s; i + RECEIVED.length <= e; i++) if (buf[i] === 32 && buf[i + 1] === 114 && at(buf, i, RECEIVED)) return true;
+  return false;
+}
+
 /** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
 function isNoise(text: string): boolean {
   return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
@@ -112,8 +128,9 @@ export class LbmmonParser implements LineSink {
       } else if (b !== null && at(buf, pos, TRANSPORT)) {
         b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
-        const h = headerAt(buf, pos, le);
-        if (h !== undefined) this.open(h.header, h.text);
+        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le) : null;
+        if (h === null) this.noHeader(buf, pos, le);
+        else if (h !== undefined) this.open(h.header, h.text);
         else this.other(buf.toString('latin1', pos, le));
       }
       pos = nl + 1;
@@ -233,6 +250,19 @@ export class LbmmonParser implements LineSink {
       this.close();
       this.stats.skippedLines++;
       if (this.stats.firstUnknown === null && !isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
+    }
+  }
+
+  /**
+   * A line other() would read as no header (mayBeHeader is false): what it does then, without the
+   * line as a string unless it is the first unknown line.
+   */
+  private noHeader(buf: Buffer, s: number, e: number): void {
+    this.close();
+    this.stats.skippedLines++;
+    if (this.stats.firstUnknown === null) {
+      const text = buf.toString('latin1', s, e);
+      if (!isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
     }
   }
 

@@ -229,6 +229,67 @@ describe('headers read from their bytes (header.ts headerAt)', () => {
   });
 });
 
+describe('headers of every dialect read from their bytes (issue 44: a Java capture\'s headers each made a string)', () => {
+  it('Java and .NET stamps, of any length up to 64 characters, take the byte path and give what parseHeader gives', () => {
+    const lines = [
+      'Receiver statistics received from umercv at 10.29.3.101, process ID=f77, object ID=2f51c00, context instance=842e3eb432121d7c, domain ID=2, sent Mon Aug 28 17:01:19 CDT 2023',
+      'Event Queue statistics received from riskcalc at /10.20.1.5, sent Mon May 23 15:11:19 GMT+05:30 2022',
+      'Context statistics received from r at 10.0.0.1, process ID=5b9, object ID=2c, sent 2022-05-23 15:11:19',
+      'Receiver statistics received from r at 10.0.0.1, sent 5/23/2022 3:11:19 PM',
+      'Source statistics received from s at 10.0.0.1, process ID=1, object ID=2, sent Tue Mar  4 09:30:05 2025',
+      // a last ", sent " nearer the end than the first: both paths take the last
+      'Receiver statistics received from a, sent x at 10.0.0.1, sent Mon Aug 28 17:01:19 CDT 2023',
+    ];
+    for (const line of lines) {
+      const buf = Buffer.from(`x\n${line}\n`, 'latin1');
+      const fast = headerAt(buf, 2, buf.length - 1);
+      expect(fast, line).toBeDefined();
+      expect(fast!.header).toEqual(parseHeader(line));
+      expect(fast!.text).toBe(line);
+    }
+    // the same stamp bytes in a shorter or longer stamp are not taken for the last one read
+    const a = Buffer.from('Receiver statistics received from r at 10.0.0.1, sent 5/23/2022 3:11:19 PM\n', 'latin1');
+    const b = Buffer.from('Receiver statistics received from r at 10.0.0.1, sent 5/23/2022 3:11:19 PM EDT\n', 'latin1');
+    expect(headerAt(a, 0, a.length - 1)!.header.sent).toBe('5/23/2022 3:11:19 PM');
+    expect(headerAt(b, 0, b.length - 1)!.header.sent).toBe('5/23/2022 3:11:19 PM EDT');
+    expect(headerAt(a, 0, a.length - 1)!.header.sent).toBe('5/23/2022 3:11:19 PM');
+    // a stamp longer than any printer's is left to parseHeader
+    const long = `Receiver statistics received from r at 10.0.0.1, sent ${'x'.repeat(70)}`;
+    const c = Buffer.from(`${long}\n`, 'latin1');
+    expect(headerAt(c, 0, c.length - 1)).toBeUndefined();
+  });
+
+  it('a line that cannot be a header counts as one other() reads as none: skipped, the first unknown named, noise not', () => {
+    // each line alone, as other() reads it: a header opens a block, anything else is skipped and
+    // (unless stderr noise) the first such line is named; the byte test (no " received", no "at ")
+    // must never change which
+    const pool = [
+      '  srs_otidmap_shards: "4"', 'internal {', '}', 'daemon_monitor_lbm_attributes {', 'version: "1.0"',
+      'client_rir_received_count: 3', 'things received here', ' received', 'received from x', 'Core-7911-1: Onload extensions API has been dynamically loaded',
+      'ERROR! something', '   ', 'at 10.0.0.1, sent Wed May 11 14:15:07 2022', 'Source: LBTRM:10.0.0.1:1:2:3:4', 'Transport: LBT-RM',
+      'Receiver statistics received from r at 10.0.0.1, process ID=1, object ID=2, sent Wed May 11 14:15:07 2022',
+      '  Receiver statistics received from r at 10.0.0.1, process ID=1, object ID=2, sent Wed May 11 14:15:07 2022',
+      'SRS statistics received from srs1 at 10.29.4.101, process ID=ea9, domain ID=0, sent Mon Aug 28 17:01:12 CDT 2023',
+      'Receiver statistics received from r at 10.0.0.1, process ID=zz', 'x received', 'received',
+    ];
+    for (const line of pool) {
+      const { stats } = parse(`${line}\n`);
+      const h = parseHeader(line);
+      const noise = line.startsWith('Core-') || line.startsWith('ERROR!') || line.trim() === '';
+      expect({ headers: stats.headers, skipped: stats.skippedLines, unknown: stats.firstUnknown }, line)
+        .toEqual(h ? { headers: 1, skipped: 0, unknown: null } : { headers: 0, skipped: 1, unknown: noise ? null : line });
+    }
+    // a Java capture's daemon block between two receiver blocks: the lines skipped, the blocks read
+    const rcv = receiverBlock(app, T, 'LBTRM:10.0.0.2:14390:f8475f26:224.10.10.21:14401');
+    const text = `${rcv}\nSRS statistics received from srs1 at 10.29.4.101, process ID=ea9, domain ID=0, sent Mon Aug 28 17:01:12 CDT 2023\ninternal {\n  srs_otidmap_shards: "4"\n}\n\n${rcv}`;
+    const r = parse(text);
+    expect(r.blocks.length + (r.carry ? 1 : 0)).toBe(2);
+    expect(r.stats.headers).toBe(3);
+    expect(r.stats.skippedLines).toBe(3);
+    expect(r.stats.firstUnknown).toBe('internal {');
+  });
+});
+
 describe('field lines read where the line before had its colon (parse.ts fieldLine() and padded())', () => {
   // the parser given labels reads a wanted field at the column the previous field line had its
   // colon; the parser without labels reads every line from its start: both must agree whatever
