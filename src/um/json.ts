@@ -92,7 +92,7 @@ function norm(v: unknown): unknown {
 }
 
 export class JsonParser implements LineSink {
-  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, skippedLines: 0, headers: 0, firstUnknown: null, legacy: 0 };
+  readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, headers: 0, firstUnknown: null, legacy: 0 };
   /** daemon records (Store, DRO, SRS) seen: named in the long output, never read as loss */
   readonly daemons = new Map<string, number>();
 
@@ -105,7 +105,7 @@ export class JsonParser implements LineSink {
   private readonly values = new JsonValues({
     value: (text, parsed) => (parsed === undefined ? this.record(text) : this.parsed(parsed, text)),
     garbage: (text) => this.record(text),
-    oversized: () => { this.stats.skippedLines++; this.stats.cutBlocks++; },
+    oversized: () => { this.stats.cutBlocks++; },
   });
 
   lines(buf: Buffer, start: number, end: number): void {
@@ -125,7 +125,6 @@ export class JsonParser implements LineSink {
     const body = isObj(o) && isObj(o.data) ? o.data : o;
     const attrs = isObj(o) && isObj(o.attributes) ? o.attributes : isObj(body) && isObj(body.attributes) ? body.attributes : null;
     if (!isObj(o) || !isObj(body) || !attrs) {
-      this.stats.skippedLines++;
       // an lbmmon_json warning line is its own record of a packet it could not decode: not a foreign file
       if (!(isObj(o) && typeof o.warning === 'string')) this.stats.firstUnknown ??= text.slice(0, 120);
       return;
