@@ -91,7 +91,12 @@ const SENT = ascii(', sent ');
  */
 const STAMP_MAX = 64;
 
-interface Cached { head: Head | null; text: string }
+interface Cached {
+  head: Head | null;
+  text: string;
+  /** a block of a kind the reader does not want, as first read: its stamp is never read */
+  unwanted?: { header: Header; text: string };
+}
 const heads = new RangeKeys<Cached>();
 const range = new Int32Array(2);
 const lastStamp = Buffer.alloc(STAMP_MAX);
@@ -118,7 +123,7 @@ function sentAt(buf: Buffer, s: number, e: number): number {
  * block but the stamp's (a Java capture's headers, each read as a string, were a fifth of its
  * scan: issue 44). Undefined for any other line, which parseHeader then reads. `text` is the line.
  */
-export function headerAt(buf: Buffer, s: number, e: number): { header: Header; text: string } | undefined {
+export function headerAt(buf: Buffer, s: number, e: number, wanted?: ReadonlySet<BlockKind>): { header: Header; text: string } | undefined {
   if (e - s <= SENT.length || buf[s] === 32) return undefined;
   const p = sentAt(buf, s, e);
   if (p < 0) return undefined;
@@ -133,6 +138,13 @@ export function headerAt(buf: Buffer, s: number, e: number): { header: Header; t
     heads.set(buf, range, c);
   }
   if (c.head === null) return undefined;
+  // a block the reader skips needs no stamp and no header of its own: nobody reads them (with an
+  // address in its header, no `at ` line can continue it either). Most blocks of a Java capture
+  // are of kinds a check skips (its Store, DRO, SRS blocks; event queues for the NAK check), and a
+  // header and a stamp a block were most of what they cost (issue 44)
+  if (wanted !== undefined && !wanted.has(c.head.kind) && c.head.body.ip !== '') {
+    return c.unwanted ??= { header: withStamp(c.head, buf.toString('latin1', p + 7, e).trim()), text: buf.toString('latin1', s, e) };
+  }
   // the blocks of one sample share its stamp: the last one's text is kept with its bytes
   const n = e - p - SENT.length;
   let same = n === lastStampLen;

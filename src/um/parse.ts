@@ -124,7 +124,11 @@ export class LbmmonParser implements LineSink {
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, labels?: Set<string>) {
     if (labels) this.labels = new LabelMatcher(labels);
+    this.noFields = this.fields();
   }
+
+  /** the fields of every block not wanted: none is ever set */
+  private readonly noFields: Map<string, number | null> | SlotFields;
 
   lines(buf: Buffer, start: number, end: number): void {
     this.dv = dataView(buf);
@@ -160,7 +164,7 @@ export class LbmmonParser implements LineSink {
       } else if (b !== null && at(buf, pos, TRANSPORT)) {
         b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
-        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le) : null;
+        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le, this.wanted) : null;
         if (h === null) {
           this.noHeader(buf, pos, le);
           // no block is open now: up to the next line that may be a header, no line changes anything
@@ -280,7 +284,13 @@ export class LbmmonParser implements LineSink {
     if (cur && cur.lines === 0 && !cur.source && !cur.header.ip && text.startsWith('at ')) {
       // a header wrapped before " at <ip>, sent ..." (the 29West sample as a document shows it)
       const h = parseHeader(`${this.curHeader.trimEnd()} ${text}`);
-      if (h) { cur.header = h; cur.want = this.wanted.has(h.kind); this.curHeader = `${this.curHeader.trimEnd()} ${text}`; return; }
+      if (h) {
+        cur.header = h;
+        cur.want = this.wanted.has(h.kind);
+        if (cur.want && cur.fields === this.noFields) cur.fields = this.fields();
+        this.curHeader = `${this.curHeader.trimEnd()} ${text}`;
+        return;
+      }
     }
     const h = parseHeader(text);
     if (h) this.open(h, text);
@@ -310,7 +320,9 @@ export class LbmmonParser implements LineSink {
   private open(h: Header, text: string): void {
     this.close();
     this.stats.headers++;
-    this.cur = { header: h, source: '', transport: '', fields: this.fields(), lines: 0, want: this.wanted.has(h.kind) };
+    const want = this.wanted.has(h.kind);
+    // a block not wanted is never given a field (field() and finish() ask want first)
+    this.cur = { header: h, source: '', transport: '', fields: want ? this.fields() : this.noFields, lines: 0, want };
     this.curHeader = text;
   }
 
