@@ -113,8 +113,13 @@ export class SlotFields implements Fields {
 export function legacyField(buf: Buffer, s: number, e: number): boolean {
   const c0 = buf[s];
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
-  const colon = buf.indexOf(58, s);
-  if (colon < 0 || colon >= e || colon - s > 200) return false;
+  // the colon within the line's first 201 bytes: a native indexOf searched on past the line's
+  // end (the first line of every Store, DRO and SRS block a Java capture has, `internal {`, is
+  // asked whether it is a 29West field)
+  const stop = Math.min(e, s + 201);
+  let colon = s;
+  while (colon < stop && buf[colon] !== 58) colon++;
+  if (colon >= stop) return false;
   let i = colon + 1;
   while (i < e && buf[i] === 32) i++;
   const d0 = i;

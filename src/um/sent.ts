@@ -79,14 +79,43 @@ function local(y: number, mon: number, d: number, [h, m, s]: [number, number, nu
   return Number.isFinite(t) ? t : null;
 }
 
+const digit = (t: string, i: number): number => {
+  const c = t.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+const ZONE = /^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/;
+
+/**
+ * A stamp in ctime's layout (`Www Mmm dd hh:mm:ss yyyy`, the day padded with a space) or Java's
+ * (the day padded with a 0, the zone before the year), read by position: what the tokens below
+ * give it, without splitting it (a first scan of a Java capture meets a new stamp every few
+ * blocks). Undefined for anything else, valid or not, which the tokens then read.
+ */
+function fixedLayout(t: string): Sent | undefined {
+  const n = t.length;
+  if (n < 24 || t.charCodeAt(3) !== 32 || t.charCodeAt(7) !== 32 || t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || t.charCodeAt(19) !== 32) return undefined;
+  if (n > 24 && (t.charCodeAt(n - 5) !== 32 || !ZONE.test(t.slice(20, n - 5)))) return undefined;
+  const dow = t.slice(0, 3), mon = MONTHS[t.slice(4, 7)];
+  if (!DAYS.has(dow) || mon === undefined) return undefined;
+  const d = (t.charCodeAt(8) === 32 ? 0 : digit(t, 8) * 10) + digit(t, 9);
+  const h = digit(t, 11) * 10 + digit(t, 12), m = digit(t, 14) * 10 + digit(t, 15), sec = digit(t, 17) * 10 + digit(t, 18);
+  const y = digit(t, n - 4) * 1000 + digit(t, n - 3) * 100 + digit(t, n - 2) * 10 + digit(t, n - 1);
+  // NaN fails every test: a digit missing leaves it to the tokens
+  if (!(d >= 1 && d <= 31 && h <= 23 && m <= 59 && sec <= 60 && y >= 1970)) return undefined;
+  const ms = local(y, mon, d, [h, m, sec]);
+  return ms === null ? undefined : { ms, dialect: n === 24 ? 'ctime' : 'java' };
+}
+
 function parseUncached(text: string): Sent | null {
+  const fixed = fixedLayout(text);
+  if (fixed !== undefined) return fixed;
   const tok = text.split(' ').filter((t) => t !== '');
   // ctime / Java: "Wday Mon D HH:MM:SS [ZONE] YYYY"
   if ((tok.length === 5 || tok.length === 6) && DAYS.has(tok[0]) && MONTHS[tok[1]] !== undefined) {
     const d = int(tok[2], 1, 31);
     const c = clockOf(tok[3]);
     const y = int(tok[tok.length - 1], 1970, 9999);
-    if (tok.length === 6 && !/^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/.test(tok[4])) return null;
+    if (tok.length === 6 && !ZONE.test(tok[4])) return null;
     if (d === null || c === null || y === null) return null;
     const ms = local(y, MONTHS[tok[1]], d, c);
     return ms === null ? null : { ms, dialect: tok.length === 5 ? 'ctime' : 'java' };

@@ -209,6 +209,24 @@ describe('sent stamps in local time (sent.ts: an hour looked up once)', () => {
   });
 });
 
+describe('stamps read by position (sent.ts fixedLayout)', () => {
+  it('read as their tokens read them: the same stamp with its first space doubled (no longer the fixed layout) gives the same', async () => {
+    const fc = (await import('fast-check')).default;
+    const two = (n: number) => String(n).padStart(2, '0');
+    const part = fc.record({
+      dow: fc.constantFrom('Mon', 'Sun', 'Xyz', 'mon'), mon: fc.constantFrom('Jan', 'Aug', 'Dec', 'Foo'),
+      day: fc.constantFrom(' 1', '01', '28', '31', '32', ' 0', '00', 'x1', '1 '), h: fc.integer({ min: 0, max: 25 }), m: fc.integer({ min: 0, max: 61 }), s: fc.integer({ min: 0, max: 61 }),
+      zone: fc.constantFrom('', 'CDT ', 'GMT+05:30 ', 'CEST ', 'a b ', '1AB ', 'ABCDEFGHIJK ', ' '), y: fc.constantFrom('2023', '1969', '9999', '202x', '20233'),
+    });
+    fc.assert(fc.property(part, (p) => {
+      const t = `${p.dow} ${p.mon} ${p.day} ${two(p.h)}:${two(p.m)}:${two(p.s)} ${p.zone}${p.y}`;
+      expect(parseSent(t), t).toEqual(parseSent(t.replace(' ', '  ')));
+    }), { numRuns: 3000, seed: 44 });
+    expect(parseSent('Mon Aug 28 17:01:19 CDT 2023')).toEqual({ ms: new Date(2023, 7, 28, 17, 1, 19).getTime(), dialect: 'java' });
+    expect(parseSent('Tue Mar  4 09:30:05 2025')).toEqual({ ms: new Date(2025, 2, 4, 9, 30, 5).getTime(), dialect: 'ctime' });
+  });
+});
+
 describe('headers read from their bytes (header.ts headerAt)', () => {
   it('give what parseHeader gives, or leave the line to it', async () => {
     const fc = (await import('fast-check')).default;
