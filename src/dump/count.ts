@@ -141,7 +141,7 @@ export class QueueTable {
     return k < 0 ? -1 : k;
   }
 
-  /** Adds the valid name buf[start, end) (printable ASCII, no space) that find() just missed. */
+  /** Adds the valid name buf[start, end) (validQueue: no space) that find() just missed; names are kept as their bytes, one latin1 character a byte (gearman/names.ts shows them). */
   insert(buf: Buffer, start: number, end: number): number {
     this.table ??= WasmNames.in(buf) ?? new JsNames();
     if (this.table.find(buf, start, end) !== -1) throw new Error('insert: a known or unread name');
@@ -163,12 +163,28 @@ function bad(c: DumpCounts, kind: MalformedKind): void {
   if (c.samples.length < 5) c.samples.push({ line: c.lines, kind });
 }
 
-/** Queue names are Gearman function names: printable ASCII, no spaces. */
+/**
+ * Queue names are Gearman function names, made by mod_gearman and OpMon from the site's own names
+ * (`servicegroup_<group>`): printable ASCII without spaces, and UTF-8 of characters from U+00A0 on
+ * (a group named in the site's language: `servicegroup_são-paulo`). Anything else (a control
+ * byte, a byte that is no UTF-8, an overlong form, a surrogate) is what a binary file holds.
+ */
 function validQueue(buf: Buffer, start: number, end: number): boolean {
   if (end - start > MAX_QUEUE_NAME) return false;
   for (let i = start; i < end; i++) {
     const b = buf[i];
-    if (b < 0x21 || b > 0x7e) return false;
+    if (b >= 0x21 && b <= 0x7e) continue;
+    let n: number, min: number;
+    if (b >= 0xc2 && b <= 0xdf) { n = 1; min = 0xa0; } else if (b >= 0xe0 && b <= 0xef) { n = 2; min = 0x800; } else if (b >= 0xf0 && b <= 0xf4) { n = 3; min = 0x10000; } else return false;
+    if (i + n >= end) return false;
+    let cp = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if ((c & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n;
   }
   return true;
 }
@@ -214,13 +230,14 @@ export function countLines(c: DumpCounts, buf: Buffer, start: number, end: numbe
   let pos = start;
   while (pos < end) {
     let nl: number;
-    // fast path: a known queue, a space, a message, no CR, no NUL in the chunk. The name is
-    // walked once: the line's end is searched from where the name stopped
+    // fast path: a known queue, a space, a message (before a CR that ends the line, as the slow
+    // path reads it: a CRLF dump took the slow path on every line, 1.3x mawk), no NUL in the
+    // chunk. The name is walked once: the line's end is searched from where the name stopped
     if (!checkBinary) {
       const k = queues.find(buf, pos, end);
       const sp = queues.stop;
       nl = lineEnd(buf, sp, end);
-      if (k >= 0 && buf[sp] === 32 && sp + 1 < nl && buf[nl - 1] !== 13) {
+      if (k >= 0 && buf[sp] === 32 && sp + 1 < (buf[nl - 1] === 13 ? nl - 1 : nl)) {
         c.lines++;
         c.messages++;
         queues.counts[k]++;

@@ -456,6 +456,31 @@ describe.skipIf(!available)('handle_delayed_dump --gearman: what mod_gearman wil
     expect(copies.some((t) => hosts.every((h) => t.includes(h)))).toBe(true); // nothing deleted without a verified copy
   });
 
+  it('queues named in UTF-8 (a servicegroup in the site\'s language) are counted, shown and re-submitted byte for byte; a name that is no UTF-8 stays as malformed', async () => {
+    await startGearmand();
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const sp = 'servicegroup_são-paulo';
+    const jobs = Array.from({ length: 3 }, (_, i) => `${sp} ${b64(`type=service\nhost_name=h${i}\n`)}`);
+    const results = Array.from({ length: 2 }, (_, i) => `resultados_zürich ${b64(`host_name=z${i}\nreturn_code=0\n`)}`);
+    const bad = Buffer.concat([Buffer.from('servicegroup_s'), Buffer.from([0xe3]), Buffer.from(`o ${b64('type=service\n')}`)]);
+    writeFileSync(dump, Buffer.concat([Buffer.from([...jobs, ...results].join('\n') + '\n', 'utf8'), bad, Buffer.from('\n')]));
+    const c = await execa(join(BIN, 'check_delayed_dump'), ['-f', dump, '--state-dir', join(dir, 'state')], { reject: false });
+    expect(c.stdout).toMatch(/^DELAYED_DUMP WARNING - 5 undelivered messages in 2 queues \(servicegroup_são-paulo 3, resultados_zürich 2\)/);
+    // perfdata labels stay ASCII for graphers: the long output names which label is which queue
+    expect(c.stdout).toMatch(/'queue_servicegroup_s_o-paulo#[0-9a-f]{8}'=3;;;0/);
+    expect(c.stdout).toMatch(/queue servicegroup_são-paulo: 3 messages \(perfdata 'queue_servicegroup_s_o-paulo#[0-9a-f]{8}'\)/);
+    expect(c.stdout).toMatch(/malformed lines: 1 \(binary 1\)/);
+    // given on the command line as text, matched against the dump's bytes
+    const r = await guarded(['--rate', '0', '--result-queue', 'resultados_zürich', '--queue', sp, '--queue', 'resultados_zürich', '--allow-no-worker']);
+    expect(r.exitCode, text(r.stdout)).toBe(0);
+    expect(Buffer.from(r.stdout as Uint8Array).toString('utf8')).toMatch(/re-submitted 5 messages .*; left in .*: 1 malformed line/);
+    expect(await status()).toEqual({ [sp]: 3, resultados_zürich: 2 });
+    const got = await work(sp, 3);
+    expect(got.map((b) => b.toString('latin1')).sort()).toEqual(jobs.map((l) => l.slice(sp.length + 1)).sort());
+    expect(readFileSync(dump).equals(Buffer.concat([bad, Buffer.from('\n')]))).toBe(true);
+    expect(readFileSync(join(dir, 'handle_delayed_dump.log'), 'utf8')).toMatch(/queue servicegroup_são-paulo: 3 submitted, 3 acknowledged/);
+  });
+
   it('flat memory: the peak RSS of a 400,000-line import is within 1.25x of a 20,000-line one (npm run bench: 2,000,000 lines)', async () => {
     await startGearmand();
     const b64 = (t: string) => Buffer.from(t).toString('base64');

@@ -133,6 +133,10 @@ describe('dump counter', () => {
       fc.constantFrom('host', 'service', 'check_results', 'hostgroup_linux0', 'hostgroup_linux1', 'h', 'ho', 'hos', 'hostx', 'worker_poller-11.example.net', 'a'.repeat(255), 'a'.repeat(256), 'b'.repeat(300)),
       fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }),
       fc.constantFrom('ho\tst', 'hö', 'ho\x00st', ''),
+      // UTF-8 (as its bytes, one latin1 character a byte) and what is no UTF-8: a lone lead or
+      // continuation byte, an overlong '/', a surrogate, past U+10FFFF, a C1 control
+      fc.constantFrom('servicegroup_são-paulo', 'hostgroup_東京', 'g_😀', 'x\u00a0y').map((t) => Buffer.from(t, 'utf8').toString('latin1')),
+      fc.constantFrom('s\xc3o', 's\xa3o', '\xc0\xaf', '\xed\xa0\x80', '\xf4\x90\x80\x80', '\xc2\x85', 'a\xe6\x9d'),
     );
     const line = fc.record({ name, sep: fc.constantFrom(' ', ' ', ' ', '\t', ''), payload: fc.nat(600), cr: fc.constantFrom('', '', '\r') })
       .map((l) => `${l.name}${l.sep}${'Qx9+/'.repeat(Math.ceil(l.payload / 5)).slice(0, l.payload)}${l.cr}\n`);
@@ -150,6 +154,28 @@ describe('dump counter', () => {
       expect(count(bytes, at).queues).toEqual(expected);
     }), { numRuns: RUNS, seed: 15 });
   });
+  it('a queue name is printable ASCII and UTF-8 of characters from U+00A0 on: as Node\'s UTF-8 decoder reads it', () => {
+    const ref = (b: Buffer) => {
+      if (b.length > 255) return false;
+      const t = b.toString('utf8');
+      if (!Buffer.from(t, 'utf8').equals(b)) return false; // no UTF-8: decoded with U+FFFD
+      for (const ch of t) { const cp = ch.codePointAt(0)!; if (!((cp >= 0x21 && cp <= 0x7e) || cp >= 0xa0)) return false; }
+      return true;
+    };
+    const byte = fc.oneof(fc.integer({ min: 0x21, max: 0x7f }), fc.integer({ min: 0x80, max: 0xff }));
+    const utf8 = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map((t) => [...Buffer.from(t, 'utf8')]);
+    // the edges: surrogates and the last code point before them, overlong forms, C1 controls and
+    // the first character after them, U+10FFFF and past it
+    const edge = fc.constantFrom([0xed, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xc0, 0xaf], [0xc1, 0xbf], [0xc2, 0x80], [0xc2, 0x9f], [0xc2, 0xa0], [0xe0, 0x9f, 0xbf],
+      [0xe0, 0xa0, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xf0, 0x90, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xef, 0xbf, 0xbf], [0xe2, 0x82]);
+    const name = fc.array(fc.oneof(byte.map((b) => [b]), utf8, edge), { minLength: 1, maxLength: 30 }).map((parts) => Buffer.from(parts.flat()).filter((b) => b > 0x20));
+    fc.assert(fc.property(name, (n) => {
+      fc.pre(n.length > 0);
+      const line = Buffer.concat([n, Buffer.from(' message')]);
+      expect(malformedKind(line, 0, line.length) === null, Buffer.from(n).toString('latin1')).toBe(ref(Buffer.from(n)));
+    }), { numRuns: 3000, seed: 44 });
+  });
+
   it('keeps its name table in WebAssembly where the dump readers read (the JavaScript table is what the other tests compare it with)', () => {
     expect(WasmNames.in(dumpLineBuffer(4096))).toBeDefined();
     expect(WasmNames.in(Buffer.alloc(4096))).toBeUndefined();

@@ -13,6 +13,7 @@ import { State, stateName, worst } from '../../lib/status.js';
 import { counted, formatDuration } from '../../lib/units.js';
 import { sortedQueues, type DumpCounts } from '../../dump/count.js';
 import { isResultQueue } from '../../dump/queues.js';
+import { shown } from '../../gearman/names.js';
 import { compileAnswer, DEFAULT_FETCH_PATTERN } from './answer.js';
 import { fetchQueued, type Fetched } from './fetch.js';
 import { combine, DUMP_STATE, type History } from './history.js';
@@ -141,7 +142,9 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   ctx.setPhase(`reading ${o.file}`);
   const dump = await readDump(o.file, o.maxLine, ctx.deadline);
   const c = dump.counts;
-  const queues = sortedQueues(c);
+  // names as bytes (gearmand is asked by them), and as people read them (UTF-8): the output's
+  const byBytes = sortedQueues(c);
+  const queues: [string, number][] = byBytes.map(([q, n]) => [shown(q), n]);
   const now = Date.now();
   const h = combine(state.data, c.messages, dump.stat?.mtimeMs, now);
   if (!dump.exists && o.missing !== State.OK) {
@@ -158,7 +161,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
       ? { state: State.OK, text: `${counted(a.lines, 'line')} set aside in ${a.path} by handle_delayed_dump (pid ${a.pid}), importing now` }
       : { state: State.WARNING, text: `${counted(a.lines, 'line')} in ${a.path}, left aside by an interrupted handle_delayed_dump (pid ${a.pid}, gone): in no dump until the next handler run returns them` });
   }
-  const workers = o.gearman.length ? (ctx.setPhase(`asking gearmand ${o.gearman.map(label).join(', ')}`), await workerLines(o.gearman, queues, ctx.deadline)) : [];
+  const workers = o.gearman.length ? (ctx.setPhase(`asking gearmand ${o.gearman.map(label).join(', ')}`), await workerLines(o.gearman, byBytes, ctx.deadline)) : [];
   const prevQueued = state.data?.queued ?? null;
   const queued = live?.queued ?? null;
   state.save({ ...h.next, ...(o.fetch ? { queued } : {}) });

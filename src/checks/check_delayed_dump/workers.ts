@@ -5,6 +5,7 @@
  */
 import { readStatus } from '../../gearman/admin.js';
 import { label, type Server } from '../../gearman/server.js';
+import { shown } from '../../gearman/names.js';
 
 export async function workerLines(servers: Server[], queues: [string, number][], deadline: number): Promise<string[]> {
   if (queues.length === 0) return [];
@@ -14,8 +15,8 @@ export async function workerLines(servers: Server[], queues: [string, number][],
       const st = await readStatus(s, Math.max(500, Math.min(5000, deadline - Date.now())));
       const none = queues.filter(([q]) => (st.get(q)?.workers ?? 0) === 0);
       const served = queues.filter(([q]) => (st.get(q)?.workers ?? 0) > 0);
-      if (none.length) out.push(`no worker now on gearmand ${label(s)} for ${none.map(([q, n]) => `${q} (${n} in the dump)`).join(', ')}: the likely reason the dump is not draining; handle_delayed_dump leaves these queues in it until a worker serves them`);
-      if (served.length) out.push(`gearmand ${label(s)} has workers for ${served.map(([q]) => `${q} (${st.get(q)!.workers})`).join(', ')}`);
+      if (none.length) out.push(`no worker now on gearmand ${label(s)} for ${none.map(([q, n]) => `${shown(q)} (${n} in the dump)`).join(', ')}: the likely reason the dump is not draining; handle_delayed_dump leaves these queues in it until a worker serves them`);
+      if (served.length) out.push(`gearmand ${label(s)} has workers for ${served.map(([q]) => `${shown(q)} (${st.get(q)!.workers})`).join(', ')}`);
     } catch (e) {
       out.push(`gearmand ${label(s)} could not be asked which queues have workers: ${(e as Error).message}`);
     }

@@ -15,7 +15,8 @@ import { dataLabel } from '../../lib/perfdata.js';
 import type { CheckOutcome, Finding, Metric, PluginDefinition, RunContext } from '../../lib/plugin.js';
 import { severity, State } from '../../lib/status.js';
 import { GEARMAN_STATE, remember } from './memory.js';
-import { queuesOf, scope, shown, type Queue } from './queues.js';
+import { queuesOf, scope, type Queue } from './queues.js';
+import { shown } from '../../gearman/names.js';
 import { describeQueue, judgeQueue, parseOverride, vanishedText, type Override, type RuleOptions } from './rules.js';
 import { testJob, type TestOutcome } from './testjob.js';
 
@@ -89,7 +90,7 @@ async function run(ctx: RunContext<Options>): Promise<CheckOutcome> {
   for (const { v } of verdicts) findings.push(...v.texts);
   for (const v of mem.vanished) if (v.waiting > 0) findings.push({ state: o.vanished, text: vanishedText(v) });
   for (const name of o.include.filter((n) => !/[*?]/.test(n))) {
-    if (!queues.some((q) => q.name === name)) findings.push({ state: o.missing, text: `${shown(name)} is not a queue on ${up.map((a) => label(a.server)).join(', ')}: no worker registered it and no job was submitted to it since gearmand started` });
+    if (!queues.some((q) => shown(q.name) === name)) findings.push({ state: o.missing, text: `${name} is not a queue on ${up.map((a) => label(a.server)).join(', ')}: no worker registered it and no job was submitted to it since gearmand started` });
   }
   for (const a of up) for (const n of a.view!.notes) ctx.note(`${label(a.server)}: ${n}`);
 

@@ -5,6 +5,7 @@
  */
 import type { ServerView } from '../../gearman/admin.js';
 import { label } from '../../gearman/server.js';
+import { shown } from '../../gearman/names.js';
 
 export interface Queue {
   server: string;
@@ -22,7 +23,11 @@ export function matcher(patterns: string[]): (name: string) => boolean {
   const res = patterns.map((p) => (/[*?]/.test(p)
     ? new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
     : p));
-  return (name) => res.some((r) => (typeof r === 'string' ? r === name : r.test(name)));
+  // a pattern is text (UTF-8 on the command line), a name its bytes: compared as the name is shown
+  return (name) => {
+    const t = shown(name);
+    return res.some((r) => (typeof r === 'string' ? r === t : r.test(t)));
+  };
 }
 
 /** The queues --include and --exclude leave in: every one without --include. */
@@ -52,12 +57,3 @@ export function queuesOf(views: ServerView[], inScope: (name: string) => boolean
   return out;
 }
 
-/** A function name as text for people: UTF-8 where it is, its bytes escaped where not. */
-export function shown(name: string): string {
-  const b = Buffer.from(name, 'latin1');
-  const u = b.toString('utf8');
-  // eslint-disable-next-line no-control-regex
-  const text = Buffer.from(u, 'utf8').equals(b) ? u : [...b].map((c) => (c < 0x80 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('');
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}

@@ -11,7 +11,8 @@ import { State, worst } from '../../lib/status.js';
 import type { ThresholdPair, Thresholds } from '../../lib/thresholds.js';
 import { formatDuration } from '../../lib/units.js';
 import type { Trend, Vanished } from './memory.js';
-import { matcher, shown } from './queues.js';
+import { matcher } from './queues.js';
+import { shown } from '../../gearman/names.js';
 
 export const QUEUE_METRICS = ['waiting', 'running', 'workers', 'hosts'] as const;
 export type QueueMetric = typeof QUEUE_METRICS[number];

@@ -23,6 +23,7 @@ import { counted } from '../../lib/units.js';
 import type { Copy } from './archive.js';
 import { readStatus, type FunctionStatus } from '../../gearman/admin.js';
 import { label, type Server } from '../../gearman/server.js';
+import { shown } from '../../gearman/names.js';
 import { Submitter } from '../../gearman/submit.js';
 import type { Journal } from './journal.js';
 import { LineSet } from './lineset.js';
@@ -202,7 +203,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
       const fn = line.subarray(0, c.sp);
       const payload = line.subarray(c.sp + 1);
       const worker = await served(queue);
-      if (worker === 'unknown') { out.stopped = `the job server's status could not be read (${statusError}): whether a worker serves ${queue} is unknown (--allow-no-worker submits anyway)`; break; }
+      if (worker === 'unknown') { out.stopped = `the job server's status could not be read (${statusError}): whether a worker serves ${shown(queue)} is unknown (--allow-no-worker submits anyway)`; break; }
       if (!worker) {
         const e = out.noWorker.get(queue) ?? { n: 0, server: label(sub!.server) };
         e.n++;
@@ -230,7 +231,7 @@ export async function importToGearman(copy: Copy, archiveDir: string, o: Gearman
           if (sentThisSecond >= o.rate) { await sleep(1000 - (now - startedAt)); continue; }
         }
         if (await tooDeep(queue)) {
-          j.log(`pausing: ${queue} has ${estimate(queue)} jobs queued on ${label(sub.server)} (the limit is ${o.maxDepth})`);
+          j.log(`pausing: ${shown(queue)} has ${estimate(queue)} jobs queued on ${label(sub.server)} (the limit is ${o.maxDepth})`);
           await settling(true);
           await sleep(DEPTH_EVERY_MS);
           continue;

@@ -15,6 +15,7 @@ import type { Opts } from './options.js';
 import { readKeyFile, type Rejection } from './payload.js';
 import { fateOf, jobsOf, type QueuePolicy } from './policy.js';
 import { isResultQueue } from '../../dump/queues.js';
+import { asBytes, shown } from '../../gearman/names.js';
 import { settle } from './settle.js';
 
 export function policyOf(o: Opts): QueuePolicy {
@@ -23,7 +24,8 @@ export function policyOf(o: Opts): QueuePolicy {
   else if (o.keyFile) {
     try { validate = { key: readKeyFile(o.keyFile) }; } catch (e) { throw new Error(`--key-file: ${(e as Error).message}`); }
   }
-  return { queues: o.queue, skipQueues: o.skipQueue, retireQueues: o.retireQueue, resultQueues: o.resultQueue, validate, acceptClear: o.acceptClearResults };
+  // queue names are given as text, a dump's are its bytes (gearman/names.ts): compared as bytes
+  return { queues: o.queue.map(asBytes), skipQueues: o.skipQueue.map(asBytes), retireQueues: o.retireQueue.map(asBytes), resultQueues: o.resultQueue.map(asBytes), validate, acceptClear: o.acceptClearResults };
 }
 
 const invalidText = (m: Map<Rejection, number>) => [...m].map(([why, n]) => `${counted(n, 'message')} (${why})`);
@@ -32,7 +34,7 @@ const jobsOrResults = (fn: string) => (isResultQueue(fn) ? 'result' : 'job');
 
 /** What stays in the dump, in words: "50 old host checks, 3 event handlers; --queue to re-run ..." */
 function heldText(perQueue: Map<string, { held: number }>): string {
-  const parts = [...perQueue].filter(([, n]) => n.held).sort(([, a], [, b]) => b.held - a.held).map(([q, n]) => jobsOf(q, n.held));
+  const parts = [...perQueue].filter(([, n]) => n.held).sort(([, a], [, b]) => b.held - a.held).map(([q, n]) => jobsOf(shown(q), n.held));
   return parts.length ? `${parts.join(', ')} (jobs, not re-run: --queue to re-run, --retire-queue to move them to the verified archive)` : '';
 }
 
@@ -45,7 +47,7 @@ export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir:
     policy, deadline: Date.now() + o.importTimeout * 1000, connectTimeoutMs: 5000, ackTimeoutMs: 10_000, owner,
   }, j);
   for (const [queue, n] of [...r.perQueue].sort()) {
-    j.log(`queue ${queue}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}${n.held ? `, ${n.held} left (jobs)` : ''}${n.retired ? `, ${n.retired} retired` : ''}${n.invalid ? `, ${n.invalid} not mod_gearman payloads` : ''}${n.noWorker ? `, ${n.noWorker} left (no worker)` : ''}`);
+    j.log(`queue ${shown(queue)}: ${n.submitted} submitted, ${n.acked} acknowledged${n.skipped ? `, ${n.skipped} skipped (--queue/--skip-queue)` : ''}${n.held ? `, ${n.held} left (jobs)` : ''}${n.retired ? `, ${n.retired} retired` : ''}${n.invalid ? `, ${n.invalid} not mod_gearman payloads` : ''}${n.noWorker ? `, ${n.noWorker} left (no worker)` : ''}`);
   }
   const left = r.acked.size;
   // every line left: the plain settle (no per-line bookkeeping on a million-line dump)
@@ -54,7 +56,7 @@ export async function gearmanImport(o: Opts, j: Journal, copy: Copy, archiveDir:
   const imported = left - r.retired;
   const stayed = [
     r.notAcked ? `${counted(r.notAcked, 'message')} not acknowledged${r.stopped ? ` (${r.stopped})` : ''}` : '',
-    ...[...r.noWorker].map(([fn, e]) => `${counted(e.n, jobsOrResults(fn))}, no worker for ${fn} on ${e.server}`),
+    ...[...r.noWorker].map(([fn, e]) => `${counted(e.n, jobsOrResults(fn))}, no worker for ${shown(fn)} on ${e.server}`),
     heldText(r.perQueue),
     ...invalidText(r.invalid),
     r.skipped ? `${counted(r.skipped, 'message')} of skipped queues` : '',
@@ -90,8 +92,8 @@ export function dryRunGearman(o: Opts, j: Journal, archiveDir: string): { code: 
     else per.set(c.queue, (per.get(c.queue) ?? 0) + 1);
   }
   const server = o.gearman.map(label).join(', then ');
-  for (const [queue, n] of [...per].sort()) j.log(`would submit ${counted(n, 'job')} to function ${queue} on ${server}`);
+  for (const [queue, n] of [...per].sort()) j.log(`would submit ${counted(n, 'job')} to function ${shown(queue)} on ${server}`);
   const total = [...per.values()].reduce((a, b) => a + b, 0);
   const rest = [heldText(held), ...invalidText(invalid), skipped ? `${skipped} of skipped queues` : '', malformed ? counted(malformed, 'malformed line') : ''].filter(Boolean).join(', ');
-  return { code: 0, summary: `dry run: would archive into ${archiveDir} and submit ${counted(total, 'job')} to gearmand ${server} (${[...per].sort().map(([q, n]) => `${q} ${n}`).join(', ') || 'none'})${retired ? `, retire ${counted(retired, 'message')}` : ''}${rest ? `; would leave ${rest} in the dump` : ''}` };
+  return { code: 0, summary: `dry run: would archive into ${archiveDir} and submit ${counted(total, 'job')} to gearmand ${server} (${[...per].sort().map(([q, n]) => `${shown(q)} ${n}`).join(', ') || 'none'})${retired ? `, retire ${counted(retired, 'message')}` : ''}${rest ? `; would leave ${rest} in the dump` : ''}` };
 }
