@@ -60,3 +60,33 @@ export function heldOutBrokerLog(path, bytes, seed, { debug = false } = {}) {
   }
   return o.close();
 }
+
+/**
+ * A dump written apart from varied.mjs (issue 44: dumps of other shapes than the bench's own):
+ * an OpMon site in Brazil whose host and service groups are named in Portuguese (mod_gearman's
+ * hostgroup_ and servicegroup_ queues in UTF-8: são-paulo, região, manutenção), payloads of 60
+ * to 4,000 base64 characters drawn log-uniformly (most short, a long tail), a CR before 1% of the
+ * line ends (a dump copied through Windows), and one line in a thousand malformed (no message, no
+ * queue). A first Python version, written without the bench's code at hand, found the UTF-8
+ * names counted as malformed (2.57M of 3M messages) and the CR lines on the slow path.
+ */
+export function heldOutDump(path, bytes, seed) {
+  const r = rng(seed);
+  const words = ['são-paulo', 'região-sul', 'manutenção', 'filiais', 'produção', 'homologação', 'núcleo', 'serviços', 'bahia', 'paraná'];
+  const groups = Array.from({ length: 300 }, (_, k) => utf8(`${r() < 0.5 ? 'hostgroup' : 'servicegroup'}_${pick(r, words)}-${k}`));
+  const queue = () => {
+    const x = r();
+    return x < 0.55 ? 'check_results' : x < 0.7 ? 'perfdata' : x < 0.78 ? 'service' : x < 0.82 ? 'host' : x < 0.83 ? 'eventhandler' : pick(r, groups);
+  };
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const pool = Array.from({ length: 8192 }, () => alphabet[Math.floor(r() * 64)]).join('');
+  const o = new Out(path);
+  while (o.total + o.len < bytes) {
+    const eol = r() < 0.01 ? '\r\n' : '\n';
+    if (r() < 0.001) { o.push((r() < 0.5 ? 'check_results' : ` ${pool.slice(0, 40)}`) + eol); continue; }
+    const n = 4 * Math.floor(15 * Math.exp(r() * Math.log(1000 / 15)));
+    const at = Math.floor(r() * (pool.length - n));
+    o.push(`${queue()} ${pool.slice(at, at + n)}${eol}`);
+  }
+  return o.close();
+}

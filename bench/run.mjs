@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerLog, dump, gearmanDump, lbmmonLog } from './generate.mjs';
 import { adversarialBrokerLog, adversarialDump, manyAppsLbmmonLog, realLbmmonLog, variedBrokerLog, variedDump } from './varied.mjs';
-import { heldOutBrokerLog } from './held-out.mjs';
+import { heldOutBrokerLog, heldOutDump } from './held-out.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(root, 'dist', 'bin');
@@ -78,6 +78,7 @@ const realJava = existsSync(JAVA_CAPTURE) ? input('mcs_demo-java-repeated.log', 
 const ADV_DUMP = size(opt('adversarial-dump-size', quick ? '64MiB' : '1GiB'));
 const advDumpNames = input('adversarial-names.dump', (p, n) => adversarialDump(p, n, 107, 'names'), ADV_DUMP);
 const advDumpMsgs = input('adversarial-messages.dump', (p, n) => adversarialDump(p, n, 108, 'messages'), ADV_DUMP);
+const heldDump = input('held-out.dump', (p, n) => heldOutDump(p, n, 114), ADV_DUMP);
 const manyApps = input('lbmmon-2000-apps.log', (p, n) => manyAppsLbmmonLog(p, n, 109), VARIED);
 // inputs just written are dirty in the page cache: a plugin's fsync of its state would wait for them
 spawnSync('sync', { stdio: 'ignore' });
@@ -294,10 +295,11 @@ rows.push(awkV, floorV, ddV);
 
 // adversarial dumps (issue 44): long queue names, multi-kilobyte messages; the family's worst counts
 const dumpFamily = [{ tag: 'generated (10 queues)', ratio: awk.median / dd.median, rss: dd.rss }, { tag: 'as an outage leaves it', ratio: awkV.median / ddV.median, rss: ddV.rss }];
-for (const [tag, path, what] of [['long queue names', advDumpNames, '2,000 queues named with 60 to 255 characters, short messages'],
-  ['multi-kilobyte messages', advDumpMsgs, 'the usual queues, messages of 1 to 16 KiB']]) {
+for (const [tag, path, what, generator = 'bench/varied.mjs'] of [['long queue names', advDumpNames, '2,000 queues named with 60 to 255 characters, short messages'],
+  ['multi-kilobyte messages', advDumpMsgs, 'the usual queues, messages of 1 to 16 KiB'],
+  ['held out: UTF-8 group queues, CRs', heldDump, '300 group queues named in Portuguese, payloads of 60 to 4,000 bytes, a CR before 1% of the line ends', 'bench/held-out.mjs']]) {
   const bytes = statSync(path).size;
-  section(`3c. delayed dump, ${tag} (${(bytes / 2 ** 20).toFixed(0)} MiB: ${what}; bench/varied.mjs)`);
+  section(`3c. delayed dump, ${tag} (${(bytes / 2 ** 20).toFixed(0)} MiB: ${what}; ${generator})`);
   const [mk, floor, ours] = interleaved([
     { label: `mawk '{c[$1]++}' (${tag})`, cmd: 'mawk', argv: ['{c[$1]++} END {for (q in c) print q, c[q]}', path], bytes },
     { label: `node: start-up + read, nothing else (${tag})`, cmd: EMBEDDED_NODE, argv: [join(root, 'bench', 'line-floor.cjs'), path, '--read-only'], bytes },
