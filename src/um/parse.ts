@@ -144,6 +144,18 @@ export class LbmmonParser implements LineSink {
           continue;
         }
       }
+      if (b !== null && !b.want && buf[pos] === 9) {
+        // a block the check does not read: its TAB lines are only counted (close() and finish()
+        // ask want first), one after another here (an event queue's 57 for the NAK check, every
+        // transport and context block for the event-queue one)
+        let p = pos;
+        do {
+          p = lineEnd(buf, p, end) + 1;
+          b.lines++;
+        } while (p < end && buf[p] === 9);
+        pos = p;
+        continue;
+      }
       const nl = lineEnd(buf, pos, end);
       let le = nl;
       if (le > pos && buf[le - 1] === 13) le--;
