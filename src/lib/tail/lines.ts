@@ -39,7 +39,8 @@ export class LineAssembler {
    * `buffer` makes the line buffer: lineBuffer for a sink that finds line ends by a search alone
    * (the dump count), so that lineEnd runs its SIMD kernel there. Other readers find most line
    * ends from what they read, and the kernel's compiler would cost them 2-3 MiB of peak RSS
-   * for 7% of a scan (BENCHMARKS.md).
+   * for 7% of a scan (BENCHMARKS.md; 8% of the real Java lbmmon capture's, 1.5-3 MiB: the lbmmon
+   * scans would stand at ~63 MiB against the 64 MiB target, bench/NOTES.md tenth round).
    */
   constructor(readonly sink: LineSink, start: number, maxLine: number, buffer: (size: number) => Buffer = Buffer.allocUnsafe) {
     // lines of up to maxLine bytes plus their LF fit whole; anything longer is cut
