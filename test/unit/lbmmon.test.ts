@@ -235,7 +235,9 @@ describe('headers read from their bytes (header.ts headerAt)', () => {
     const body = fc.constantFrom(' from lbmrcv at 10.29.3.101, process ID=6421, object ID=2261270, context instance=21fea6bff8aaa771, domain ID=0',
       ' from a at 10.0.0.1, process ID=1, object ID=2', ' from a b at /10.0.0.1', ' at 10.0.0.1', ' from x at 1.2.3', ', process ID=zz', '', ', sent ');
     const stamp = fc.constantFrom('Wed May 11 14:15:07 2022', 'Wed May  1 14:15:07 2022', 'Mon May 23 15:11:19 EDT 2022', '5/23/2022 3:11:19 PM',
-      'Wed May 11 14:15:07 20222', 'Wed May 11 14:15:07 202', ' Wed May 11 14:15:07 202', 'xxxxxxxxxxxxxxxxxxxxxxxx', '2022-05-23 15:11:19     ');
+      'Wed May 11 14:15:07 20222', 'Wed May 11 14:15:07 202', ' Wed May 11 14:15:07 202', 'xxxxxxxxxxxxxxxxxxxxxxxx', '2022-05-23 15:11:19     ',
+      // 24 characters (a ctime stamp's length) holding another `, sent `: the last one is the stamp's
+      'ab, sent cdefghijklmnopq');
     fc.assert(fc.property(title, body, fc.constantFrom(', sent ', ',sent ', ', sent  '), stamp, (t, b, sep, st) => {
       const line = `${t}${b}${sep}${st}`;
       const buf = Buffer.from(`x\n${line}\n`, 'latin1');
