@@ -55,6 +55,28 @@ const RECEIVED = ascii(' received');
 const AT = ascii('at ');
 
 /**
+ * Where buf[from, end) first holds ` received`, or -1: its `v` looked for four bytes a step (the
+ * "has zero byte" test on word ^ 0x76767676; a flagged word's bytes are then compared one by one).
+ * Node's Buffer.indexOf took ~0.9 ns a byte for this needle, this ~0.3.
+ */
+const V4 = 0x76767676;
+const V_AT = 6; // ' received'[6] === 'v'
+function receivedAt(buf: Buffer, from: number, end: number): number {
+  const last = end - (RECEIVED.length - V_AT); // the last place a needle's 'v' may stand
+  let i = from + V_AT;
+  if (i + 4 <= last) {
+    const v = dataView(buf);
+    for (; i + 4 <= last + 1; i += 4) {
+      const x = v.getInt32(i, true) ^ V4;
+      if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
+      for (let k = i; k < i + 4; k++) if (buf[k] === 118 && at(buf, k - V_AT, RECEIVED)) return k - V_AT;
+    }
+  }
+  for (; i <= last; i++) if (buf[i] === 118 && at(buf, i - V_AT, RECEIVED)) return i - V_AT;
+  return -1;
+}
+
+/**
  * Can other() read the line buf[s, e) as anything but an unknown line: does it hold ` received`
  * (parseHeader finds no header without it) or begin as a wrapped header's rest (`at `)? Most
  * lines that do not are the protobuf text of the Store, DRO and SRS blocks a Java lbmmon prints
@@ -62,9 +84,7 @@ const AT = ascii('at ');
  * a third of that capture's scan (issue 44).
  */
 function mayBeHeader(buf: Buffer, s: number, e: number): boolean {
-  if (at(buf, s, AT)) return true;
-  for (let i = s; i + RECEIVED.length <= e; i++) if (buf[i] === 32 && buf[i + 1] === 114 && at(buf, i, RECEIVED)) return true;
-  return false;
+  return at(buf, s, AT) || receivedAt(buf, s, e) >= 0;
 }
 
 /**
@@ -73,31 +93,15 @@ function mayBeHeader(buf: Buffer, s: number, e: number): boolean {
  * belongs to no block, an empty one closes nothing, and a line without ` received` is no header
  * (mayBeHeader: an `at ` line continues a header only in an open block). A Java capture's Store,
  * DRO and SRS blocks, dozens of lines of protobuf text each, are passed over by one search
- * instead of a line at a time: for the needle's `v`, four bytes a step (the "has zero byte" test
- * on word ^ 0x76767676; a flagged word's bytes are then compared one by one). Node's
- * Buffer.indexOf took ~0.9 ns a byte for this needle, this ~0.3. The search stops at `end` (past
- * it lie the last read's bytes), and the way back to the line's start at `from` at the latest.
+ * instead of a line at a time. The search stops at `end` (past it lie the last read's bytes), and
+ * the way back to the line's start at `from` at the latest.
  */
-const V4 = 0x76767676;
-const V_AT = 6; // ' received'[6] === 'v'
 function nextMayBeHeader(buf: Buffer, from: number, end: number): number {
-  const last = end - (RECEIVED.length - V_AT); // the last place a needle's 'v' may stand
-  let i = from + V_AT;
-  const found = (k: number): number => {
-    let ls = k - V_AT;
-    while (ls > from && buf[ls - 1] !== 10) ls--; // a header's ' received' is a few dozen bytes in
-    return ls;
-  };
-  if (i + 4 <= last) {
-    const v = dataView(buf);
-    for (; i + 4 <= last + 1; i += 4) {
-      const x = v.getInt32(i, true) ^ V4;
-      if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
-      for (let k = i; k < i + 4; k++) if (buf[k] === 118 && at(buf, k - V_AT, RECEIVED)) return found(k);
-    }
-  }
-  for (; i <= last; i++) if (buf[i] === 118 && at(buf, i - V_AT, RECEIVED)) return found(i);
-  return end;
+  const k = receivedAt(buf, from, end);
+  if (k < 0) return end;
+  let ls = k;
+  while (ls > from && buf[ls - 1] !== 10) ls--; // a header's ' received' is a few dozen bytes in
+  return ls;
 }
 
 /** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
@@ -306,22 +310,22 @@ export class LbmmonParser implements LineSink {
     }
     const h = parseHeader(text);
     if (h) this.open(h, text);
-    else {
-      this.close();
-      if (this.stats.firstUnknown === null && !isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
-    }
+    else this.unknown(text);
+  }
+
+  /** A line that is no header: the block before it ends, and the first such (not noise) is named. */
+  private unknown(text: string): void {
+    this.close();
+    if (this.stats.firstUnknown === null && !isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
   }
 
   /**
-   * A line other() would read as no header (mayBeHeader is false): what it does then, without the
-   * line as a string unless it is the first unknown line.
+   * A line other() would read as no header (mayBeHeader is false): unknown(), without the line as
+   * a string unless none has been named yet.
    */
   private noHeader(buf: Buffer, s: number, e: number): void {
-    this.close();
-    if (this.stats.firstUnknown === null) {
-      const text = buf.toString('latin1', s, e);
-      if (!isNoise(text)) this.stats.firstUnknown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
-    }
+    if (this.stats.firstUnknown === null) this.unknown(buf.toString('latin1', s, e));
+    else this.close();
   }
 
   private fields(): Map<string, number | null> | SlotFields {
