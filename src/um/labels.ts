@@ -18,9 +18,9 @@ export interface Wanted {
   legacy: boolean;
 }
 
-/** A label's length (mod 64) and last byte, as an index: two labels seldom share it. */
+/** A label's length (mod 64) and last byte, as an index: two labels seldom share it (block-kernel.wat reads it the same way). */
 const SIGS = 1 << 14;
-function sig(buf: Uint8Array, s: number, le: number): number {
+export function sig(buf: Uint8Array, s: number, le: number): number {
   return (((le - s) & 63) << 8) | buf[le - 1];
 }
 
@@ -40,6 +40,8 @@ export class LabelMatcher {
   /** 1 for a byte some wanted label starts with */
   readonly firsts = new Uint8Array(256);
   private readonly bySig: (Wanted[] | undefined)[] = new Array(SIGS);
+  /** every label matched, each dialect's name its own (the block kernel's table, block-kernel.ts) */
+  readonly all: Wanted[] = [];
 
   /** `labels` in C lbmmon's names; the other dialects' names for them are matched too. */
   constructor(labels: Set<string>) {
@@ -52,6 +54,7 @@ export class LabelMatcher {
       for (let k = 0; k < words.length; k++) words[k] = bytes.readInt32LE(4 * k);
       const w: Wanted = { slot: this.slots.index.get(c)!, bytes, words, canon: c, legacy: label !== c && LEGACY_LABELS.has(label) };
       (this.bySig[sig(bytes, 0, bytes.length)] ??= []).push(w);
+      this.all.push(w);
       this.firsts[bytes[0]] = 1;
     }
   }

@@ -11,6 +11,7 @@ import { ascii, at } from '../lib/bytes.js';
 import { RangeKeys } from '../lib/range-keys.js';
 import { lineEnd } from '../lib/tail/line-end.js';
 import { dataView } from '../lib/views.js';
+import { BlockKernel } from './block-kernel.js';
 import { headerAt, parseHeader } from './header.js';
 import { LabelMatcher, labelEnd, legacyField, SlotFields, type Wanted } from './labels.js';
 import { expectedLines, LABEL_ALIASES, LEGACY_LABELS, type Block, type BlockKind, type Header } from './model.js';
@@ -119,6 +120,11 @@ export class LbmmonParser implements LineSink {
   /** the buffer being read, as a DataView: labels and padding are compared a word at a time */
   private dv: DataView<ArrayBufferLike> = dataView(new Uint8Array(0));
   private readonly texts = new RangeKeys<string>();
+  /** the block kernel in the room of the buffer read last, if it has one (block-kernel.ts) */
+  private kernel: BlockKernel | undefined;
+  private kernelOf: ArrayBufferLike | null = null;
+  /** the kernel reads the wanted blocks' fields too (its table holds the wanted labels) */
+  private kernelLabels = false;
   private readonly range = new Int32Array(2);
   readonly stats: ParserStats = { blocks: 0, cutBlocks: 0, headers: 0, firstUnknown: null, legacy: 0 };
 
@@ -138,8 +144,18 @@ export class LbmmonParser implements LineSink {
     this.dv = dataView(buf);
     let pos = start;
     const fast = this.labels !== null;
+    if (buf.buffer !== this.kernelOf) { // a reader keeps one buffer: once a file
+      this.kernelOf = buf.buffer;
+      this.kernel = buf.byteOffset === 0 ? BlockKernel.in(buf) : undefined;
+      this.kernelLabels = this.kernel !== undefined && this.labels !== null && this.kernel.labels(this.labels);
+    }
+    const k = this.kernel;
     while (pos < end) {
       const b = this.cur;
+      if (k !== undefined && b !== null && buf[pos] === 9 && (this.kernelLabels || !b.want)) {
+        pos = this.tabRun(k, b, buf, pos, end);
+        continue;
+      }
       if (fast && b !== null && b.want && buf[pos] === 9) {
         const nl = this.fieldLine(b, buf, pos + 1, end);
         if (nl >= 0) {
@@ -185,7 +201,7 @@ export class LbmmonParser implements LineSink {
           this.noHeader(buf, pos, le);
           // no block is open now: up to the next line that may be a header, no line changes anything
           if (this.stats.firstUnknown !== null) {
-            pos = nextMayBeHeader(buf, nl + 1, end);
+            pos = k !== undefined ? k.received(nl + 1, end) : nextMayBeHeader(buf, nl + 1, end);
             continue;
           }
         } else if (h !== undefined) this.open(h.header, h.text);
@@ -193,6 +209,19 @@ export class LbmmonParser implements LineSink {
       }
       pos = nl + 1;
     }
+  }
+
+  /**
+   * A block's TAB lines from pos, read by the block kernel: counted, and of a wanted block, the
+   * values of its wanted labels stored as value() stores them. Returns where the kernel stopped:
+   * the first line after them, or a TAB line when its hits' room was full (lines() goes on there).
+   */
+  private tabRun(k: BlockKernel, b: Block & { want: boolean }, buf: Buffer, pos: number, end: number): number {
+    const p = k.run(pos, end, b.want ? 1 : 0);
+    b.lines += k.out[0];
+    const n = k.out[1];
+    for (let i = 0; i < n; i++) this.store(b, k.wanted[k.hits[4 * i]], k.hits[4 * i + 1], k.values[2 * i + 1]);
+    return p;
   }
 
   /**
@@ -264,13 +293,17 @@ export class LbmmonParser implements LineSink {
       v = v * 10 + c;
     }
     if (i === d0) return -1; // non-numeric values (store/gateway dumps) are not needed
-    const digits = i - d0;
+    this.store(b, label, i - d0, v);
+    return i;
+  }
+
+  /** A label's value of `digits` digits: UM's all-ones sentinels (64 and 32 bits) are "not measured". */
+  private store(b: Block, label: Wanted | string, digits: number, v: number): void {
     const sentinel = (digits === 20 && v >= SENTINEL64) || (digits === 10 && v === 4294967295);
     const legacy = typeof label === 'string' ? LEGACY_LABELS.has(label) : label.legacy;
     if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
     if (typeof label === 'string') (b.fields as Map<string, number | null>).set(LABEL_ALIASES.get(label) ?? label, sentinel ? null : v);
     else (b.fields as SlotFields).v[label.slot] = sentinel ? null : v;
-    return i;
   }
 
   /**

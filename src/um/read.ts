@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import type { Block, BlockKind } from './model.js';
 import { CARRIED_BLOCK, LbmmonParser, type CarriedBlock, type ParserStats } from './parse.js';
 import { JsonParser } from './json.js';
+import { lbmmonLineBuffer } from './block-kernel.js';
 import { readMcs } from './mcs.js';
 import { readAt } from '../lib/files.js';
 import type { DaemonRecord } from './daemon-record.js';
@@ -77,6 +78,7 @@ export async function readLbmmon<O>(
   } catch { /* missing: reported by the reader */ }
   const tail = await tailFile(o.file, prev?.pos ?? undefined, parser, {
     firstRun, maxLine: o.maxLine, ignoreDev: o.ignoreDevice, stateLost: ctx.stateLost, deadline: ctx.deadline, onPhase: ctx.setPhase, rotatedDirs: o.rotatedDir,
+    ...(json ? {} : { buffer: lbmmonLineBuffer }),
   });
   const carry = parser.finish();
   const open = parser instanceof JsonParser ? parser.pending() : null;

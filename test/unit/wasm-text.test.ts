@@ -44,6 +44,10 @@ describe.skipIf(!wabt)('WebAssembly kernels: the text gives the shipped bytes (w
     const text = readFileSync(join(ROOT, 'src/checks/check_broker_command_timeouts/line-kernel.wat'), 'utf8');
     expect(assembled(text).equals(shipped('src/checks/check_broker_command_timeouts/line-kernel.ts'))).toBe(true);
   });
+  it('the lbmmon block kernel (block-kernel.wat)', () => {
+    const text = readFileSync(join(ROOT, 'src/um/block-kernel.wat'), 'utf8');
+    expect(assembled(text).equals(shipped('src/um/block-kernel.ts'))).toBe(true);
+  });
   for (const ts of ['src/lib/tail/line-end.ts', 'src/dump/names.ts']) {
     it(`${ts} (its comment)`, () => {
       expect(assembled(commentText(ts)).equals(shipped(ts))).toBe(true);
