@@ -13,18 +13,19 @@
  * parse.ts reads each line itself, the same way.
  *
  * Its WebAssembly text is block-kernel.wat, beside this file (memory imported as m.m), assembled
- * with wabt's wat2wasm 1.0.32 into the bytes below (1,596 bytes; test/unit/wasm-text.test.ts
+ * with wabt's wat2wasm 1.0.32 into the bytes below (2,249 bytes; test/unit/wasm-text.test.ts
  * assembles it again and compares).
  */
 import { lineBuffer, roomKernel } from '../lib/tail/line-end.js';
 import { sig, type LabelMatcher, type Wanted } from './labels.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABFwRgAX8AYAJ/fwF/YAN/f38Bf2ABfwF/AggBAW0BbQIAAQMKCQABAQECAQIDAQYaBX8BQQALfwFBAAt/AUEAC38BQQALfwFBAAsHGQMEaW5pdAAAA3J1bgAECHJlY2VpdmVkAAgKywsJKQAgACQAIABBwABqJAEgAEGAwABqJAIgAEGAwgBqJAMgAEGAwgFqJAQLawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELlQEDAX8BewF/AkADQCAAQRBqIAFLDQEgAP0AAAAhAyAD/QwKCgoKCgoKCgoKCgoKCgoK/SMgA/0MOjo6Ojo6Ojo6Ojo6Ojo6Ov0j/VD9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AACEEIARBCkYgBEE6RnIEQCAADwsgAEEBaiEADAALCyABC5cCAQN/AkADQCAAQRFqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIQMgAwRAIANBfyAA/QAAAf0MCQkJCQkJCQkJCQkJCQkJCf0j/WRzcSEEIAQEQCAEaCEEIAIgA0ECIAR0QQFrcWlqIQIjACACNgIAIwBBADYCBCAAIARqQQFqDwsgAiADaWohAgsgAEEQaiEADAALCwJAA0AgACABTw0BIAAtAABBCkYEQCACQQFqIQIgAEEBaiABTwRADAMLIAAtAAFBCUcEQCMAIAI2AgAjAEEANgIEIABBAWoPCwsgAEEBaiEADAALCyABQQFrLQAAQQpHBEAgAkEBaiECCyMAIAI2AgAjAEEANgIEIAELvwMCCn8BfCACRQRAIAAgARADDwsCQANAIAAgAU8NASAALQAAQQlHDQEgBEGAAk8NASAAQQFqIQUgBSEIIAIEQCAFIAEQAiEGIAYhCCAGIAFJBEAgBi0AAEE6RgRAIAZBAWohCCAGIQcCQANAIAcgBWtBCEkNASAHQQhrKQAAQqDAgIGChIiQIFINASAHQQhrIQcMAAsLAkADQCAHIAVNDQEgB0EBay0AAEEgRw0BIAdBAWshBwwACwtBACEKIAcgBUsEQCMCIAUtAABqLQAABEAgBSAHEAUhCgsLIAoEQCAIIQsCQANAIAsgAU8NASALLQAAQSBHDQEgC0EBaiELDAALC0EAIQxEAAAAAAAAAAAhDQJAA0AgCyABTw0BIAstAABBMGshCSAJQQlLDQEgDUQAAAAAAAAkQKIgCbigIQ0gDEEBaiEMIAtBAWohCwwACwsgDARAIwEgBEEEdGohCSAJIApBAWs2AgAgCSAMNgIEIAkgDTkDCCAEQQFqIQQLIAshCAsLCwsgCCABEAEhCCADQQFqIQMgCCABTwRAIAEhAAwCCyAIQQFqIQAMAAsLIwAgAzYCACMAIAQ2AgQgAAtjAQN/IAEgAGshBCMDIARBP3FBCHQgAUEBay0AAHJqLQAAIQICQANAIAJFDQEjBCACQQFrQQd0aiEDIAMtAAAgBEYEQCAAIANBBGogBBAGBEAgAg8LCyADLQABIQIMAAsLQQALbAACQANAIAJBCEkNASAAKQAAIAEpAABSBEBBAA8LIABBCGohACABQQhqIQEgAkEIayECDAALCwJAA0AgAkUNASAALQAAIAEtAABHBEBBAA8LIABBAWohACABQQFqIQEgAkEBayECDAALC0EBCx0AIAApAABCoOSVm9asmrvlAFEgAC0ACEHkAEZxC9IBAQR/IAAhAiABQQlrIQMCQAJAA0AgAEEPaiADSg0BIAD9AAAB/QxycnJycnJycnJycnJycnJy/SMgAP0AAAb9DHZ2dnZ2dnZ2dnZ2dnZ2dnb9I/1O/WQhBAJAA0AgBEUNASAAIARoaiEFIAUQBw0EIAQgBEEBa3EhBAwACwsgAEEQaiEADAALCyAAIQUCQANAIAUgA0oNASAFEAcNAiAFQQFqIQUMAAsLIAEPCwJAA0AgBSACTA0BIAVBAWstAABBCkYNASAFQQFrIQUMAAsLIAUL', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABGwVgAn9/AGACf38Bf2ADf39/AX9gAX8Bf2AAAAIIAQFtAW0CAAEDDw4AAQEBAgECAwEBAQEDBAZCDX8BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALBzMGBGluaXQAAANydW4ABAhyZWNlaXZlZAAIBmhlYWRlcgAJBmluc2VydAAMBWNsZWFyAA0KjRAOQwAgACQAIABBwABqJAEgAEGAwABqJAIgAEGAwgBqJAMgAEGAwgFqJAQgAEGAgARqJAUgAEGAgAhqJAYjBiQHIAEkCAtrAQF/AkADQCAAQRBqIAFLDQEgAP0AAAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAQQpGBEAgAA8LIABBAWohAAwACwsgAQuVAQMBfwF7AX8CQANAIABBEGogAUsNASAA/QAAACEDIAP9DAoKCgoKCgoKCgoKCgoKCgr9IyAD/Qw6Ojo6Ojo6Ojo6Ojo6Ojo6/SP9UP1kIgIEQCAAIAJoag8LIABBEGohAAwACwsCQANAIAAgAU8NASAALQAAIQQgBEEKRiAEQTpGcgRAIAAPCyAAQQFqIQAMAAsLIAELlwIBA38CQANAIABBEWogAUsNASAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhAyADBEAgA0F/IAD9AAAB/QwJCQkJCQkJCQkJCQkJCQkJ/SP9ZHNxIQQgBARAIARoIQQgAiADQQIgBHRBAWtxaWohAiMAIAI2AgAjAEEANgIEIAAgBGpBAWoPCyACIANpaiECCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAJBAWohAiAAQQFqIAFPBEAMAwsgAC0AAUEJRwRAIwAgAjYCACMAQQA2AgQgAEEBag8LCyAAQQFqIQAMAAsLIAFBAWstAABBCkcEQCACQQFqIQILIwAgAjYCACMAQQA2AgQgAQu/AwIKfwF8IAJFBEAgACABEAMPCwJAA0AgACABTw0BIAAtAABBCUcNASAEQYACTw0BIABBAWohBSAFIQggAgRAIAUgARACIQYgBiEIIAYgAUkEQCAGLQAAQTpGBEAgBkEBaiEIIAYhBwJAA0AgByAFa0EISQ0BIAdBCGspAABCoMCAgYKEiJAgUg0BIAdBCGshBwwACwsCQANAIAcgBU0NASAHQQFrLQAAQSBHDQEgB0EBayEHDAALC0EAIQogByAFSwRAIwIgBS0AAGotAAAEQCAFIAcQBSEKCwsgCgRAIAghCwJAA0AgCyABTw0BIAstAABBIEcNASALQQFqIQsMAAsLQQAhDEQAAAAAAAAAACENAkADQCALIAFPDQEgCy0AAEEwayEJIAlBCUsNASANRAAAAAAAACRAoiAJuKAhDSAMQQFqIQwgC0EBaiELDAALCyAMBEAjASAEQQR0aiEJIAkgCkEBazYCACAJIAw2AgQgCSANOQMIIARBAWohBAsgCyEICwsLCyAIIAEQASEIIANBAWohAyAIIAFPBEAgASEADAILIAhBAWohAAwACwsjACADNgIAIwAgBDYCBCAAC2MBA38gASAAayEEIwMgBEE/cUEIdCABQQFrLQAAcmotAAAhAgJAA0AgAkUNASMEIAJBAWtBB3RqIQMgAy0AACAERgRAIAAgA0EEaiAEEAYEQCACDwsLIAMtAAEhAgwACwtBAAtsAAJAA0AgAkEISQ0BIAApAAAgASkAAFIEQEEADwsgAEEIaiEAIAFBCGohASACQQhrIQIMAAsLAkADQCACRQ0BIAAtAAAgAS0AAEcEQEEADwsgAEEBaiEAIAFBAWohASACQQFrIQIMAAsLQQELHQAgACkAAEKg5JWb1qyau+UAUSAALQAIQeQARnEL0gEBBH8gACECIAFBCWshAwJAAkADQCAAQQ9qIANKDQEgAP0AAAH9DHJycnJycnJycnJycnJycnL9IyAA/QAABv0MdnZ2dnZ2dnZ2dnZ2dnZ2dv0j/U79ZCEEAkADQCAERQ0BIAAgBGhqIQUgBRAHDQQgBCAEQQFrcSEEDAALCyAAQRBqIQAMAAsLIAAhBQJAA0AgBSADSg0BIAUQBw0CIAVBAWohBQwACwsgAQ8LAkADQCAFIAJMDQEgBUEBay0AAEEKRg0BIAVBAWshBQwACwsgBQtkAQJ/IAFBB2shAiACQcAAayEDIAMgAEwEQCAAQQFqIQMLAkADQCACIANIBEBBfw8LIAIoAABBrMDMqwZGIAIoAANB5dzRgwJGcQ0BIAJBAWshAgwACwsjACAAIAIQCzYCCCACC5UBAgF+AX9CpcaIocicp/lLIAGthSECIAAgAWohAwJAA0AgAEEIaiADSw0BIAIgACkAAIVCs4OAgIAgfkIbiSECIABBCGohAAwACwsCQANAIAAgA08NASACIAAxAACFQrODgICAIH5CG4khAiAAQQFqIQAMAAsLIAIgAkIgiIVClfip+pe33puef34hAiACIAJCHYiFpwuBAQEDfyABIABrIQIgAkGACEsEQEF9DwsgACACEAokCiAAJAsgAiQMIwpB//8AcSEDA0AjBSADQQJ0aigCACEEIARFBEBBfw8LIAQoAgAgAkYgBCgCBCMKRnEEQCAAIARBEGogAhAGBEAgBCgCCA8LCyADQQFqQf//AHEhAwwAC0F/C5EBAQJ/QRAjDEEHakF4cWohASMJQYDAAE8jByABaiMIS3IEQEEADwsjByMMNgIAIwcjCjYCBCMHIAA2AggjB0EQaiMLIwz8CgAAIwpB//8AcSECAkADQCMFIAJBAnRqKAIARQ0BIAJBAWpB//8AcSECDAALCyMFIAJBAnRqIwc2AgAjByABaiQHIwlBAWokCUEBCxUAIwVBAEGAgAT8CwAjBiQHQQAkCQs=', 'base64'));
 
 /**
- * The room after the line buffer: run()'s two numbers, its hits from 64 (16 bytes each), the
- * tables from 8 KiB: first bytes, signatures (labels.ts sig(): a label's length mod 64 and last
- * byte), then the labels, 128 bytes each.
+ * The room after the line buffer: run()'s and header()'s numbers, run()'s hits from 64 (16 bytes
+ * each), the label tables from 8 KiB: first bytes, signatures (labels.ts sig(): a label's length
+ * mod 64 and last byte), then the labels, 128 bytes each; from 64 KiB the header table's 16,384
+ * slots, from 128 KiB its records (keys of at most 1 KiB; pages never written are never in memory).
  */
 const HITS = 64;
 const FIRSTS = 8192;
@@ -34,7 +35,11 @@ const LABELS_AT = SIGS_AT + SIGS;
 const LABEL_BYTES = 128;
 const MAX_LABELS = 255;
 export const MAX_HITS = 256;
-const BLOCK_ROOM = LABELS_AT + MAX_LABELS * LABEL_BYTES;
+/** header()'s out[2]: the key is not in the table (remember() adds it), or is too long to be kept there */
+export const HEADER_MISSED = -1;
+export const HEADER_LONG = -3;
+const HEADER_RECORDS = 131_072;
+const BLOCK_ROOM = HEADER_RECORDS + (4 << 20);
 
 /** An lbmmon reader's line buffer, with the room for the block kernel after it. */
 export const lbmmonLineBuffer = (size: number): Buffer => lineBuffer(size, BLOCK_ROOM);
@@ -43,7 +48,7 @@ const inRoom = roomKernel(KERNEL, BLOCK_ROOM);
 
 /** The block kernel bound to one line buffer's memory. */
 export class BlockKernel {
-  /** run()'s results: [0] the lines it read, [1] its hits */
+  /** run()'s results: [0] the lines it read, [1] its hits; header()'s: [2] */
   readonly out: Int32Array;
   /** run()'s hits, 16 bytes each: the label's index in `wanted`, the value's digits (32 bits each) */
   readonly hits: Int32Array;
@@ -60,18 +65,44 @@ export class BlockKernel {
   readonly run: (p: number, end: number, want: number) => number;
   /** The start, not before p, of the first line with ` received` in [p, end), or end. */
   readonly received: (p: number, end: number) => number;
+  /**
+   * The header table (header.ts headerAt()): where the line [s, e) has the `, sent ` that ends a
+   * header (its last, with at most 64 bytes after it, not at s), or -1; out[2] is then the index
+   * stored with the bytes before it, or HEADER_MISSED (insert() adds them), or HEADER_LONG.
+   */
+  readonly header: (s: number, e: number) => number;
+  private readonly insert: (index: number) => number;
+  private readonly clear: () => void;
+  /** what the header table's indexes stand for (header.ts keeps its parsed headers here) */
+  heads: unknown[] = [];
   private readonly mem: Uint8Array;
   private readonly base: number;
 
   private constructor(exports: WebAssembly.Exports, memory: ArrayBufferLike, base: number) {
-    (exports.init as (base: number) => void)(base);
-    this.out = new Int32Array(memory, base, 2);
+    (exports.init as (base: number, end: number) => void)(base, base + BLOCK_ROOM);
+    this.out = new Int32Array(memory, base, 3);
     this.hits = new Int32Array(memory, base + HITS, 4 * MAX_HITS);
     this.values = new Float64Array(memory, base + HITS, 2 * MAX_HITS);
     this.mem = new Uint8Array(memory);
     this.base = base;
     this.run = exports.run as BlockKernel['run'];
     this.received = exports.received as BlockKernel['received'];
+    this.header = exports.header as BlockKernel['header'];
+    this.insert = exports.insert as (index: number) => number;
+    this.clear = exports.clear as () => void;
+  }
+
+  /**
+   * `value` for the key header() did not find last: kept with it (when the table is full, every
+   * key is forgotten first, as lib/range-keys.ts does).
+   */
+  remember(value: unknown): void {
+    if (this.insert(this.heads.length) === 0) {
+      this.clear();
+      this.heads = [];
+      this.insert(0);
+    }
+    this.heads.push(value);
   }
 
   /**

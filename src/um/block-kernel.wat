@@ -13,12 +13,27 @@
   (global $firsts (mut i32) (i32.const 0))
   (global $sigs (mut i32) (i32.const 0))
   (global $labels (mut i32) (i32.const 0))
-  (func (export "init") (param $base i32)
+  ;; the header table: its slots (16,384 record places, 0 for none), its records from $records to
+  ;; $limit, $top the first free byte, $count of them; the key looked up last: its hash, start and
+  ;; length
+  (global $slots (mut i32) (i32.const 0))
+  (global $records (mut i32) (i32.const 0))
+  (global $top (mut i32) (i32.const 0))
+  (global $limit (mut i32) (i32.const 0))
+  (global $count (mut i32) (i32.const 0))
+  (global $hash (mut i32) (i32.const 0))
+  (global $ks (mut i32) (i32.const 0))
+  (global $kn (mut i32) (i32.const 0))
+  (func (export "init") (param $base i32) (param $end i32)
     (global.set $out (local.get $base))
     (global.set $hits (i32.add (local.get $base) (i32.const 64)))
     (global.set $firsts (i32.add (local.get $base) (i32.const 8192)))
     (global.set $sigs (i32.add (local.get $base) (i32.const 8448)))
-    (global.set $labels (i32.add (local.get $base) (i32.const 24832))))
+    (global.set $labels (i32.add (local.get $base) (i32.const 24832)))
+    (global.set $slots (i32.add (local.get $base) (i32.const 65536)))
+    (global.set $records (i32.add (local.get $base) (i32.const 131072)))
+    (global.set $top (global.get $records))
+    (global.set $limit (local.get $end)))
   ;; the first LF in [p, end), or end
   (func $lf (param $p i32) (param $end i32) (result i32) (local $m i32)
     (block $wide (loop $step
@@ -221,4 +236,77 @@
       (br_if $start (i32.eq (i32.load8_u (i32.sub (local.get $k) (i32.const 1))) (i32.const 10)))
       (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br $back)))
     (local.get $k))
+  ;; header(s, e): the line [s, e) ends as lbmmon's printers end a header, in ", sent " and at
+  ;; most 64 bytes of stamp (header.ts sentAt(): the last such, not at s): where that ", sent "
+  ;; is, or -1; out[2] is then what the header table holds for [s, there) (find)
+  (func (export "header") (param $s i32) (param $e i32) (result i32) (local $q i32) (local $lo i32)
+    (local.set $q (i32.sub (local.get $e) (i32.const 7)))
+    (local.set $lo (i32.sub (local.get $q) (i32.const 64)))
+    (if (i32.le_s (local.get $lo) (local.get $s)) (then (local.set $lo (i32.add (local.get $s) (i32.const 1)))))
+    (block $found (loop $back
+      (if (i32.lt_s (local.get $q) (local.get $lo)) (then (return (i32.const -1))))
+      ;; ", se" and "ent ": 2c 20 73 65, 65 6e 74 20
+      (br_if $found (i32.and
+        (i32.eq (i32.load align=1 (local.get $q)) (i32.const 0x6573202c))
+        (i32.eq (i32.load offset=3 align=1 (local.get $q)) (i32.const 0x20746e65))))
+      (local.set $q (i32.sub (local.get $q) (i32.const 1))) (br $back)))
+    (i32.store offset=8 (global.get $out) (call $find (local.get $s) (local.get $q)))
+    (local.get $q))
+  ;; a key's hash: eight bytes a step, multiplied and turned (so every bit reaches the low ones
+  ;; that pick a slot), then the bytes left, then mixed once more
+  (func $hashOf (param $s i32) (param $n i32) (result i32) (local $h i64) (local $e i32)
+    (local.set $h (i64.xor (i64.const 0xcbf29ce484222325) (i64.extend_i32_u (local.get $n))))
+    (local.set $e (i32.add (local.get $s) (local.get $n)))
+    (block $b (loop $w
+      (br_if $b (i32.gt_u (i32.add (local.get $s) (i32.const 8)) (local.get $e)))
+      (local.set $h (i64.rotl (i64.mul (i64.xor (local.get $h) (i64.load align=1 (local.get $s))) (i64.const 0x100000001b3)) (i64.const 27)))
+      (local.set $s (i32.add (local.get $s) (i32.const 8))) (br $w)))
+    (block $b (loop $t
+      (br_if $b (i32.ge_u (local.get $s) (local.get $e)))
+      (local.set $h (i64.rotl (i64.mul (i64.xor (local.get $h) (i64.load8_u (local.get $s))) (i64.const 0x100000001b3)) (i64.const 27)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $t)))
+    (local.set $h (i64.mul (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32))) (i64.const 0x9e3779b97f4a7c15)))
+    (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29)))))
+  ;; find(s, e): the index stored with the key [s, e), or -1 (kept as the key insert() adds), or
+  ;; -3 for a key of more than 1 KiB (never kept). A record: length, hash, index, 4 bytes unused,
+  ;; the key's bytes (to a multiple of 8)
+  (func $find (param $s i32) (param $e i32) (result i32) (local $n i32) (local $i i32) (local $r i32)
+    (local.set $n (i32.sub (local.get $e) (local.get $s)))
+    (if (i32.gt_u (local.get $n) (i32.const 1024)) (then (return (i32.const -3))))
+    (global.set $hash (call $hashOf (local.get $s) (local.get $n)))
+    (global.set $ks (local.get $s))
+    (global.set $kn (local.get $n))
+    (local.set $i (i32.and (global.get $hash) (i32.const 16383)))
+    (loop $probe
+      (local.set $r (i32.load (i32.add (global.get $slots) (i32.shl (local.get $i) (i32.const 2)))))
+      (if (i32.eqz (local.get $r)) (then (return (i32.const -1))))
+      (if (i32.and (i32.eq (i32.load (local.get $r)) (local.get $n)) (i32.eq (i32.load offset=4 (local.get $r)) (global.get $hash))) (then
+        (if (call $same (local.get $s) (i32.add (local.get $r) (i32.const 16)) (local.get $n)) (then
+          (return (i32.load offset=8 (local.get $r)))))))
+      (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.const 16383)))
+      (br $probe))
+    (i32.const -1))
+  ;; insert(index): the key find() did not find last, stored with `index`; 0 when the table is
+  ;; full (8,192 keys, half its slots, or its records' room): clear() it, then insert again
+  (func (export "insert") (param $index i32) (result i32) (local $need i32) (local $i i32)
+    (local.set $need (i32.add (i32.const 16) (i32.and (i32.add (global.get $kn) (i32.const 7)) (i32.const -8))))
+    (if (i32.or (i32.ge_u (global.get $count) (i32.const 8192)) (i32.gt_u (i32.add (global.get $top) (local.get $need)) (global.get $limit))) (then
+      (return (i32.const 0))))
+    (i32.store (global.get $top) (global.get $kn))
+    (i32.store offset=4 (global.get $top) (global.get $hash))
+    (i32.store offset=8 (global.get $top) (local.get $index))
+    (memory.copy (i32.add (global.get $top) (i32.const 16)) (global.get $ks) (global.get $kn))
+    (local.set $i (i32.and (global.get $hash) (i32.const 16383)))
+    (block $free (loop $probe
+      (br_if $free (i32.eqz (i32.load (i32.add (global.get $slots) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.const 16383)))
+      (br $probe)))
+    (i32.store (i32.add (global.get $slots) (i32.shl (local.get $i) (i32.const 2))) (global.get $top))
+    (global.set $top (i32.add (global.get $top) (local.get $need)))
+    (global.set $count (i32.add (global.get $count) (i32.const 1)))
+    (i32.const 1))
+  (func (export "clear")
+    (memory.fill (global.get $slots) (i32.const 0) (i32.const 65536))
+    (global.set $top (global.get $records))
+    (global.set $count (i32.const 0)))
 )

@@ -13,6 +13,7 @@ import { ascii, at } from '../lib/bytes.js';
 import { RangeKeys } from '../lib/range-keys.js';
 import { appKey, kindOf, type BlockKind, type Header } from './model.js';
 import { parseSent } from './sent.js';
+import { HEADER_MISSED, type BlockKernel } from './block-kernel.js';
 
 const ITEMS = [', process ID=', ', object ID=', ', context instance=', ', domain ID='];
 const TITLE_ENDS = ['statistics received', 'configuration received', 'events received'];
@@ -120,20 +121,29 @@ function sentAt(buf: Buffer, s: number, e: number): number {
  * date): the part before the stamp found in a byte-keyed cache, so that no string is made per
  * block but the stamp's (a Java capture's headers, each read as a string, were a fifth of its
  * scan: issue 44). Undefined for any other line, which parseHeader then reads. `text` is the line.
+ * With `k`, the block kernel of buf's memory, the stamp is found and the cache (its table) looked
+ * up there: hashing and comparing a header's ~150 bytes in JavaScript, four at a time, was a
+ * tenth of a Java capture's scan.
  */
-export function headerAt(buf: Buffer, s: number, e: number, wanted?: ReadonlySet<BlockKind>): { header: Header; text: string } | undefined {
+export function headerAt(buf: Buffer, s: number, e: number, wanted?: ReadonlySet<BlockKind>, k?: BlockKernel): { header: Header; text: string } | undefined {
   if (e - s <= SENT.length || buf[s] === 32) return undefined;
-  const p = sentAt(buf, s, e);
-  if (p < 0) return undefined;
-  range[0] = s; range[1] = p;
-  let c = heads.get(buf, range);
-  if (c === undefined) {
-    const text = buf.toString('latin1', s, p);
-    const at = text.indexOf(' received');
-    // the lines the parser reads otherwise (a block's Source:/Transport:, a wrapped header) go the general way
-    const plain = at >= 0 && !text.startsWith('Source: ') && !text.startsWith('Transport: ') && !text.startsWith('at ');
-    c = { head: plain ? headOf(text.slice(0, at + 9), text.slice(at + 9)) : null, text };
-    heads.set(buf, range, c);
+  let p: number;
+  let c: Cached | undefined;
+  if (k !== undefined) { // the same, the stamp's place and the table's lookup in the block kernel
+    p = k.header(s, e);
+    if (p < 0) return undefined;
+    const i = k.out[2];
+    c = i >= 0 ? k.heads[i] as Cached : undefined;
+    if (c === undefined) {
+      c = cached(buf, s, p);
+      if (i === HEADER_MISSED) k.remember(c);
+    }
+  } else {
+    p = sentAt(buf, s, e);
+    if (p < 0) return undefined;
+    range[0] = s; range[1] = p;
+    c = heads.get(buf, range);
+    if (c === undefined) heads.set(buf, range, c = cached(buf, s, p));
   }
   if (c.head === null) return undefined;
   // a block the reader skips needs no stamp and no header of its own: nobody reads them (with an
@@ -154,6 +164,15 @@ export function headerAt(buf: Buffer, s: number, e: number, wanted?: ReadonlySet
     lastStampTrimmed = lastStampText.trim();
   }
   return { header: withStamp(c.head, lastStampTrimmed), text: `${c.text}, sent ${lastStampText}` };
+}
+
+/** the header buf[s, p) before its `, sent `, parsed */
+function cached(buf: Buffer, s: number, p: number): Cached {
+  const text = buf.toString('latin1', s, p);
+  const at = text.indexOf(' received');
+  // the lines the parser reads otherwise (a block's Source:/Transport:, a wrapped header) go the general way
+  const plain = at >= 0 && !text.startsWith('Source: ') && !text.startsWith('Transport: ') && !text.startsWith('at ');
+  return { head: plain ? headOf(text.slice(0, at + 9), text.slice(at + 9)) : null, text };
 }
 
 function withStamp(h: Head, sent: string): Header {

@@ -196,7 +196,7 @@ export class LbmmonParser implements LineSink {
       } else if (b !== null && at(buf, pos, TRANSPORT)) {
         b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
-        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le, this.wanted) : null;
+        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le, this.wanted, k) : null;
         if (h === null) {
           this.noHeader(buf, pos, le);
           // no block is open now: up to the next line that may be a header, no line changes anything

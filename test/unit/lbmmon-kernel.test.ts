@@ -65,6 +65,8 @@ describe('the lbmmon block kernel (block-kernel.ts) reads as the parser does a l
       'LBT-RM NAKs sent : 3', 'Source: LBTRM:1:2:3:4:5', 'Transport: LBT-RM', 'at 10.0.0.1, sent Wed May 11 14:15:07 2022',
       'Core-7911-1: Onload extensions', '', '\r', '  portals {', 'version: "1.0"',
       'Receiver statistics received from r at 10.0.0.1', 'Receiver statistics received from r at 10.0.0.1, sent 5/23/2022 3:11:19 PM',
+      // a header of more than 1 KiB before its stamp: never kept in the kernel's header table
+      receiverBlock({ ...app, appid: 'x'.repeat(1100) }, T, SRC), 'Receiver statistics received from r at 10.0.0.1, sent , sent Wed May 11 14:15:07 2022',
     );
     const sets: [BlockKind[], Set<string> | undefined][] = [[NAKS, NAK_LABELS], [['event-queue'], EVQ_LABELS], [ALL, undefined], [['receiver'], new Set(['LBT-RM NAKs sent'])]];
     fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 30 }), fc.nat(3), fc.array(fc.nat(1000), { maxLength: 6 }), (ps, which, cuts) => {
@@ -81,6 +83,24 @@ describe('the lbmmon block kernel (block-kernel.ts) reads as the parser does a l
     expect(k).toEqual(read(text, NAKS, NAK_LABELS, false));
     expect(k.blocks[0][3]).toBe(fields.length);
     expect(k.blocks[0][5]).toContainEqual(['LBT-RM NAKs sent', 3 * MAX_HITS + 5]);
+  });
+
+  it('the header table: each header kept once, and forgotten all at once when full (8,192 keys), with the same blocks', () => {
+    const apps = Array.from({ length: 9000 }, (_, i) => ({ ...app, appid: `app-${i}`, pid: 1000 + i }));
+    const text = [...apps, ...apps.slice(8150, 8300), ...apps.slice(0, 50)].map((a) => receiverBlock(a, T, SRC)).join('\n');
+    const k = read(text, NAKS, NAK_LABELS, true);
+    expect(k).toEqual(read(text, NAKS, NAK_LABELS, false));
+    expect(k.blocks.length).toBe(9200);
+    // the table's own count: a second reading of 50 headers finds them (nothing added)
+    const buf = lbmmonLineBuffer(1 << 16);
+    const kernel = BlockKernel.in(buf)!;
+    const h = Buffer.from('Receiver statistics received from a at 10.0.0.1, process ID=1, object ID=2, sent Tue Mar  4 09:30:05 2025', 'latin1');
+    h.copy(buf);
+    expect(kernel.header(0, h.length)).toBe(h.indexOf(', sent '));
+    expect(kernel.out[2]).toBe(-1);
+    kernel.remember('first');
+    expect(kernel.header(0, h.length)).toBe(h.indexOf(', sent '));
+    expect(kernel.heads[kernel.out[2]]).toBe('first');
   });
 
   it.skipIf(!HAVE_REAL)('the real lbmmon captures (../shared/real/lbmmon): the same with each check\'s kinds and labels, in chunks', () => {
