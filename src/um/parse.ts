@@ -84,8 +84,9 @@ function receivedAt(buf: Buffer, from: number, end: number): number {
  * (38% of the lines of a real capture), which became a string each only to be found no header:
  * a third of that capture's scan (issue 44).
  */
-function mayBeHeader(buf: Buffer, s: number, e: number): boolean {
-  return at(buf, s, AT) || receivedAt(buf, s, e) >= 0;
+function mayBeHeader(buf: Buffer, s: number, e: number, k: BlockKernel | undefined): boolean {
+  // the kernel's search returns the line's start when the line holds the needle (e when not)
+  return at(buf, s, AT) || (k !== undefined ? k.received(s, e) === s : receivedAt(buf, s, e) >= 0);
 }
 
 /**
@@ -196,7 +197,7 @@ export class LbmmonParser implements LineSink {
       } else if (b !== null && at(buf, pos, TRANSPORT)) {
         b.transport = this.text(buf, pos + TRANSPORT.length, le);
       } else {
-        const h = mayBeHeader(buf, pos, le) ? headerAt(buf, pos, le, this.wanted, k) : null;
+        const h = mayBeHeader(buf, pos, le, k) ? headerAt(buf, pos, le, this.wanted, k) : null;
         if (h === null) {
           this.noHeader(buf, pos, le);
           // no block is open now: up to the next line that may be a header, no line changes anything
