@@ -27,6 +27,8 @@ export function sig(buf: Uint8Array, s: number, le: number): number {
 /** The labels a parser reads, numbered. */
 export class Slots {
   readonly index = new Map<string, number>();
+  /** by a caller's array of labels, their slots (-1: not read): SlotFields.readInto() */
+  readonly at = new WeakMap<readonly string[], Int32Array>();
   /** a block's values before any is read: copied, not grown, per block */
   readonly empty: (number | null | undefined)[];
   constructor(readonly labels: string[]) {
@@ -96,6 +98,11 @@ export class SlotFields implements Fields {
   get(label: string): number | null | undefined {
     const i = this.slots.index.get(label);
     return i === undefined ? undefined : this.v[i];
+  }
+  readInto(labels: readonly string[], into: (number | null)[]): void {
+    let at = this.slots.at.get(labels);
+    if (at === undefined) this.slots.at.set(labels, at = Int32Array.from(labels, (l) => this.slots.index.get(l) ?? -1));
+    for (let i = 0; i < at.length; i++) into[i] = at[i] < 0 ? null : this.v[at[i]] ?? null;
   }
   /** for a block carried from the last run: a label not wanted now is dropped */
   set(label: string, value: number | null): void {

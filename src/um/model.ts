@@ -37,6 +37,8 @@ export interface Block {
 /** A block's values by label: a Map, or the slots of the labels a parser was given (parse.ts). */
 export interface Fields extends Iterable<[string, number | null]> {
   get(label: string): number | null | undefined;
+  /** into[i] = get(labels[i]) ?? null for each label, at once (a SlotFields looks the slots up once per array) */
+  readInto?(labels: readonly string[], into: (number | null)[]): void;
   keys(): Iterable<string>;
   readonly size: number;
 }

@@ -85,6 +85,21 @@ const digit = (t: string, i: number): number => {
 };
 const ZONE = /^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/;
 
+/** three characters as one number: a day's or month's name looked up without a slice per stamp */
+const code3 = (t: string, i: number): number => (t.charCodeAt(i) << 16) | (t.charCodeAt(i + 1) << 8) | t.charCodeAt(i + 2);
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([m, i]) => [code3(m, 0), i]));
+const DAY_CODES = new Set([...DAYS].map((d) => code3(d, 0)));
+const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** ZONE's test on t[s, e), without the slice */
+function isZone(t: string, s: number, e: number): boolean {
+  if (e - s < 1 || e - s > 10 || !isAlpha(t.charCodeAt(s))) return false;
+  for (let i = s + 1; i < e; i++) {
+    const c = t.charCodeAt(i);
+    if (!(isAlpha(c) || (c >= 48 && c <= 58) || c === 43 || c === 45)) return false; // digits and ':', '+', '-'
+  }
+  return true;
+}
+
 /**
  * A stamp in ctime's layout (`Www Mmm dd hh:mm:ss yyyy`, the day padded with a space) or Java's
  * (the day padded with a 0, the zone before the year), read by position: what the tokens below
@@ -94,9 +109,9 @@ const ZONE = /^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/;
 function fixedLayout(t: string): Sent | undefined {
   const n = t.length;
   if (n < 24 || t.charCodeAt(3) !== 32 || t.charCodeAt(7) !== 32 || t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || t.charCodeAt(19) !== 32) return undefined;
-  if (n > 24 && (t.charCodeAt(n - 5) !== 32 || !ZONE.test(t.slice(20, n - 5)))) return undefined;
-  const dow = t.slice(0, 3), mon = MONTHS[t.slice(4, 7)];
-  if (!DAYS.has(dow) || mon === undefined) return undefined;
+  if (n > 24 && (t.charCodeAt(n - 5) !== 32 || !isZone(t, 20, n - 5))) return undefined;
+  const mon = MONTH_CODES.get(code3(t, 4));
+  if (!DAY_CODES.has(code3(t, 0)) || mon === undefined) return undefined;
   const d = (t.charCodeAt(8) === 32 ? 0 : digit(t, 8) * 10) + digit(t, 9);
   const h = digit(t, 11) * 10 + digit(t, 12), m = digit(t, 14) * 10 + digit(t, 15), sec = digit(t, 17) * 10 + digit(t, 18);
   const y = digit(t, n - 4) * 1000 + digit(t, n - 3) * 100 + digit(t, n - 2) * 10 + digit(t, n - 1);

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { counterDelta, seriesKey, type Block, type BlockKind } from '../../src/um/model';
 import { parseSent } from '../../src/um/sent';
 import { headerAt } from '../../src/um/header';
+import { BlockKernel, lbmmonLineBuffer } from '../../src/um/block-kernel';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
@@ -216,7 +217,7 @@ describe('stamps read by position (sent.ts fixedLayout)', () => {
     const part = fc.record({
       dow: fc.constantFrom('Mon', 'Sun', 'Xyz', 'mon'), mon: fc.constantFrom('Jan', 'Aug', 'Dec', 'Foo'),
       day: fc.constantFrom(' 1', '01', '28', '31', '32', ' 0', '00', 'x1', '1 '), h: fc.integer({ min: 0, max: 25 }), m: fc.integer({ min: 0, max: 61 }), s: fc.integer({ min: 0, max: 61 }),
-      zone: fc.constantFrom('', 'CDT ', 'GMT+05:30 ', 'CEST ', 'a b ', '1AB ', 'ABCDEFGHIJK ', ' '), y: fc.constantFrom('2023', '1969', '9999', '202x', '20233'),
+      zone: fc.constantFrom('', 'CDT ', 'GMT+05:30 ', 'CEST ', 'a b ', '1AB ', 'ABCDEFGHIJK ', 'ABCDEFGHIJ ', 'A_B ', 'A/B ', 'z-9 ', ' '), y: fc.constantFrom('2023', '1969', '9999', '202x', '20233'),
     });
     fc.assert(fc.property(part, (p) => {
       const t = `${p.dow} ${p.mon} ${p.day} ${two(p.h)}:${two(p.m)}:${two(p.s)} ${p.zone}${p.y}`;
@@ -228,7 +229,9 @@ describe('stamps read by position (sent.ts fixedLayout)', () => {
 });
 
 describe('headers read from their bytes (header.ts headerAt)', () => {
-  it('give what parseHeader gives, or leave the line to it', async () => {
+  it('give what parseHeader gives, or leave the line to it, with the block kernel or without', async () => {
+    const kbuf = lbmmonLineBuffer(4096);
+    const kernel = BlockKernel.in(kbuf)!;
     const fc = (await import('fast-check')).default;
     const title = fc.constantFrom('Receiver statistics received', 'Source statistics received', 'Context statistics received', 'Event Queue statistics received',
       'Source: x statistics received', 'at 10.0.0.1 statistics received', 'Receiver configuration received', ' Receiver statistics received', 'Receiver statistics', '');
@@ -246,6 +249,9 @@ describe('headers read from their bytes (header.ts headerAt)', () => {
         expect(fast.header).toEqual(parseHeader(line));
         expect(fast.text).toBe(line);
       }
+      // the same with the stamp found and the cache looked up in the block kernel
+      buf.copy(kbuf);
+      expect(headerAt(kbuf, 2, buf.length - 1, undefined, kernel)).toEqual(fast);
     }), { numRuns: 2000, seed: 32 });
   });
 });

@@ -110,6 +110,8 @@ export class Fold {
   /** the series this run read a new interval of */
   readonly runs = new Map<string, RunSeries>();
   private readonly live = new Map<string, Live>();
+  /** a block's values of its layout's labels, in their order (reused block after block) */
+  private readonly read: (number | null)[] = [];
 
   constructor(private readonly floor: number) {}
 
@@ -151,8 +153,11 @@ export class Fold {
     const d = v.last ??= l.keys.map(() => 0);
     const cur = v.cur;
     const wasUnresolved = l.unresolved >= 0 ? cur[l.unresolved] : null;
+    const read = this.read;
+    if (b.fields.readInto !== undefined) b.fields.readInto(l.labels, read);
+    else for (let i = 0; i < cur.length; i++) read[i] = b.fields.get(l.labels[i]) ?? null;
     for (let i = 0; i < cur.length; i++) {
-      const now = b.fields.get(l.labels[i]) ?? null;
+      const now = read[i];
       const g = counterDelta(cur[i], now);
       d[i] = g;
       v.sum[i] += g;
