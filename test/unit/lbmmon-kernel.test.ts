@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockKernel, lbmmonLineBuffer, MAX_HITS } from '../../src/um/block-kernel';
 import type { Block, BlockKind } from '../../src/um/model';
 import { LbmmonParser } from '../../src/um/parse';
+import { LabelMatcher } from '../../src/um/labels';
 import { NAK_LABELS } from '../../src/checks/check_um_naks/series';
 import { EVQ_LABELS } from '../../src/checks/check_um_event_queue/queues';
 import { HAVE_REAL, REAL } from '../helpers';
@@ -46,9 +47,12 @@ function read(text: string, wanted: BlockKind[], labels: Set<string> | undefined
 }
 
 describe('the lbmmon block kernel (block-kernel.ts) reads as the parser does a line at a time', () => {
-  it('is there: an lbmmon line buffer has it, a plain Buffer not', () => {
+  it('is there: an lbmmon line buffer has it, a plain Buffer not; its table holds each check\'s labels', () => {
     expect(BlockKernel.in(lbmmonLineBuffer(4096))).toBeDefined();
     expect(BlockKernel.in(Buffer.alloc(4096))).toBeUndefined();
+    // a table that cannot hold them leaves the wanted blocks to JavaScript: slower, and no test of the results would see it
+    for (const labels of [NAK_LABELS, EVQ_LABELS]) expect(BlockKernel.in(lbmmonLineBuffer(4096))!.labels(new LabelMatcher(labels))).toBe(true);
+    expect(BlockKernel.in(lbmmonLineBuffer(4096))!.labels(new LabelMatcher(new Set(['x'.repeat(125)])))).toBe(false);
   });
 
   it('the same blocks, fields, carried block and stats on any mix of blocks, daemon text and noise, any chunks', async () => {
