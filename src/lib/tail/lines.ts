@@ -36,11 +36,12 @@ export class LineAssembler {
   cutLines = 0;
 
   /**
-   * `buffer` makes the line buffer: lineBuffer for a sink that finds line ends by a search alone
-   * (the dump count), so that lineEnd runs its SIMD kernel there. Other readers find most line
-   * ends from what they read, and the kernel's compiler would cost them 2-3 MiB of peak RSS
-   * for 7% of a scan (BENCHMARKS.md; 8% of the real Java lbmmon capture's, 1.5-3 MiB: the lbmmon
-   * scans would stand at ~63 MiB against the 64 MiB target, bench/NOTES.md tenth round).
+   * `buffer` makes the line buffer: a lineBuffer (line-end.ts) for a reader with a WebAssembly
+   * kernel in the room after it (the dump count, the broker scan, the lbmmon blocks), so that
+   * lineEnd runs its SIMD kernel there too; a plain Buffer for the others. WebAssembly costs a
+   * reader ~2.7 MiB of peak RSS (V8's code for it, mapped from the executable): it pays where a
+   * kernel takes the per-line work out of JavaScript, not for the line search alone (+7-8% of a
+   * scan: bench/NOTES.md, tenth and eleventh rounds).
    */
   constructor(readonly sink: LineSink, start: number, maxLine: number, buffer: (size: number) => Buffer = Buffer.allocUnsafe) {
     // lines of up to maxLine bytes plus their LF fit whole; anything longer is cut
