@@ -112,50 +112,48 @@
       (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 9)))
       (br_if $stop (i32.ge_u (local.get $n) (i32.const 256)))
       (local.set $s (i32.add (local.get $p) (i32.const 1)))
-      (local.set $nl (local.get $s))
-      (if (local.get $want) (then
-        (local.set $c (call $colonOrLf (local.get $s) (local.get $end)))
-        (local.set $nl (local.get $c))
-        (if (i32.lt_u (local.get $c) (local.get $end)) (then
-          (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 58)) (then
-            (local.set $nl (i32.add (local.get $c) (i32.const 1)))
-            (local.set $le (local.get $c))
-            ;; the padding, eight spaces a step, then one
-            (block $b (loop $back8
-              (br_if $b (i32.lt_u (i32.sub (local.get $le) (local.get $s)) (i32.const 8)))
-              (br_if $b (i64.ne (i64.load align=1 (i32.sub (local.get $le) (i32.const 8))) (i64.const 0x2020202020202020)))
-              (local.set $le (i32.sub (local.get $le) (i32.const 8))) (br $back8)))
-            (block $b (loop $back
-              (br_if $b (i32.le_u (local.get $le) (local.get $s)))
-              (br_if $b (i32.ne (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 32)))
-              (local.set $le (i32.sub (local.get $le) (i32.const 1))) (br $back)))
-            (local.set $r (i32.const 0))
-            (if (i32.gt_u (local.get $le) (local.get $s)) (then
-              (if (i32.load8_u (i32.add (global.get $firsts) (i32.load8_u (local.get $s)))) (then
-                (local.set $r (call $label (local.get $s) (local.get $le)))))))
-            (if (local.get $r) (then
-              ;; the value: spaces, then digits
-              (local.set $i (local.get $nl))
-              (block $b (loop $sp
-                (br_if $b (i32.ge_u (local.get $i) (local.get $end)))
-                (br_if $b (i32.ne (i32.load8_u (local.get $i)) (i32.const 32)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $sp)))
-              (local.set $d (i32.const 0))
-              (local.set $v (f64.const 0))
-              (block $b (loop $digit
-                (br_if $b (i32.ge_u (local.get $i) (local.get $end)))
-                (local.set $h (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
-                (br_if $b (i32.gt_u (local.get $h) (i32.const 9)))
-                (local.set $v (f64.add (f64.mul (local.get $v) (f64.const 10)) (f64.convert_i32_u (local.get $h))))
-                (local.set $d (i32.add (local.get $d) (i32.const 1)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $digit)))
-              (if (local.get $d) (then
-                (local.set $h (i32.add (global.get $hits) (i32.shl (local.get $n) (i32.const 4))))
-                (i32.store (local.get $h) (i32.sub (local.get $r) (i32.const 1)))
-                (i32.store offset=4 (local.get $h) (local.get $d))
-                (f64.store offset=8 (local.get $h) (local.get $v))
-                (local.set $n (i32.add (local.get $n) (i32.const 1)))))
-              (local.set $nl (local.get $i))))))))))
+      (local.set $c (call $colonOrLf (local.get $s) (local.get $end)))
+      (local.set $nl (local.get $c))
+      (if (i32.lt_u (local.get $c) (local.get $end)) (then
+        (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 58)) (then
+          (local.set $nl (i32.add (local.get $c) (i32.const 1)))
+          (local.set $le (local.get $c))
+          ;; the padding, eight spaces a step, then one
+          (block $b (loop $back8
+            (br_if $b (i32.lt_u (i32.sub (local.get $le) (local.get $s)) (i32.const 8)))
+            (br_if $b (i64.ne (i64.load align=1 (i32.sub (local.get $le) (i32.const 8))) (i64.const 0x2020202020202020)))
+            (local.set $le (i32.sub (local.get $le) (i32.const 8))) (br $back8)))
+          (block $b (loop $back
+            (br_if $b (i32.le_u (local.get $le) (local.get $s)))
+            (br_if $b (i32.ne (i32.load8_u (i32.sub (local.get $le) (i32.const 1))) (i32.const 32)))
+            (local.set $le (i32.sub (local.get $le) (i32.const 1))) (br $back)))
+          (local.set $r (i32.const 0))
+          (if (i32.gt_u (local.get $le) (local.get $s)) (then
+            (if (i32.load8_u (i32.add (global.get $firsts) (i32.load8_u (local.get $s)))) (then
+              (local.set $r (call $label (local.get $s) (local.get $le)))))))
+          (if (local.get $r) (then
+            ;; the value: spaces, then digits
+            (local.set $i (local.get $nl))
+            (block $b (loop $sp
+              (br_if $b (i32.ge_u (local.get $i) (local.get $end)))
+              (br_if $b (i32.ne (i32.load8_u (local.get $i)) (i32.const 32)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $sp)))
+            (local.set $d (i32.const 0))
+            (local.set $v (f64.const 0))
+            (block $b (loop $digit
+              (br_if $b (i32.ge_u (local.get $i) (local.get $end)))
+              (local.set $h (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+              (br_if $b (i32.gt_u (local.get $h) (i32.const 9)))
+              (local.set $v (f64.add (f64.mul (local.get $v) (f64.const 10)) (f64.convert_i32_u (local.get $h))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $digit)))
+            (if (local.get $d) (then
+              (local.set $h (i32.add (global.get $hits) (i32.shl (local.get $n) (i32.const 4))))
+              (i32.store (local.get $h) (i32.sub (local.get $r) (i32.const 1)))
+              (i32.store offset=4 (local.get $h) (local.get $d))
+              (f64.store offset=8 (local.get $h) (local.get $v))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+            (local.set $nl (local.get $i))))))))
       (local.set $nl (call $lf (local.get $nl) (local.get $end)))
       (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
       (if (i32.ge_u (local.get $nl) (local.get $end)) (then
