@@ -19,7 +19,7 @@ export interface Wanted {
 }
 
 /** A label's length (mod 64) and last byte, as an index: two labels seldom share it (block-kernel.wat reads it the same way). */
-const SIGS = 1 << 14;
+export const SIGS = 1 << 14;
 export function sig(buf: Uint8Array, s: number, le: number): number {
   return (((le - s) & 63) << 8) | buf[le - 1];
 }
