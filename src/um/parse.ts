@@ -147,7 +147,7 @@ export class LbmmonParser implements LineSink {
           this.noHeader(buf, pos, le);
           // no block is open now: up to the next line that may be a header, no line changes anything
           if (this.stats.firstUnknown !== null) {
-            pos = k !== undefined ? k.received(nl + 1, end) : nextMayBeHeader(buf, nl + 1, end);
+            pos = nextMayBeHeader(buf, nl + 1, end, k);
             continue;
           }
         } else if (h !== undefined) this.open(h.header, h.text);
