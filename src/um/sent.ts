@@ -83,14 +83,12 @@ const digit = (t: string, i: number): number => {
   const c = t.charCodeAt(i) - 48;
   return c >= 0 && c <= 9 ? c : NaN;
 };
-const ZONE = /^[A-Za-z][A-Za-z0-9+\-:]{0,9}$/;
-
 /** three characters as one number: a day's or month's name looked up without a slice per stamp */
 const code3 = (t: string, i: number): number => (t.charCodeAt(i) << 16) | (t.charCodeAt(i + 1) << 8) | t.charCodeAt(i + 2);
 const MONTH_CODES = new Map(Object.entries(MONTHS).map(([m, i]) => [code3(m, 0), i]));
 const DAY_CODES = new Set([...DAYS].map((d) => code3(d, 0)));
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-/** ZONE's test on t[s, e), without the slice */
+/** A Java zone name at t[s, e): a letter, then up to 9 letters, digits, ':', '+' or '-' (`CDT`, `GMT+05:30`) */
 function isZone(t: string, s: number, e: number): boolean {
   if (e - s < 1 || e - s > 10 || !isAlpha(t.charCodeAt(s))) return false;
   for (let i = s + 1; i < e; i++) {
@@ -130,7 +128,7 @@ function parseUncached(text: string): Sent | null {
     const d = int(tok[2], 1, 31);
     const c = clockOf(tok[3]);
     const y = int(tok[tok.length - 1], 1970, 9999);
-    if (tok.length === 6 && !ZONE.test(tok[4])) return null;
+    if (tok.length === 6 && !isZone(tok[4], 0, tok[4].length)) return null;
     if (d === null || c === null || y === null) return null;
     const ms = local(y, MONTHS[tok[1]], d, c);
     return ms === null ? null : { ms, dialect: tok.length === 5 ? 'ctime' : 'java' };

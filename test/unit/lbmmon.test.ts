@@ -225,6 +225,11 @@ describe('stamps read by position (sent.ts fixedLayout)', () => {
     }), { numRuns: 3000, seed: 44 });
     expect(parseSent('Mon Aug 28 17:01:19 CDT 2023')).toEqual({ ms: new Date(2023, 7, 28, 17, 1, 19).getTime(), dialect: 'java' });
     expect(parseSent('Tue Mar  4 09:30:05 2025')).toEqual({ ms: new Date(2025, 2, 4, 9, 30, 5).getTime(), dialect: 'ctime' });
+    // a zone is a letter, then up to 9 letters, digits, ':', '+' or '-', by position and by tokens alike
+    const zoned = new Date(2023, 7, 28, 17, 1, 19).getTime();
+    for (const [zone, ok] of [['GMT+05:30', true], ['ABCDEFGHIJ', true], ['z-9', true], ['ABCDEFGHIJK', false], ['A_B', false], ['A/B', false], ['1AB', false]] as const) {
+      for (const t of [`Mon Aug 28 17:01:19 ${zone} 2023`, `Mon  Aug 28 17:01:19 ${zone} 2023`]) expect(parseSent(t), t).toEqual(ok ? { ms: zoned, dialect: 'java' } : null);
+    }
   });
 });
 
