@@ -130,3 +130,10 @@ export function scratch(file: string, use: (s: Scratch) => void): void {
   });
   afterEach(() => cleanup());
 }
+
+/**
+ * A block as the parser handed it over, its fields copied: a parser reuses one set of fields for
+ * every wanted block (src/um/parse.ts), so a test that keeps blocks past onBlock keeps copies.
+ */
+export const keptBlock = <B extends { fields: Iterable<[string, number | null]> }>(b: B): B & { fields: Map<string, number | null> } =>
+  ({ ...b, fields: new Map(b.fields) });

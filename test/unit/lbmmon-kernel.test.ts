@@ -13,7 +13,7 @@ import { LbmmonParser } from '../../src/um/parse';
 import { LabelMatcher } from '../../src/um/labels';
 import { NAK_LABELS } from '../../src/checks/check_um_naks/series';
 import { EVQ_LABELS } from '../../src/checks/check_um_event_queue/queues';
-import { HAVE_REAL, REAL } from '../helpers';
+import { HAVE_REAL, keptBlock, REAL } from '../helpers';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
 
@@ -29,7 +29,7 @@ const SRC = 'LBTRM:10.0.0.2:14390:f8475f26:224.10.10.21:14401';
  */
 function read(text: string, wanted: BlockKind[], labels: Set<string> | undefined, kernel: boolean, cuts: number[] = []) {
   const out: Block[] = [];
-  const p = new LbmmonParser(new Set(wanted), (b) => out.push(b), labels);
+  const p = new LbmmonParser(new Set(wanted), (b) => out.push(keptBlock(b)), labels);
   const bytes = Buffer.from(text, 'latin1');
   if (kernel) {
     const buf = lbmmonLineBuffer(Math.max(bytes.length, 1));

@@ -6,6 +6,7 @@ import { BlockKernel, lbmmonLineBuffer } from '../../src/um/block-kernel';
 import { LbmmonParser, parseHeader } from '../../src/um/parse';
 // @ts-expect-error plain JS generator shared with the benchmark
 import { contextBlock, ctime, eventQueueBlock, receiverBlock, sourceBlock } from '../gen/lbmmon.mjs';
+import { keptBlock } from '../helpers';
 
 const ALL: BlockKind[] = ['source', 'receiver', 'im-source', 'im-receiver', 'event-queue', 'context'];
 const app = { appid: 'riskcalc', ip: '10.20.1.5', pid: 0x5b9, oid: 0x1c1c7c0, ctx: '0a1b2c3d4e5f6071', domain: 0 };
@@ -13,7 +14,7 @@ const T = new Date(2025, 2, 4, 9, 30, 5).getTime();
 
 function parse(text: string, wanted = ALL) {
   const blocks: Block[] = [];
-  const p = new LbmmonParser(new Set(wanted), (b) => blocks.push(b));
+  const p = new LbmmonParser(new Set(wanted), (b) => blocks.push(keptBlock(b)));
   const buf = Buffer.from(text, 'latin1');
   p.lines(buf, 0, buf.length);
   const carry = p.finish();
@@ -107,7 +108,7 @@ describe('lbmmon blocks', () => {
     expect(carry).not.toBeNull();
     // next run: the carried block (through JSON, as in the state), then the rest of it
     const out: Block[] = [];
-    const p = new LbmmonParser(new Set(ALL), (b) => out.push(b));
+    const p = new LbmmonParser(new Set(ALL), (b) => out.push(keptBlock(b)));
     p.restore(JSON.parse(JSON.stringify(carry)));
     const rest = Buffer.from(full.split('\n').slice(10).join('\n') + '\n', 'latin1');
     p.lines(rest, 0, rest.length);
@@ -118,7 +119,7 @@ describe('lbmmon blocks', () => {
 
   it('a label filter decodes only the wanted fields; sentinels survive the byte parser', () => {
     const out: Block[] = [];
-    const p = new LbmmonParser(new Set(ALL), (b) => out.push(b), new Set(['LBT-RM NAKs sent', 'Loss recovery minimum time']));
+    const p = new LbmmonParser(new Set(ALL), (b) => out.push(keptBlock(b)), new Set(['LBT-RM NAKs sent', 'Loss recovery minimum time']));
     p.line(receiverBlock(app, T, 'LBTRM:a:1:1:g:1', { 'LBT-RM NAKs sent': 12345678901 }).slice(1));
     p.finish();
     expect([...out[0].fields.keys()].sort()).toEqual(['LBT-RM NAKs sent', 'Loss recovery minimum time']);
@@ -336,7 +337,7 @@ describe('headers of every dialect read from their bytes (issue 44: a Java captu
       const text = `${ps.join('\n')}\n`;
       const read = (byLine: boolean) => {
         const out: Block[] = [];
-        const p = new LbmmonParser(new Set(ALL), (b) => out.push(b));
+        const p = new LbmmonParser(new Set(ALL), (b) => out.push(keptBlock(b)));
         const buf = Buffer.from(text, 'latin1');
         if (byLine) for (let s = 0; s < buf.length;) { const e = buf.indexOf(10, s) + 1; p.lines(buf, s, e); s = e; }
         else p.lines(buf, 0, buf.length);
@@ -368,7 +369,7 @@ describe('field lines read where the line before had its colon (parse.ts fieldLi
         ls.map((l) => `\t${l.label}${' '.repeat(l.pad)}${l.colon} ${l.value}${l.tail}`).join('\n')}\n`).join('');
       const fields = (labels?: Set<string>) => {
         const out: Block[] = [];
-        const p = new LbmmonParser(new Set(ALL), (b) => out.push(b), labels);
+        const p = new LbmmonParser(new Set(ALL), (b) => out.push(keptBlock(b)), labels);
         const buf = Buffer.from(text, 'latin1');
         p.lines(buf, 0, buf.length);
         const carried = p.finish();
