@@ -165,12 +165,17 @@ describe('lbmmon dialects: headers and sent stamps', () => {
     expect(h.sentMs).toBe(new Date(2008, 0, 9, 14, 25, 49).getTime());
   });
   it('29West untabbed fields and older labels are read under the C labels; stderr noise is not a field', () => {
-    const text = '\nReceiver statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\n'
-      + 'LBT-RM NAKs sent                                         : 4\nLBT-RM messages unrecoverable (window advance)           : 2\nCore-5402-1: 12\n';
-    const { blocks, stats } = parse(text);
-    expect(stats.legacy).toBe(1);
-    expect(blocks).toHaveLength(0); // closed by the stderr line with 2 of its 21 lines: cut off, and counted as such
-    expect(stats.cutBlocks).toBe(1);
+    // lbmmon's stderr lines that look like fields: `Core-...` and `ERROR!...`
+    for (const noise of ['Core-5402-1: 12', 'ERROR!: 12', 'ERROR!lbm: 3ms']) {
+      const text = '\nReceiver statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\n'
+        + `LBT-RM NAKs sent                                         : 4\nLBT-RM messages unrecoverable (window advance)           : 2\n${noise}\n`;
+      const { blocks, stats } = parse(text);
+      expect(stats.legacy, noise).toBe(1);
+      expect(blocks, noise).toHaveLength(0); // closed by the stderr line with 2 of its 21 lines: cut off, and counted as such
+      expect(stats.cutBlocks, noise).toBe(1);
+    }
+    // a field whose label only begins like the noise is a field
+    expect(parse('\nReceiver statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\nERROR: 12\n').stats.legacy).toBe(1);
   });
   it('header parsing is linear: a 1 MiB line of near-matches takes milliseconds', () => {
     for (const piece of [' received from a at 1.2.3.', ', process ID=', ' at 10.0.0.1, sent ', 'statistics received, sent Mon ']) {
