@@ -86,7 +86,7 @@ export class FieldLines {
     const legacy = typeof label === 'string' ? LEGACY_LABELS.has(label) : label.legacy;
     if (legacy && !b.legacy) { b.legacy = true; this.stats.legacy++; }
     if (typeof label === 'string') (b.fields as Map<string, number | null>).set(LABEL_ALIASES.get(label) ?? label, sentinel ? null : v);
-    else (b.fields as SlotFields).v[label.slot] = sentinel ? null : v;
+    else (b.fields as SlotFields).put(label.slot, sentinel ? null : v);
   }
 
   /**

@@ -94,8 +94,20 @@ export function labelEnd(dv: DataView<ArrayBufferLike>, buf: Uint8Array, s: numb
  * grew its table again and again for every block of a first scan (issue 32).
  */
 export class SlotFields implements Fields {
+  /** by slot: a label's value, null (not measured) or undefined (not read); set with put() */
   readonly v: (number | null | undefined)[];
-  constructor(private readonly slots: Slots) { this.v = slots.empty.slice(); }
+  /** the slots set since the last clear(), each once (clear() unsets only those) */
+  private readonly setAt: Int32Array;
+  private nSet = 0;
+  constructor(private readonly slots: Slots) {
+    this.v = slots.empty.slice();
+    this.setAt = new Int32Array(this.v.length);
+  }
+  /** sets a slot's value (null: "not measured") */
+  put(slot: number, value: number | null): void {
+    if (this.v[slot] === undefined) this.setAt[this.nSet++] = slot;
+    this.v[slot] = value;
+  }
   get(label: string): number | null | undefined {
     const i = this.slots.index.get(label);
     return i === undefined ? undefined : this.v[i];
@@ -107,12 +119,13 @@ export class SlotFields implements Fields {
   }
   /** every label unset again, for the next block (LbmmonParser reuses one SlotFields) */
   clear(): void {
-    this.v.fill(undefined);
+    for (let i = 0; i < this.nSet; i++) this.v[this.setAt[i]] = undefined;
+    this.nSet = 0;
   }
   /** for a block carried from the last run: a label not wanted now is dropped */
   set(label: string, value: number | null): void {
     const i = this.slots.index.get(label);
-    if (i !== undefined) this.v[i] = value;
+    if (i !== undefined) this.put(i, value);
   }
   get size(): number { return this.v.reduce<number>((n, x) => (x === undefined ? n : n + 1), 0); }
   *[Symbol.iterator](): IterableIterator<[string, number | null]> {
