@@ -22,7 +22,22 @@ interface Opt {
   kind: 'value' | 'list' | 'flag' | 'count';
 }
 
-export const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+export function camel(key: string): string {
+  // key.replace(/-([a-z])/g, upper) by hand: a regular expression costs its compilation in every
+  // process, and every run camel-cases each option of its table (test/unit/getopt.test.ts)
+  let i = key.indexOf('-');
+  if (i < 0) return key;
+  let out = key.slice(0, i);
+  for (; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const n = i + 1 < key.length ? key.charCodeAt(i + 1) : 0;
+    if (c === 45 && n >= 97 && n <= 122) {
+      out += String.fromCharCode(n - 32);
+      i++;
+    } else out += key[i];
+  }
+  return out;
+}
 
 /** How an option is named in messages: `-t/--timeout`, or `--window`. */
 export function optionName(o: { key: string; short: string | null }): string {

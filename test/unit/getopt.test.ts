@@ -5,6 +5,7 @@ import yargs from 'yargs/yargs';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, STANDARD_OPTIONS, type OptionSpecs } from '../../src/lib/cli.js';
 import { UsageError } from '../../src/lib/errors.js';
+import { camel } from '../../src/lib/getopt.js';
 import { getopt } from '../../src/lib/getopt.js';
 import { resolveThresholds, thresholdNotes } from '../../src/lib/thresholds.js';
 
@@ -123,5 +124,16 @@ describe('thresholds given by hand', () => {
     const t = resolveThresholds(['10'], ['5'], names, 'messages', {});
     expect(thresholdNotes(t)).toEqual([expect.stringMatching(/^messages: the warning range 10 lies outside the critical range 5/)]);
     expect(thresholdNotes(resolveThresholds(['5'], ['10'], names, 'messages', {}))).toEqual([]);
+  });
+});
+
+// camel() by hand (getopt.ts): a regular expression costs its compilation in every process
+describe('camel-casing an option name agrees with its regular expression', () => {
+  it('on any string of letters, digits and hyphens', () => {
+    const byRegex = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    fc.assert(fc.property(fc.array(fc.constantFrom(...'-aAzZ09b-'.split('')), { maxLength: 12 }).map((a) => a.join('')), (k) => {
+      expect(camel(k)).toBe(byRegex(k));
+    }), { numRuns: 5000, seed: 46 });
+    for (const k of ['stale-log', 'mcs-db', 'x', '', '-', '--a', 'a-', 'a--b', '-a-b', 'a-B', 'max-queue-perfdata']) expect(camel(k), k).toBe(byRegex(k));
   });
 });

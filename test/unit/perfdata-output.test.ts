@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinLines, renderText, sanitizeText, cutBytes, LINE1_LIMIT } from '../../src/lib/output';
 import fc from 'fast-check';
-import { dataLabel, formatNumber, formatPerfItem, uniqueLabels } from '../../src/lib/perfdata';
+import { dataLabel, formatNumber, formatPerfItem, sanitizeLabel, uniqueLabels } from '../../src/lib/perfdata';
 import { parseRange } from '../../src/lib/range';
 import { State } from '../../src/lib/status';
 import { parsePerf, validatePerfdata } from '../helpers';
@@ -116,5 +116,17 @@ describe('output layout', () => {
     const s = cutBytes('é'.repeat(100), 51);
     expect(s.endsWith('...')).toBe(true);
     expect(s).not.toContain('\ufffd');
+  });
+});
+
+// sanitizeLabel() by hand (perfdata.ts): a regular expression costs its compilation in every process
+describe('a label made fit agrees with its regular expression', () => {
+  it('on any string, controls, quotes and long ones included', () => {
+    // eslint-disable-next-line no-control-regex
+    const byRegex = (l: string) => l.replace(/['=|\x00-\x1f\x7f]/g, '_').slice(0, 200) || '_';
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fc.constantFrom("'", '=', '|', '\x00', '\x1f', '\x7f', '\x80', 'a', ' '), { maxLength: 220 }).map((a) => a.join(''))), (l) => {
+      expect(sanitizeLabel(l)).toBe(byRegex(l));
+    }), { numRuns: 5000, seed: 47 });
+    for (const l of ['', "'", 'a'.repeat(250), `${'a'.repeat(199)}|b`, 'queue=x', '\x7f']) expect(sanitizeLabel(l)).toBe(byRegex(l));
   });
 });

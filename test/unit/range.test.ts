@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alerts, parseRange } from '../../src/lib/range';
+import { alerts, parseRange, rangeParts } from '../../src/lib/range';
 
 // Every row of ../shared/reference/anchors.md §1.4, with the behaviour we chose where
 // implementations disagree (strict rejection, inclusive ends, plain double comparison).
@@ -46,5 +46,23 @@ describe('Nagios range grammar', () => {
 
   it('suggests ~:-5 when given -5', () => {
     expect(() => parseRange('-5')).toThrow(/~:-5/);
+  });
+});
+
+// The grammar read by hand (range.ts rangeParts): a regular expression costs its compilation in
+// every process. The expression stays here, as the grammar's statement, and the two must agree.
+describe('the range grammar read by hand agrees with its regular expression', () => {
+  const NUM = '[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?';
+  const RANGE_RE = new RegExp(`^(@)?(?:(~|${NUM})?:)?(${NUM})?$`);
+  const byRegex = (t: string) => { const m = RANGE_RE.exec(t); return m ? [m[1], m[2], m[3]] : null; };
+  it('on every string of the grammar\'s characters, and near them', async () => {
+    const fc = (await import('fast-check')).default;
+    const ch = fc.constantFrom(...'@~:+-.eE0123456789 x'.split(''));
+    fc.assert(fc.property(fc.array(ch, { maxLength: 14 }).map((a) => a.join('')), (t) => {
+      expect(rangeParts(t), JSON.stringify(t)).toEqual(byRegex(t));
+    }), { numRuns: 20000, seed: 44 });
+    for (const t of ['', '@', '~', ':', '@:', '~:', ':~', '10', '10:', '~:10', '@10:20', '1e5:2E-3', '.5:5.', '+.5e+7', '5.e3', '.', '+', 'e5', '1e', '1:2:3', '@@1', '~~:1', '0x10', '١٢']) {
+      expect(rangeParts(t), JSON.stringify(t)).toEqual(byRegex(t));
+    }
   });
 });
