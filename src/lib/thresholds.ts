@@ -2,7 +2,7 @@
  * `-w/--warning` and `-c/--critical`: each either a bare RANGE (the plugin's primary metric) or
  * NAME=RANGE, repeatable. A user's setting replaces the plugin's default for that metric only.
  */
-import { homedir } from 'node:os';
+import { os } from './builtins.js';
 import { UsageError } from './errors.js';
 import { parseRange, RangeError, type Range } from './range.js';
 
@@ -70,7 +70,7 @@ export function resolveThresholds(
 
 /** The home directory a shell put in place of an unquoted leading `~` (`-w ~:5` -> `/root:5`), if any. */
 function shellHome(rangeText: string): string | null {
-  for (const h of [process.env.HOME, homedir()]) {
+  for (const h of [process.env.HOME, os().homedir()]) {
     if (h && h !== '/' && rangeText.startsWith(`${h}:`)) return h;
   }
   return null;

@@ -4,9 +4,9 @@
  * than used, because state there could be read, replaced or turned into a symlink attack.
  */
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { errnoText, PluginError } from '../errors.js';
+import { os } from '../builtins.js';
 import { ownerOf, userName } from '../files.js';
 
 /**
@@ -18,7 +18,7 @@ export function defaultStateDir(): string {
   if (env) return env;
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : 0;
   try {
-    const packaged = `/var/lib/msgwatch/${userInfo().username}`;
+    const packaged = `/var/lib/msgwatch/${os().userInfo().username}`;
     if (statSync(packaged).isDirectory()) return packaged;
   } catch { /* not a packaged install, or no such user name */ }
   return `/var/tmp/msgwatch-${uid}`;
