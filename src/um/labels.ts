@@ -183,8 +183,7 @@ export function legacyField(buf: Buffer, s: number, e: number): boolean {
     while (i < e && buf[i] === 32) i++;
     if (i !== e) return false;
   }
-  // lbmmon's stderr noise, compared as bytes (a string of its head for each such line was a
-  // fifth of this function's time on a Java capture, whose Store blocks are full of them)
+  // lbmmon's stderr noise, compared as bytes: no string is made of a candidate line's head
   return !(e - s >= CORE.length && at(buf, s, CORE)) && !(e - s >= ERROR.length && at(buf, s, ERROR));
 }
 const CORE = ascii('Core-');
