@@ -22,7 +22,7 @@ export interface Range {
 const DIGIT = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Does text[i, e) match NUM, whole? */
-export function isNum(text: string, i: number, e: number): boolean {
+function isNum(text: string, i: number, e: number): boolean {
   if (i < e && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++;
   const d0 = i;
   while (i < e && DIGIT(text.charCodeAt(i))) i++;
