@@ -1,5 +1,8 @@
 /** Texts as bytes, and where they are in a buffer: for readers that match lines without making strings. */
 
+/** An ASCII digit's code (a byte, or a character's code). */
+export const digit = (c: number): boolean => c >= 48 && c <= 57;
+
 /** A text of one-byte characters as bytes. */
 export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 

@@ -6,6 +6,8 @@
  * Unlike the legacy C parser we reject anything that is not exactly this grammar (no `strtod`
  * leniency: `abc` is not `0:0`), and unlike the 3.0 C parser we compare as plain doubles.
  */
+import { digit } from './bytes.js';
+
 export interface Range {
   readonly start: number;
   readonly end: number;
@@ -19,25 +21,23 @@ export interface Range {
  * compiled at its first use in every process, 0.3 ms of a minimal run (test/unit/range.test.ts
  * checks the two agree on every string).
  */
-const DIGIT = (c: number): boolean => c >= 48 && c <= 57;
-
 /** Does text[i, e) match NUM, whole? */
 function isNum(text: string, i: number, e: number): boolean {
   if (i < e && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++;
   const d0 = i;
-  while (i < e && DIGIT(text.charCodeAt(i))) i++;
+  while (i < e && digit(text.charCodeAt(i))) i++;
   const whole = i > d0;
   if (i < e && text.charCodeAt(i) === 46) {
     i++;
     const f0 = i;
-    while (i < e && DIGIT(text.charCodeAt(i))) i++;
+    while (i < e && digit(text.charCodeAt(i))) i++;
     if (!whole && i === f0) return false;
   } else if (!whole) return false;
   if (i < e && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69)) {
     i++;
     if (i < e && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++;
     const x0 = i;
-    while (i < e && DIGIT(text.charCodeAt(i))) i++;
+    while (i < e && digit(text.charCodeAt(i))) i++;
     if (i === x0) return false;
   }
   return i === e;

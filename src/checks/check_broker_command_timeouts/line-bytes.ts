@@ -4,8 +4,10 @@
  * The byte reader (bytes.ts, head.ts) and the check's log recognition (format.ts) use them.
  */
 
+import { digit } from '../../lib/bytes.js';
+
+export { digit };
 export const sp = (c: number) => c === 32 || c === 9;
-export const digit = (c: number) => c >= 48 && c <= 57;
 export const word = (c: number) => digit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
