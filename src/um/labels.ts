@@ -184,7 +184,10 @@ export function legacyField(buf: Buffer, s: number, e: number): boolean {
     if (i !== e) return false;
   }
   // lbmmon's stderr noise, compared as bytes: no string is made of a candidate line's head
-  return !(e - s >= CORE.length && at(buf, s, CORE)) && !(e - s >= ERROR.length && at(buf, s, ERROR));
+  for (let k = 0; k < NOISE_BYTES.length; k++) if (e - s >= NOISE_BYTES[k].length && at(buf, s, NOISE_BYTES[k])) return false;
+  return true;
 }
-const CORE = ascii('Core-');
-const ERROR = ascii('ERROR!');
+
+/** How the stderr lines lbmmon mixes in begin (`Core-...: ...`, `ERROR! ...`): noise, never a field or an unknown format */
+export const NOISE = ['Core-', 'ERROR!'] as const;
+const NOISE_BYTES = NOISE.map(ascii);

@@ -15,7 +15,7 @@ import { BlockKernel } from './block-kernel.js';
 import { headerAt, parseHeader } from './header.js';
 import { FieldLines } from './field-lines.js';
 import { mayBeHeader, nextMayBeHeader } from './may-be-header.js';
-import { LabelMatcher, legacyField, SlotFields } from './labels.js';
+import { LabelMatcher, legacyField, NOISE, SlotFields } from './labels.js';
 import { expectedLines, type Block, type BlockKind, type Header } from './model.js';
 
 export { parseHeader };
@@ -52,9 +52,9 @@ export const CARRIED_BLOCK: Schema<CarriedBlock> = obj<CarriedBlock>({
 const SOURCE = ascii('Source: ');
 const TRANSPORT = ascii('Transport: ');
 
-/** stderr lines lbmmon mixes in (`Core-...: ...`, `ERROR! ...`): noise, never "unknown format" */
+/** stderr lines lbmmon mixes in (labels.ts NOISE), and blank ones: never "unknown format" */
 function isNoise(text: string): boolean {
-  return text.startsWith('Core-') || text.startsWith('ERROR!') || text.trim() === '';
+  return NOISE.some((n) => text.startsWith(n)) || text.trim() === '';
 }
 
 export class LbmmonParser implements LineSink {
