@@ -100,9 +100,14 @@ delete env.NODE_EXTRA_CA_CERTS;
  * Semi-spaces of at most 4 MiB: an lbmmon scan of 2,000 applications grew the young generation to
  * 32 MiB (peak RSS 130 MiB, 110 MiB held), as fast held; the other scans never grow it that far
  * (issue 44).
+ * WebAssembly functions move from Liftoff to TurboFan after ~1 MB of their code run, not V8's ~13
+ * MB: the lbmmon block kernel's small functions (a label compared, a line end found) stayed in
+ * Liftoff for a third of a Java capture's kernel time, 5-13% of its scan (a run of the tiny inputs
+ * tiers nothing up either way; bench/NOTES.md, issue 44).
  * MSGWATCH_V8_FLAGS replaces them for an experiment (space-separated; empty for none).
  */
-const V8_FLAGS = process.env.MSGWATCH_V8_FLAGS !== undefined ? process.env.MSGWATCH_V8_FLAGS.split(' ').filter(Boolean) : ['--no-maglev', '--v8-pool-size=1', '--max-semi-space-size=4'];
+const V8_FLAGS = process.env.MSGWATCH_V8_FLAGS !== undefined ? process.env.MSGWATCH_V8_FLAGS.split(' ').filter(Boolean)
+  : ['--no-maglev', '--v8-pool-size=1', '--max-semi-space-size=4', '--wasm-tiering-budget=1000000'];
 
 /** dist/<name>.js wrapped as src/sea-main.ts runs it, in build/<name>.wrapped.js */
 function wrap(name) {
