@@ -14,7 +14,12 @@ import { ascii } from '../../lib/bytes.js';
  */
 export const COMMAND = ascii('COMMAND CALL');
 export const FORK = ascii('CLEAN AFTER FORK');
-export const ARGS = [COMMAND[0], COMMAND[COMMAND.length - 1], COMMAND.length - 1, FORK[0], FORK[FORK.length - 1], FORK.length - 1] as const;
+/**
+ * The kernel's needles(p, end, ...ARGS): the first byte both needles begin with (`C`: the kernel
+ * compares it once for both; the broker-scan tests, which count fork-cleanup lines, fail if a
+ * needle changes that), then each one's last byte and its distance.
+ */
+export const ARGS = [COMMAND[0], COMMAND[COMMAND.length - 1], COMMAND.length - 1, FORK[FORK.length - 1], FORK.length - 1] as const;
 
 /**
  * Without the kernel (a buffer outside WebAssembly memory, or no WebAssembly), native searches for

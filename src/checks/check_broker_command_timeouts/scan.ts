@@ -72,11 +72,11 @@ export class Scanner implements LineSink {
       this.byIndex = [];
     }
     const lk = this.lineKernel;
-    const [a1, b1, d1, a2, b2, d2] = ARGS;
+    const [a, b1, d1, b2, d2] = ARGS;
     let pos = start;
     let done = start; // where the last line handled was left: before it, no line starts
     for (;;) {
-      const hit = kernel !== undefined ? kernel(pos, end, a1, b1, d1, a2, b2, d2) : native!.next(pos);
+      const hit = kernel !== undefined ? kernel(pos, end, a, b1, d1, b2, d2) : native!.next(pos);
       if (hit < 0 || hit >= end) break;
       pos = hit + 1;
       if (hit < start) continue;
