@@ -57,6 +57,11 @@ function isNoise(text: string): boolean {
   return NOISE.some((n) => text.startsWith(n)) || text.trim() === '';
 }
 
+/** A block as the parser opens it: made here only, so that every one has the same shape. */
+function block(header: Header, fields: Block['fields'], want: boolean): Block & { want: boolean } {
+  return { header, source: '', transport: '', fields, lines: 0, want };
+}
+
 export class LbmmonParser implements LineSink {
   private cur: (Block & { want: boolean }) | null = null;
   private curHeader = '';
@@ -96,6 +101,14 @@ export class LbmmonParser implements LineSink {
   private readonly open1: SlotFields | null;
   /** the field lines' reader */
   private readonly f: FieldLines;
+  /**
+   * The block open now when it is of a kind no check reads: one object, set again for each such
+   * block, since nothing but this parser ever sees it (close() hands only wanted blocks on). Most
+   * of a Java capture's blocks are of kinds a check skips (Store, DRO, SRS blocks; event queues for
+   * the NAK check, transports for the event-queue one): a new object for each was 13% of the NAK
+   * check's garbage there and half the event-queue check's (heap sampling; issue 44).
+   */
+  private skipped: (Block & { want: boolean }) | null = null;
 
   lines(buf: Buffer, start: number, end: number): void {
     this.f.dv = dataView(buf);
@@ -208,9 +221,12 @@ export class LbmmonParser implements LineSink {
       // a header wrapped before " at <ip>, sent ..." (the 29West sample as a document shows it)
       const h = parseHeader(`${this.curHeader.trimEnd()} ${text}`);
       if (h) {
-        cur.header = h;
-        cur.want = this.wanted.has(h.kind);
-        if (cur.want && cur.fields === this.noFields) cur.fields = this.openFields();
+        const want = this.wanted.has(h.kind);
+        // a skipped block that turns out wanted is handed on: an object of its own, not the reused one
+        const b = want && cur === this.skipped ? (this.cur = { ...cur }) : cur;
+        b.header = h;
+        b.want = want;
+        if (want && b.fields === this.noFields) b.fields = this.openFields();
         this.curHeader = `${this.curHeader.trimEnd()} ${text}`;
         return;
       }
@@ -251,8 +267,16 @@ export class LbmmonParser implements LineSink {
     this.close();
     this.stats.headers++;
     const want = this.wanted.has(h.kind);
-    // a block not wanted is never given a field (field() and finish() ask want first)
-    this.cur = { header: h, source: '', transport: '', fields: want ? this.openFields() : this.noFields, lines: 0, want };
+    if (want) this.cur = block(h, this.openFields(), true);
+    else {
+      // a block not wanted is never given a field (field() and finish() ask want first). One that
+      // was marked legacy has a property the others have not: a new object, rather than two shapes
+      // of block in the reader's hot code (two cost the mon_demo scan ~10% in a first try)
+      let b = this.skipped;
+      if (b === null || b.legacy !== undefined) b = this.skipped = block(h, this.noFields, false);
+      else { b.header = h; b.source = ''; b.transport = ''; b.lines = 0; }
+      this.cur = b;
+    }
     this.curHeader = text;
   }
 
@@ -274,7 +298,10 @@ export class LbmmonParser implements LineSink {
     this.close();
     const fields = this.openFields();
     for (const [label, v] of c.fields) fields.set(label, v);
-    this.cur = { header: h, source: c.source, transport: c.transport, fields, lines: c.lines, legacy: c.legacy === true, want: this.wanted.has(h.kind) };
+    const b = block(h, fields, this.wanted.has(h.kind));
+    b.source = c.source; b.transport = c.transport; b.lines = c.lines;
+    if (c.legacy === true) b.legacy = true;
+    this.cur = b;
     this.curHeader = c.header;
   }
 

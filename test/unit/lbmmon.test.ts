@@ -177,6 +177,26 @@ describe('lbmmon dialects: headers and sent stamps', () => {
     // a field whose label only begins like the noise is a field
     expect(parse('\nReceiver statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\nERROR: 12\n').stats.legacy).toBe(1);
   });
+  it('a skipped block leaves nothing to the next one (the parser reuses one object for blocks no check reads)', () => {
+    // an unwanted 29West block (untabbed fields), then unwanted C blocks, one with a line that only
+    // looks like an untabbed field after its first line, then a wanted block: the C block must not
+    // inherit the 29West layout (the line is no field of it: the first unknown line), nor the
+    // wanted one a line count or a source
+    const legacySource = 'Source statistics received from x at 10.0.0.1, sent Wed Jan 09 14:25:49 2008\nSource: LBTRM:1\nTransport: LBT-RM\n'
+      + 'LBT-RM datagrams sent                                    : 4\n\n';
+    const cSource = `${sourceBlock(app, T, 'LBTRM:10.1.1.1:14400', { sent: 5 }).split('\n').slice(0, 5).join('\n')}\nLooks like a field: 12\n\n`;
+    // and a skipped block's source must not stop the next one's header, wrapped before its address
+    // (the 29West sample), from being joined
+    const wrapped = `${sourceBlock(app, T, 'LBTRM:10.1.1.3:14402')}\n\nSource statistics received from y\nat 10.0.0.2, sent Wed Jan 09 14:25:49 2008\n\n`;
+    const rcv = receiverBlock(app, T + 1000, 'LBTRM:10.1.1.2:14401', { naks: 3 });
+    const { blocks, stats } = parse(legacySource + wrapped + cSource + rcv, ['receiver']);
+    expect(stats.legacy).toBe(1);
+    expect(stats.firstUnknown).toBe('Looks like a field: 12');
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ source: 'LBTRM:10.1.1.2:14401', header: { kind: 'receiver', sentMs: T + 1000 } });
+    expect(blocks[0].legacy).toBeUndefined();
+    expect(blocks[0].lines).toBe(parse(rcv, ['receiver']).blocks[0].lines);
+  });
   it('header parsing is linear: a 1 MiB line of near-matches takes milliseconds', () => {
     for (const piece of [' received from a at 1.2.3.', ', process ID=', ' at 10.0.0.1, sent ', 'statistics received, sent Mon ']) {
       const line = 'Receiver statistics received' + piece.repeat(Math.ceil(2 ** 20 / piece.length));
