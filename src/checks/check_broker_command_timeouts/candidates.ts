@@ -7,7 +7,7 @@ import { ascii } from '../../lib/bytes.js';
 /**
  * Candidate lines are found by the WebAssembly kernel's two-needle search over the reader's
  * buffer (lib/tail/line-end.ts: needles): each needle's first and last bytes at their distance
- * and its category closed after it (spaces or TABs, then `]`), both needles in one pass, 32
+ * and its category closed after it (spaces or TABs, then `]`), both needles in one pass, 64
  * places a step, whatever letters the lines hold (issue 44: a one-byte search for a needle's
  * rarest byte stopped on every line of a log whose every line held it, and a pass per needle cost
  * a second walk). The kernel checks neither needle's middle: the scan does (scan.ts).

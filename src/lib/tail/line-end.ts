@@ -14,9 +14,10 @@
  * The kernel's second function, needles(p, end, a, b1, d1, b2, d2), finds the first place where
  * either of two needles with the same first byte stands: byte a followed d1 bytes later by byte b1
  * or d2 bytes later by b2, and then a closed category: spaces or TABs, then ']'. Each needle's
- * first and last bytes are compared 32 places a step, both needles in one pass (the first byte
- * once: both broker needles begin with C, and a compare less a step was 3-10% of an INFO scan),
- * so its speed does not depend on how often any byte occurs alone
+ * first and last bytes are compared 64 places a step, both needles in one pass (the first byte
+ * once: both broker needles begin with C, and a compare less a step was 3-10% of an INFO scan;
+ * 64 places rather than 32, the places found as one 64-bit mask: 4-7% more), so its speed does
+ * not depend on how often any byte occurs alone
  * (a one-byte memchr for a needle's rarest byte stops at every line of a log whose lines all hold
  * that byte: issue 44). Where first and last bytes stand, the category's close is read there, in
  * the kernel: categories that only begin like a needle ([ COMMAND CALLS ], [ COMMAND CALL QUEUE ],
@@ -24,7 +25,7 @@
  * cost a log made of them 6% of its scan: bench/NOTES.md).
  *
  * The kernel, in WebAssembly text (memory imported as m.m), assembled with wabt's wat2wasm 1.0.32
- * into the bytes below (752 bytes):
+ * into the bytes below (852 bytes):
  *
  *   (func (export "lf") (param $p i32) (param $end i32) (result i32) (local $m i32)
  *     (block $wide (loop $step
@@ -54,37 +55,43 @@
  *     (i32.or (call $at (local.get $q) (local.get $end) (local.get $a) (local.get $b1) (local.get $d1))
  *             (call $at (local.get $q) (local.get $end) (local.get $a) (local.get $b2) (local.get $d2))))
  *   (func (export "needles") (param $p i32) (param $end i32) (param $a i32) (param $b1 i32) (param $d1 i32) (param $b2 i32) (param $d2 i32) (result i32)
- *     (local $m i32) (local $x v128) (local $y v128) (local $va v128) (local $vb1 v128) (local $vb2 v128) (local $last i32) (local $q i32) (local $mx v128) (local $my v128)
+ *     (local $m i64) (local $va v128) (local $vb1 v128) (local $vb2 v128) (local $last i32) (local $q i32)
+ *     (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128)
  *     (local.set $va (i8x16.splat (local.get $a)))
  *     (local.set $vb1 (i8x16.splat (local.get $b1))) (local.set $vb2 (i8x16.splat (local.get $b2)))
  *     (local.set $last (i32.sub (local.get $end)
  *       (i32.add (select (local.get $d1) (local.get $d2) (i32.gt_s (local.get $d1) (local.get $d2))) (i32.const 1))))
- *     ;; 32 places a step: the first byte both needles share, then either one's last byte at its distance
- *     (block $wide2 (loop $step2
- *       (br_if $wide2 (i32.gt_s (i32.add (local.get $p) (i32.const 32)) (local.get $last)))
- *       (local.set $x (v128.load align=1 (local.get $p)))
- *       (local.set $q (i32.add (local.get $p) (i32.const 16)))
- *       (local.set $y (v128.load align=1 (local.get $q)))
+ *     ;; 64 places a step: the first byte both needles share, then either one's last byte at its distance
+ *     (block $wide (loop $step
+ *       (br_if $wide (i32.gt_s (i32.add (local.get $p) (i32.const 64)) (local.get $last)))
  *       ;; where a needle stands, a lane a place: rarely any, so the lanes are made bits only when
- *       ;; one is set. Written out, not a function called twice: V8 did not inline one, and the
- *       ;; calls were a sixth of the search's time
- *       (local.set $mx (v128.and (i8x16.eq (local.get $x) (local.get $va))
- *         (v128.or (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d1))) (local.get $vb1))
- *                  (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d2))) (local.get $vb2)))))
- *       (local.set $my (v128.and (i8x16.eq (local.get $y) (local.get $va))
- *         (v128.or (i8x16.eq (v128.load align=1 (i32.add (local.get $q) (local.get $d1))) (local.get $vb1))
- *                  (i8x16.eq (v128.load align=1 (i32.add (local.get $q) (local.get $d2))) (local.get $vb2)))))
- *       (if (v128.any_true (v128.or (local.get $mx) (local.get $my))) (then
- *         (local.set $m (i32.or (i8x16.bitmask (local.get $mx)) (i32.shl (i8x16.bitmask (local.get $my)) (i32.const 16))))
+ *       ;; one is set. Written out, not a function called four times: V8 did not inline one, and
+ *       ;; the calls were a sixth of the search's time
+ *       (local.set $m0 (v128.and (i8x16.eq (v128.load align=1 (local.get $p)) (local.get $va))
+ *           (v128.or (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d1))) (local.get $vb1))
+ *                    (i8x16.eq (v128.load align=1 (i32.add (local.get $p) (local.get $d2))) (local.get $vb2)))))
+ *       (local.set $m1 (v128.and (i8x16.eq (v128.load offset=16 align=1 (local.get $p)) (local.get $va))
+ *           (v128.or (i8x16.eq (v128.load offset=16 align=1 (i32.add (local.get $p) (local.get $d1))) (local.get $vb1))
+ *                    (i8x16.eq (v128.load offset=16 align=1 (i32.add (local.get $p) (local.get $d2))) (local.get $vb2)))))
+ *       (local.set $m2 (v128.and (i8x16.eq (v128.load offset=32 align=1 (local.get $p)) (local.get $va))
+ *           (v128.or (i8x16.eq (v128.load offset=32 align=1 (i32.add (local.get $p) (local.get $d1))) (local.get $vb1))
+ *                    (i8x16.eq (v128.load offset=32 align=1 (i32.add (local.get $p) (local.get $d2))) (local.get $vb2)))))
+ *       (local.set $m3 (v128.and (i8x16.eq (v128.load offset=48 align=1 (local.get $p)) (local.get $va))
+ *           (v128.or (i8x16.eq (v128.load offset=48 align=1 (i32.add (local.get $p) (local.get $d1))) (local.get $vb1))
+ *                    (i8x16.eq (v128.load offset=48 align=1 (i32.add (local.get $p) (local.get $d2))) (local.get $vb2)))))
+ *       (if (v128.any_true (v128.or (v128.or (local.get $m0) (local.get $m1)) (v128.or (local.get $m2) (local.get $m3)))) (then
+ *         (local.set $m (i64.or
+ *           (i64.or (i64.extend_i32_u (i8x16.bitmask (local.get $m0))) (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $m1))) (i64.const 16)))
+ *           (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $m2))) (i64.const 32)) (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $m3))) (i64.const 48)))))
  *         ;; each one: the category must close there (spaces or TABs, then ']') for JavaScript to be called
  *         (block $none (loop $each
- *           (br_if $none (i32.eqz (local.get $m)))
- *           (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
+ *           (br_if $none (i64.eqz (local.get $m)))
+ *           (local.set $q (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $m)))))
  *           (if (call $hit (local.get $q) (local.get $end) (local.get $a) (local.get $b1) (local.get $d1) (local.get $b2) (local.get $d2))
  *             (then (return (local.get $q))))
- *           (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+ *           (local.set $m (i64.and (local.get $m) (i64.sub (local.get $m) (i64.const 1))))
  *           (br $each)))))
- *       (local.set $p (i32.add (local.get $p) (i32.const 32))) (br $step2)))
+ *       (local.set $p (i32.add (local.get $p) (i32.const 64))) (br $step)))
  *     ;; then a place at a time
  *     (block $done (loop $byte
  *       (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
@@ -110,7 +117,7 @@
 
 import { alignedWords, dataView } from '../views.js';
 
-const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABGwNgAn9/AX9gBX9/f39/AX9gB39/f39/f38BfwIIAQFtAW0CAAEDBwYAAAECAgAHGQMCbGYAAAduZWVkbGVzAAQGbGZiYWNrAAUKmgUGawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELPwACQANAIAAgAU4NASAALQAAQSBHIAAtAABBCUdxDQEgAEEBaiEADAALCyAAIAFIBH8gAC0AAEHdAEYFQQALCzYAIAAgBGogAU4EQEEADwsgAC0AACACRiAAIARqLQAAIANGcQR/IAAgBGpBAWogARABBUEACwsbACAAIAEgAiADIAQQAiAAIAEgAiAFIAYQAnILpgIEAX8FewJ/AnsgAv0PIQogA/0PIQsgBf0PIQwgASAEIAYgBCAGShtBAWprIQ0CQANAIABBIGogDUoNASAA/QAAACEIIABBEGohDiAO/QAAACEJIAggCv0jIAAgBGr9AAAAIAv9IyAAIAZq/QAAACAM/SP9UP1OIQ8gCSAK/SMgDiAEav0AAAAgC/0jIA4gBmr9AAAAIAz9I/1Q/U4hECAPIBD9UP1TBEAgD/1kIBD9ZEEQdHIhBwJAA0AgB0UNASAAIAdoaiEOIA4gASACIAMgBCAFIAYQAwRAIA4PCyAHIAdBAWtxIQcMAAsLCyAAQSBqIQAMAAsLAkADQCAAIAFODQEgACABIAIgAyAEIAUgBhADBEAgAA8LIABBAWohAAwACwsgAQtxAQF/AkADQCAAQRBrIAFIDQEgAEEQayEAIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgAEEfIAJna2oPCwwACwsCQANAIAAgAUwNASAAQQFrIQAgAC0AAEEKRgRAIAAPCwwACwsgAUEBaws=', 'base64'));
+const KERNEL = Uint8Array.from(Buffer.from('AGFzbQEAAAABGwNgAn9/AX9gBX9/f39/AX9gB39/f39/f38BfwIIAQFtAW0CAAEDBwYAAAECAgAHGQMCbGYAAAduZWVkbGVzAAQGbGZiYWNrAAUK/gUGawEBfwJAA0AgAEEQaiABSw0BIAD9AAAA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCICBEAgACACaGoPCyAAQRBqIQAMAAsLAkADQCAAIAFPDQEgAC0AAEEKRgRAIAAPCyAAQQFqIQAMAAsLIAELPwACQANAIAAgAU4NASAALQAAQSBHIAAtAABBCUdxDQEgAEEBaiEADAALCyAAIAFIBH8gAC0AAEHdAEYFQQALCzYAIAAgBGogAU4EQEEADwsgAC0AACACRiAAIARqLQAAIANGcQR/IAAgBGpBAWogARABBUEACwsbACAAIAEgAiADIAQQAiAAIAEgAiAFIAYQAnILigMEAX4DewJ/BHsgAv0PIQggA/0PIQkgBf0PIQogASAEIAYgBCAGShtBAWprIQsCQANAIABBwABqIAtKDQEgAP0AAAAgCP0jIAAgBGr9AAAAIAn9IyAAIAZq/QAAACAK/SP9UP1OIQ0gAP0AABAgCP0jIAAgBGr9AAAQIAn9IyAAIAZq/QAAECAK/SP9UP1OIQ4gAP0AACAgCP0jIAAgBGr9AAAgIAn9IyAAIAZq/QAAICAK/SP9UP1OIQ8gAP0AADAgCP0jIAAgBGr9AAAwIAn9IyAAIAZq/QAAMCAK/SP9UP1OIRAgDSAO/VAgDyAQ/VD9UP1TBEAgDf1krSAO/WStQhCGhCAP/WStQiCGIBD9ZK1CMIaEhCEHAkADQCAHUA0BIAAgB3qnaiEMIAwgASACIAMgBCAFIAYQAwRAIAwPCyAHIAdCAX2DIQcMAAsLCyAAQcAAaiEADAALCwJAA0AgACABTg0BIAAgASACIAMgBCAFIAYQAwRAIAAPCyAAQQFqIQAMAAsLIAELcQEBfwJAA0AgAEEQayABSA0BIABBEGshACAA/QAAAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAgRAIABBHyACZ2tqDwsMAAsLAkADQCAAIAFMDQEgAEEBayEAIAAtAABBCkYEQCAADwsMAAsLIAFBAWsL', 'base64'));
 
 type Search = (p: number, end: number) => number;
 /**
