@@ -17,9 +17,8 @@
  * first and last bytes are compared 64 places a step, both needles in one pass (the first byte
  * once: both broker needles begin with C, and a compare less a step was 3-10% of an INFO scan;
  * 64 places rather than 32, the places found as one 64-bit mask: 4-7% more), so its speed does
- * not depend on how often any byte occurs alone
- * (a one-byte memchr for a needle's rarest byte stops at every line of a log whose lines all hold
- * that byte: issue 44). Where first and last bytes stand, the category's close is read there, in
+ * not depend on how often any byte occurs alone (a one-byte memchr for a needle's rarest byte
+ * stops at every line of a log whose lines all hold that byte: issue 44). Where first and last bytes stand, the category's close is read there, in
  * the kernel: categories that only begin like a needle ([ COMMAND CALLS ], [ COMMAND CALL QUEUE ],
  * [ CLEAN AFTER FORKS ]) never reach JavaScript (a return to JavaScript and back per such line
  * cost a log made of them 6% of its scan: bench/NOTES.md).
