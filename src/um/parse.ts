@@ -84,7 +84,7 @@ export class LbmmonParser implements LineSink {
    */
   constructor(private readonly wanted: Set<BlockKind>, private readonly onBlock: (b: Block) => void, labels?: Set<string>) {
     if (labels) this.labels = new LabelMatcher(labels);
-    this.noFields = this.fields();
+    this.noFields = this.labels === null ? new Map() : new SlotFields(this.labels.slots);
     this.open1 = this.labels === null ? null : new SlotFields(this.labels.slots);
     this.f = new FieldLines(this.labels, this.stats);
   }
@@ -249,10 +249,6 @@ export class LbmmonParser implements LineSink {
   private noHeader(buf: Buffer, s: number, e: number): void {
     if (this.stats.firstUnknown === null) this.unknown(buf.toString('latin1', s, e));
     else this.close();
-  }
-
-  private fields(): Map<string, number | null> | SlotFields {
-    return this.labels === null ? new Map() : new SlotFields(this.labels.slots);
   }
 
   /** empty fields for the wanted block being opened (the block before it is closed) */

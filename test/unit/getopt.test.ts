@@ -5,8 +5,7 @@ import yargs from 'yargs/yargs';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, STANDARD_OPTIONS, type OptionSpecs } from '../../src/lib/cli.js';
 import { UsageError } from '../../src/lib/errors.js';
-import { camel } from '../../src/lib/getopt.js';
-import { getopt } from '../../src/lib/getopt.js';
+import { camel, getopt } from '../../src/lib/getopt.js';
 import { resolveThresholds, thresholdNotes } from '../../src/lib/thresholds.js';
 
 const OWN: OptionSpecs = {
