@@ -1,14 +1,14 @@
 // The floor of a JavaScript line reader, a peer in the benchmark: the file read as the plugins
 // read it (synchronous 1 MiB reads) and each line's end found with one native Buffer.indexOf,
 // nothing else. A scan that looks at every line cannot take less; prints the line count.
-// With --read-only, the file is only read (256 KiB reads into one buffer, as the broker scan
-// reads): the floor of any scan in this runtime, start-up and the copy from the page cache.
+// With --read-only, the file is only read (1 MiB reads into one buffer, as the scans read):
+// the floor of any scan in this runtime, start-up and the copy from the page cache.
 'use strict';
 const { openSync, readSync } = require('node:fs');
 
 const fd = openSync(process.argv[2], 'r');
 if (process.argv[3] === '--read-only') {
-  const b = Buffer.allocUnsafeSlow(256 << 10);
+  const b = Buffer.allocUnsafeSlow(1 << 20);
   let total = 0;
   for (let n; (n = readSync(fd, b, 0, b.length, total)) > 0;) total += n;
   console.log(total);

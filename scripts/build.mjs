@@ -104,10 +104,13 @@ delete env.NODE_EXTRA_CA_CERTS;
  * MB: the lbmmon block kernel's small functions (a label compared, a line end found) stayed in
  * Liftoff for a third of a Java capture's kernel time, 5-13% of its scan (a run of the tiny inputs
  * tiers nothing up either way; bench/NOTES.md, issue 44).
+ * No short builtin calls: V8 would map its builtins' code a second time, next to the compiled code,
+ * and the pages a run touches there count again in its RSS (0.3-0.4 MiB of an lbmmon scan's peak);
+ * no scan or start-up measured slower without (issue 44).
  * MSGWATCH_V8_FLAGS replaces them for an experiment (space-separated; empty for none).
  */
 const V8_FLAGS = process.env.MSGWATCH_V8_FLAGS !== undefined ? process.env.MSGWATCH_V8_FLAGS.split(' ').filter(Boolean)
-  : ['--no-maglev', '--v8-pool-size=1', '--max-semi-space-size=4', '--wasm-tiering-budget=1000000'];
+  : ['--no-maglev', '--v8-pool-size=1', '--max-semi-space-size=4', '--wasm-tiering-budget=1000000', '--no-short-builtin-calls'];
 
 /** dist/<name>.js wrapped as src/sea-main.ts runs it, in build/<name>.wrapped.js */
 function wrap(name) {

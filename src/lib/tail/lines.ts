@@ -17,11 +17,15 @@ import { readSync } from 'node:fs';
 
 const LONG_HEAD = 4096;
 /**
- * Bytes a read asks for. The buffer holds a whole line of up to maxLine bytes (1 MiB), but a
- * quarter of that a read leaves the chunk in the CPU's cache for the searches that follow it and
- * touches only that much of the buffer: 1 MiB less peak RSS, and no slower (BENCHMARKS.md).
+ * Bytes a read asks for: 1 MiB, the whole line buffer (it holds a line of up to maxLine bytes,
+ * 1 MiB by default). Each read() costs the kernel ~16 us besides its copy on this machine: a plain
+ * loop of 256 KiB reads took 64 ms over a 256 MiB log, of 1 MiB reads 53 (system time 48 -> 35
+ * ms), and the searches walk a longer chunk a call. Every scan of the bench was as fast or faster
+ * (5-15%: broker logs of long lines most, where the reads are most of the work); the buffer's
+ * whole MiB is then touched, +0.7 MiB of peak RSS (bench/NOTES.md, issue 44, fourteenth round).
+ * A larger --max-line does not read more at once.
  */
-const READ_BYTES = 256 << 10;
+const READ_BYTES = 1 << 20;
 
 export class LineAssembler {
   readonly buf: Buffer;
