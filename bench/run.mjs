@@ -71,6 +71,7 @@ const advP = input('adversarial-prefix.log', (p, n) => adversarialBrokerLog(p, n
 const advPD = input('adversarial-prefix-debug.log', (p, n) => adversarialBrokerLog(p, n, 106, 'prefix', { debug: true }), VARIED);
 const advStorm = input('adversarial-storm.log', (p, n) => adversarialBrokerLog(p, n, 110, 'storm'), VARIED);
 const advMention = input('adversarial-mention.log', (p, n) => adversarialBrokerLog(p, n, 111, 'mention'), VARIED);
+const advLong = input('adversarial-long.log', (p, n) => adversarialBrokerLog(p, n, 114, 'long'), VARIED);
 // logs of another shape, from a generator written apart from varied.mjs (bench/held-out.mjs)
 const heldInfo = input('held-out-info.log', (p, n) => heldOutBrokerLog(p, n, 112), VARIED);
 const heldDebug = input('held-out-debug.log', (p, n) => heldOutBrokerLog(p, n, 113, { debug: true }), VARIED);
@@ -261,11 +262,12 @@ rows.push(grepD, ...brokerPeers(brokerDebugPath, BROKER_DEBUG, ' (DEBUG)', grepD
 
 // the varied logs and the adversarial ones (issue 44): every INFO line with a K, categories that
 // begin like the needles, a broker in trouble (events on 40% of its lines), needles named in
-// messages; the family's worst ratio is what counts, not its best
+// messages, long lines (awk's best case); the family's worst ratio is what counts, not its best
 const brokerFamily = [];
 for (const [tag, path, generator = 'bench/varied.mjs'] of [['INFO, a real site variety', variedInfo], ['DEBUG, a real site variety', variedDebug], ['DEBUG, PIDs, threads and times at random', variedWorst],
   ['INFO, every category with a K', advK], ['INFO, categories beginning like the needles', advP], ['DEBUG, categories beginning like the needles', advPD],
   ['a broker in trouble, events on 40% of the lines', advStorm], ['INFO, needles named in messages', advMention],
+  ['INFO, long messages (check outputs, ~3 KB a line)', advLong],
   ['held out: Shinken 2 and OpMon lines, CRs, UTF-8, INFO', heldInfo, 'bench/held-out.mjs'], ['held out: the same, events on 5% of the lines', heldDebug, 'bench/held-out.mjs']]) {
   section(`2c. broker log, ${tag} (${(VARIED / 2 ** 20).toFixed(0)} MiB, ${generator})`);
   const g = measure(`grep -c -F 'COMMAND CALL' (${tag})`, 'grep', ['-c', '-F', 'COMMAND CALL', path], { bytes: VARIED });

@@ -44,6 +44,28 @@ function messages(r) {
   });
 }
 
+/** Check outputs as a broker passes them on (status, then perfdata), for the long messages. */
+const OUTPUTS = [
+  (r) => `HTTP OK: HTTP/1.1 200 OK - ${Math.floor(r() * 99999)} bytes in 0.0${Math.floor(r() * 90 + 10)} second response time |time=0.0${Math.floor(r() * 90 + 10)}s;;;0.000000 size=${Math.floor(r() * 99999)}B;;;0`,
+  (r) => `DISK OK - free space: / ${Math.floor(r() * 99999)} MB (${Math.floor(r() * 99)}% inode=97%); /var ${Math.floor(r() * 99999)} MB (${Math.floor(r() * 99)}%)| /=${Math.floor(r() * 99999)}MB;;;0;99999 /var=${Math.floor(r() * 99999)}MB;;;0;99999`,
+  (r) => `PING OK - Packet loss = 0%, RTA = 0.${Math.floor(r() * 90 + 10)} ms|rta=0.${Math.floor(r() * 90 + 10)}ms;100.000;500.000;0; pl=0%;20;60;0`,
+  (r) => `OK - load average: 0.${Math.floor(r() * 90 + 10)}, 0.${Math.floor(r() * 90 + 10)}, 0.${Math.floor(r() * 90 + 10)}|load1=0.${Math.floor(r() * 90 + 10)};15;30;0; load5=0.${Math.floor(r() * 90 + 10)};10;25;0;`,
+  () => 'CRITICAL - Socket timeout after 10 seconds',
+  (r) => `WARNING - ${Math.floor(r() * 9999)} processes running`,
+  (r) => `SSH OK - OpenSSH_8.${Math.floor(r() * 9)} (protocol 2.0)`,
+];
+
+/**
+ * 3000 long INFO messages: a host's check outputs passed through whole, 0.1 to ~30 KB, ~3 KB on
+ * average. Lines this long are awk's best case (its cost is per line, a scan's per byte).
+ */
+function longMessages(r) {
+  return Array.from({ length: 3000 }, () => {
+    const n = 1 + Math.floor(-Math.log(1 - r()) * 40);
+    return `host srv-${Math.floor(r() * 3000)} results ${Array.from({ length: n }, () => pick(r, OUTPUTS)(r)).join(' ; ')}`;
+  });
+}
+
 /** A command-call event line of any of the kinds the check counts, or an execution time. */
 function event(r, s, b, m, c) {
   const k = Math.floor(r() * 7);
@@ -63,12 +85,13 @@ function event(r, s, b, m, c) {
  * calls ("Executing command ...", "... was executed by the module M in Ns"); `worst`: PIDs,
  * threads and times drawn at random for every line, so no two command lines share a head or body;
  * `events`: the share of lines that are command-call events (a broker in trouble writes them on
- * most lines); `mention`: INFO messages that name a needle in brackets without being its category.
+ * most lines); `mention`: INFO messages that name a needle in brackets without being its category;
+ * `long`: long INFO messages (longMessages).
  */
-export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false, categories = CATEGORIES, events = 0.001, mention = false } = {}) {
+export function variedBrokerLog(path, bytes, seed, { debug = false, worst = false, categories = CATEGORIES, events = 0.001, mention = false, long = false } = {}) {
   const r = rng(seed);
   const s = site(r, worst);
-  const msgs = messages(r);
+  const msgs = long ? longMessages(r) : messages(r);
   const o = new Out(path);
   let t = Date.UTC(2026, 10, 20, 0, 0, 0);
   let i = 0;
@@ -161,7 +184,8 @@ export function variedDump(path, lines, seed = 17) {
  * needles' other letters; 'prefix': categories that begin like the needles ([ COMMAND ],
  * COMMAND CALLS, CLEAN AFTER) or hold both needles' first and last bytes at their distance;
  * 'storm': a broker in trouble, command-call events on 40% of its lines (each kind alike);
- * 'mention': every INFO message names a needle in brackets after its category.
+ * 'mention': every INFO message names a needle in brackets after its category; 'long': a quiet
+ * broker whose INFO messages are check outputs passed through, ~3 KB a line (awk's best case).
  */
 export const ADVERSARIAL = {
   k: ['BROKS', 'WORKER', 'LOCK', 'TASK', 'CHECK', 'BACKLOG KEEPER'],
@@ -170,6 +194,7 @@ export const ADVERSARIAL = {
 export function adversarialBrokerLog(path, bytes, seed, kind, { debug = false } = {}) {
   if (kind === 'storm') return variedBrokerLog(path, bytes, seed, { debug, events: 0.4 });
   if (kind === 'mention') return variedBrokerLog(path, bytes, seed, { debug, mention: true });
+  if (kind === 'long') return variedBrokerLog(path, bytes, seed, { debug, long: true });
   return variedBrokerLog(path, bytes, seed, { debug, categories: ADVERSARIAL[kind] });
 }
 
