@@ -20,9 +20,10 @@ const LONG_HEAD = 4096;
  * Bytes a read asks for: 1 MiB, the whole line buffer (it holds a line of up to maxLine bytes,
  * 1 MiB by default). Each read() costs the kernel ~16 us besides its copy on this machine: a plain
  * loop of 256 KiB reads took 64 ms over a 256 MiB log, of 1 MiB reads 53 (system time 48 -> 35
- * ms), and the searches walk a longer chunk a call. Every scan of the bench was as fast or faster
- * (5-15%: broker logs of long lines most, where the reads are most of the work); the buffer's
- * whole MiB is then touched, +0.7 MiB of peak RSS (bench/NOTES.md, issue 44, fourteenth round).
+ * ms), and the searches walk a longer chunk a call. In interleaved rounds each scan compared was
+ * as fast within the noise or up to 20% faster (most where the reads are most of the work);
+ * the buffer's whole MiB is then touched, +0.7 MiB of peak RSS (bench/NOTES.md, issue 44,
+ * fourteenth round).
  * A larger --max-line does not read more at once.
  */
 const READ_BYTES = 1 << 20;
