@@ -32,8 +32,20 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
     (local.get $i))
-  ;; the first `byte` in [i, to) before a LF, or -1
-  (func $find (param $byte i32) (param $i i32) (param $to i32) (result i32) (local $c i32)
+  ;; the first `byte` in [i, to) before a LF, or -1. 16 places a step while 16 bytes remain before
+  ;; `to` (a byte past it is never looked at), then one at a time
+  (func $find (param $byte i32) (param $i i32) (param $to i32) (result i32) (local $c i32) (local $v v128) (local $m i32)
+    (block $simd (loop $s
+      (br_if $simd (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $to)))
+      (local.set $v (v128.load (local.get $i)))
+      (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (local.get $byte)))
+                                            (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))))
+      (if (local.get $m) (then
+        (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (if (i32.eq (i32.load8_u (local.get $i)) (local.get $byte)) (then (return (local.get $i))))
+        (return (i32.const -1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $s)))
     (block $out (loop $l
       (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
       (local.set $c (i32.load8_u (local.get $i)))
@@ -42,8 +54,24 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
     (i32.const -1))
-  ;; the `]` closing a name from i, or -1 when a byte before it is not printable ASCII or TAB
-  (func $nameEnd (param $i i32) (param $to i32) (result i32) (local $c i32)
+  ;; the `]` closing a name from i, or -1 when a byte before it is not printable ASCII or TAB. 16
+  ;; places a step while 16 bytes remain before `to`, then one at a time
+  (func $nameEnd (param $i i32) (param $to i32) (result i32) (local $c i32) (local $v v128) (local $m i32)
+    (block $simd (loop $s
+      (br_if $simd (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $to)))
+      (local.set $v (v128.load (local.get $i)))
+      ;; `]`, or a byte above 126, or one below 32 but TAB
+      (local.set $m (i8x16.bitmask (v128.or (v128.or
+        (i8x16.eq (local.get $v) (v128.const i8x16 93 93 93 93 93 93 93 93 93 93 93 93 93 93 93 93))
+        (i8x16.gt_u (local.get $v) (v128.const i8x16 126 126 126 126 126 126 126 126 126 126 126 126 126 126 126 126)))
+        (v128.andnot (i8x16.lt_u (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))
+                     (i8x16.eq (local.get $v) (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9))))))
+      (if (local.get $m) (then
+        (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 93)) (then (return (local.get $i))))
+        (return (i32.const -1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $s)))
     (block $out (loop $l
       (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
       (local.set $c (i32.load8_u (local.get $i)))
@@ -53,27 +81,23 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l)))
     (i32.const -1))
-  ;; [YYYY-MM-DD HH:MM:SS] at p (21 bytes there)
-  (func $stamp (param $p i32) (result i32) (local $k i32) (local $c i32)
-    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 91)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=20 (local.get $p)) (i32.const 93)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=5 (local.get $p)) (i32.const 45)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=8 (local.get $p)) (i32.const 45)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=11 (local.get $p)) (i32.const 32)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=14 (local.get $p)) (i32.const 58)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u offset=17 (local.get $p)) (i32.const 58)) (then (return (i32.const 0))))
-    ;; the digits: offsets 1-4, 6-7, 9-10, 12-13, 15-16, 18-19 (the others checked above)
-    (local.set $k (i32.const 1))
-    (block $out (loop $l
-      (br_if $out (i32.gt_u (local.get $k) (i32.const 19)))
-      (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $k))))
-      (if (i32.eqz (i32.or (call $digit (local.get $c))
-            (i32.or (i32.or (i32.eq (local.get $k) (i32.const 5)) (i32.eq (local.get $k) (i32.const 8)))
-                    (i32.or (i32.eq (local.get $k) (i32.const 11)) (i32.or (i32.eq (local.get $k) (i32.const 14)) (i32.eq (local.get $k) (i32.const 17)))))))
-        (then (return (i32.const 0))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $l)))
-    (i32.const 1))
+  ;; [YYYY-MM-DD HH:MM:SS] at p (21 bytes there): bytes 0-15 and 5-20 at once, each a digit where
+  ;; the stamp has one, else its separator (a lane of the second already checked in the first: any)
+  (func $stamp (param $p i32) (result i32) (local $a v128) (local $b v128)
+    (local.set $a (v128.load (local.get $p)))
+    (local.set $b (v128.load offset=5 (local.get $p)))
+    (i32.and
+      (i8x16.all_true (v128.or
+        (v128.and (i8x16.lt_u (i8x16.sub (local.get $a) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                              (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))
+                  (v128.const i8x16 0 -1 -1 -1 -1 0 -1 -1 0 -1 -1 0 -1 -1 0 -1))
+        (i8x16.eq (local.get $a) (v128.const i8x16 91 48 48 48 48 45 48 48 45 48 48 32 48 48 58 48))))
+      (i8x16.all_true (v128.or (v128.or
+        (v128.and (i8x16.lt_u (i8x16.sub (local.get $b) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                              (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))
+                  (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 -1 0 -1 -1 0))
+        (i8x16.eq (local.get $b) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 58 48 48 93)))
+        (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 0 0 0 0 0)))))
   ;; buf[a, b) is "COMMAND CALL": 1; another case of it or of "CLEAN AFTER FORK": 2; else 0.
   ;; A letter matched in any case: byte | 32 is its lowercase (only for that letter's two cases)
   (func $category (param $a i32) (param $b i32) (result i32)
