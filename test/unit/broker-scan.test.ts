@@ -123,7 +123,7 @@ const MSGS = [
   'Traceback (most recent call last): ',
 ];
 const TAILS = ['0.5s', '9s', '9 S', '9\ts', '9sx', '9s,', '9.9.9s', '99999999999999999.5s', '9', '', 's', '.s', '0000000000000000009s', '9s in 1s'];
-const pre = (m: string, t: string, level = 'DEBUG') => `[2026-11-22 10:00:0${t}] ${level} : [ b ] [ ${m} ] [ COMMAND CALL ] [ PID:7 ] [ T-${t} ] `;
+const pre = (m: string, t: string, level = 'DEBUG', thread = `T-${t}`) => `[2026-11-22 10:00:0${t}] ${level} : [ b ] [ ${m} ] [ COMMAND CALL ] [ PID:7 ] [ ${thread} ] `;
 
 describe('broker scanner against the reference', () => {
   const logs: [string, () => Buffer][] = [
@@ -281,16 +281,19 @@ describe('broker scanner against the reference', () => {
   // Lines near the usual shape, one byte changed anywhere or near either end of the message: every
   // execution time the byte reader (bytes.ts) reads is compared, in order, with the general parser's.
   it('lines near the usual shape read as the general parser reads them', () => {
-    const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm'), t: fc.constantFrom('1', '22', '333'),
+    // names and threads of 1 to 40 bytes: the line kernel looks 16 bytes a step for a name's or a
+    // thread's `]` (and a byte that ends the search), then byte by byte near the chunk's end
+    const line = fc.record({ m: fc.constantFrom('m', 'mm', 'mmm', 'mmmm', 'module-of-15-by', 'module-of-16-byt', 'module-of-17-byte', 'm'.repeat(40)), t: fc.constantFrom('1', '22', '333'),
+      thread: fc.constantFrom('T', 'CP Server Thread-12', 'thread-of-15-by', 'thread-of-16-byt', 't'.repeat(33)),
       level: fc.constantFrom('DEBUG', 'INFO', 'WARNING', 'ERROR'), msg: fc.constantFrom(...MSGS), tail: fc.constantFrom(...TAILS),
-      // one byte changed: anywhere, or among the first or last bytes after the stamp or of the message
-      flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10, 91, 58, 233, 0, 112, 127, 99) }), { freq: 2 }) });
+      // one byte changed: anywhere, in the stamp, or among the first or last bytes after the stamp or of the message
+      flip: fc.option(fc.record({ from: fc.constantFrom('start', 'end', 'any', 'stamp'), k: fc.nat(200), byte: fc.constantFrom(32, 9, 77, 93, 115, 48, 10, 91, 58, 233, 0, 112, 127, 99) }), { freq: 2 }) });
     fc.assert(fc.property(fc.array(line, { minLength: 20, maxLength: 120 }), (ls) => {
-      const text = ls.map(({ m, t, level, msg, tail, flip }) => {
-        const body = pre(m, t, level) + msg;
+      const text = ls.map(({ m, t, thread, level, msg, tail, flip }) => {
+        const body = pre(m, t, level, thread) + msg;
         const l = Buffer.from(body + tail);
         if (flip) {
-          const at = flip.from === 'start' ? 21 + (flip.k % 5) : flip.from === 'end' ? body.length - 1 - (flip.k % 5) : 21 + flip.k;
+          const at = flip.from === 'start' ? 21 + (flip.k % 5) : flip.from === 'end' ? body.length - 1 - (flip.k % 5) : flip.from === 'stamp' ? flip.k % 21 : 21 + flip.k;
           if (at < l.length) l[at] = flip.byte;
         }
         return l.toString('latin1');
