@@ -427,26 +427,36 @@
             (i32.store offset=124 (local.get $o) (i32.load offset=28 (i32.add (local.get $o) (i32.shl (local.get $nr) (i32.const 2)))))))
     (i32.store offset=128 (local.get $o) (i32.load offset=64 (local.get $o)))
     (i32.store offset=132 (local.get $o) (i32.load offset=68 (local.get $o))))
-  ;; FNV-1a over each range's bytes then its length; $klen: the bytes a record of the key holds
-  (func $hashKey (local $o i32) (local $k i32) (local $a i32) (local $b i32) (local $h i32)
+  ;; one step of the key's hash: x mixed in by a multiply and a shift (64-bit)
+  (func $mix (param $h i64) (param $x i64) (result i64)
+    (local.set $h (i64.mul (i64.xor (local.get $h) (local.get $x)) (i64.const 0x9E3779B97F4A7C15)))
+    (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))))
+  ;; each range's length, then its bytes 8 at a time and its last few one by one (a byte at a time,
+  ;; FNV-1a, was a twelfth of a broker storm's scan); $klen: the bytes a record of the key holds
+  (func $hashKey (local $o i32) (local $k i32) (local $a i32) (local $b i32) (local $h i64)
     (local.set $o (global.get $out))
-    (local.set $h (i32.const 0x811c9dc5))
+    (local.set $h (i64.const 0x9E3779B97F4A7C15))
     (global.set $klen (i32.const 12))
     (block $done (loop $range
       (br_if $done (i32.ge_u (local.get $k) (i32.const 3)))
       (local.set $a (i32.load offset=112 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3)))))
       (local.set $b (i32.load offset=116 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3)))))
       (global.set $klen (i32.add (global.get $klen) (i32.sub (local.get $b) (local.get $a))))
+      (local.set $h (call $mix (local.get $h) (i64.extend_i32_u (i32.sub (local.get $b) (local.get $a)))))
+      (block $words (loop $word
+        (br_if $words (i32.gt_s (i32.add (local.get $a) (i32.const 8)) (local.get $b)))
+        (local.set $h (call $mix (local.get $h) (i64.load (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $word)))
       (block $end (loop $byte
         (br_if $end (i32.ge_s (local.get $a) (local.get $b)))
-        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $a))) (i32.const 16777619)))
+        (local.set $h (call $mix (local.get $h) (i64.load8_u (local.get $a))))
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $byte)))
-      (local.set $h (i32.mul (i32.xor (local.get $h) (i32.sub (local.get $b) (i32.load offset=112 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3)))))) (i32.const 16777619)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $range)))
-    (global.set $hash (local.get $h)))
-  ;; does the record at r hold the key (its ranges: each length, then its bytes)?
+    (global.set $hash (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32))))))
+  ;; does the record at r hold the key (its ranges: each length, then its bytes)? 8 bytes at a time
   (func $same (param $r i32) (result i32) (local $o i32) (local $k i32) (local $a i32) (local $b i32) (local $p i32)
     (local.set $o (global.get $out))
     (local.set $p (i32.add (local.get $r) (i32.const 16)))
@@ -456,6 +466,12 @@
       (local.set $b (i32.load offset=116 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3)))))
       (if (i32.ne (i32.load (local.get $p)) (i32.sub (local.get $b) (local.get $a))) (then (return (i32.const 0))))
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (block $words (loop $word
+        (br_if $words (i32.gt_s (i32.add (local.get $a) (i32.const 8)) (local.get $b)))
+        (if (i64.ne (i64.load (local.get $a)) (i64.load (local.get $p))) (then (return (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $word)))
       (block $end (loop $byte
         (br_if $end (i32.ge_s (local.get $a) (local.get $b)))
         (if (i32.ne (i32.load8_u (local.get $a)) (i32.load8_u (local.get $p))) (then (return (i32.const 0))))
