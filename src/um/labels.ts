@@ -4,7 +4,7 @@
  * left, so no string is made for a field not read. A block's values of these labels sit in
  * slots (SlotFields), not in a Map per block.
  */
-import { ascii, at } from '../lib/bytes.js';
+import { ascii, at, digit } from '../lib/bytes.js';
 import { LABEL_ALIASES, LEGACY_LABELS, type Fields } from './model.js';
 
 /** A wanted label as bytes, with the C label it is stored under. */
@@ -176,7 +176,7 @@ export function legacyField(buf: Buffer, s: number, e: number): boolean {
   let i = colon + 1;
   while (i < e && buf[i] === 32) i++;
   const d0 = i;
-  while (i < e && buf[i] >= 48 && buf[i] <= 57) i++;
+  while (i < e && digit(buf[i])) i++;
   if (i === d0) return false;
   const unit = i + 2 === e && ((buf[i] === 109 && buf[i + 1] === 115) || (buf[i] === 117 && buf[i + 1] === 115)); // ms, us
   if (!unit) {

@@ -21,9 +21,9 @@
  * line kernel reads the same in WebAssembly (line-kernel.ts, fromKernel below); this JavaScript
  * is its reference, and reads any other buffer.
  */
-import { ascii, at } from '../../lib/bytes.js';
+import { ascii, at, digit } from '../../lib/bytes.js';
 import { lineEnd } from '../../lib/tail/line-end.js';
-import { bounded, decimal, digit, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
+import { bounded, decimal, find, findText, findWord, lower, nameEnd, plain, sp, stampAt, textAt, word } from './line-bytes.js';
 import { HEAD, NO_CATEGORY, readHead } from './head.js';
 import { KEY_LONG, LINE_PARSER, LINE_TIME, OUT, type LineKernel } from './line-kernel.js';
 import { CallLine, EXEC_ERRORS, EXEC_TIME, NOTHING, SEND_ERRORS, TIMEOUTS_FAILED, TIMEOUTS_RETRIED, UNKNOWN_COMMANDS, WRONG_ANSWERS, type Fast } from './call-line.js';

@@ -6,7 +6,6 @@
 
 import { digit } from '../../lib/bytes.js';
 
-export { digit };
 export const sp = (c: number) => c === 32 || c === 9;
 export const word = (c: number) => digit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
