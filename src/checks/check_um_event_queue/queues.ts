@@ -70,13 +70,19 @@ export function observeQueue(queues: Record<string, Queue>, runs: Map<string, Ru
     rate = counterDelta(prev.total, total) / ((sent - prev.sent) / 1000);
     streak = enqueued !== null && prev.enqueued !== null && enqueued > prev.enqueued ? prev.streak + 1 : 0;
   }
-  queues[key] = {
-    appid: b.header.appid, ip: b.header.ip, pid: b.header.pid, oid: b.header.oid, sent, enqueued, total,
-    serviceMean: f.get(F.serviceMean) ?? null, serviceMax: f.get(F.serviceMax) ?? null,
-    latencyMean: f.get(F.latencyMean) ?? null, latencyMax: f.get(F.latencyMax) ?? null,
-    events: f.get(F.events) ?? null,
-    streak, rate, disabled: looksDisabled(b),
-  };
+  // a queue's record is updated in place: a new one per sample lived until the queue's next
+  // sample, past young-generation collections, and then filled the old generation with dead
+  // records (2,000 applications: the old generation grew by megabytes over a first scan; issue 44)
+  const q: Queue = prev ?? (queues[key] = {
+    appid: '', ip: '', pid: '', oid: '', sent: null, enqueued: null, total: null, serviceMean: null, serviceMax: null,
+    latencyMean: null, latencyMax: null, events: null, streak: 0, rate: null, disabled: false,
+  });
+  q.appid = b.header.appid; q.ip = b.header.ip; q.pid = b.header.pid; q.oid = b.header.oid;
+  q.sent = sent; q.enqueued = enqueued; q.total = total;
+  q.serviceMean = f.get(F.serviceMean) ?? null; q.serviceMax = f.get(F.serviceMax) ?? null;
+  q.latencyMean = f.get(F.latencyMean) ?? null; q.latencyMax = f.get(F.latencyMax) ?? null;
+  q.events = f.get(F.events) ?? null;
+  q.streak = streak; q.rate = rate; q.disabled = looksDisabled(b);
   const r = runs.get(key) ?? { peak: 0, rateSum: 0, rateN: 0 };
   r.peak = Math.max(r.peak, enqueued ?? 0);
   if (rate !== null) { r.rateSum += rate; r.rateN++; }
