@@ -24,7 +24,8 @@ const LONG_HEAD = 4096;
  * as fast within the noise or up to 20% faster (most where the reads are most of the work);
  * the buffer's whole MiB is then touched, +0.7 MiB of peak RSS (bench/NOTES.md, issue 44,
  * fourteenth round).
- * A larger --max-line does not read more at once.
+ * A larger --max-line does not read more at once. bench/line-floor.cjs reads the same 1 MiB
+ * (a CommonJS script cannot import this constant): change both together.
  */
 const READ_BYTES = 1 << 20;
 
